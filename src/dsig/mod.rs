@@ -1,0 +1,151 @@
+//! XML signatures: what each `ds:Signature` in a document covers and with which algorithms.
+//!
+//! This module records signatures; it does not verify them (`verified` stays `None` until a
+//! trust anchor is given and verification runs).
+
+pub mod cert;
+
+use serde::Serialize;
+
+use crate::xml::{Document, Element, ns};
+pub use cert::CertInfo;
+
+/// One `ds:Signature` of a document.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SignatureInfo {
+    /// Local name of the element the Signature sits in (`Response`, `Assertion`, …).
+    pub element: String,
+    /// Path of that element in the document.
+    pub path: String,
+    /// The first Reference URI without its `#`.
+    pub reference: Option<String>,
+    /// Short name of SignatureMethod (`rsa-sha256`), or the URI when unknown.
+    pub algorithm: Option<String>,
+    /// Short name of the first Reference's DigestMethod (`sha256`).
+    pub digest: Option<String>,
+    pub algorithm_uri: Option<String>,
+    pub digest_uri: Option<String>,
+    pub canonicalization: Option<String>,
+    pub transforms: Vec<String>,
+    /// What KeyInfo carries: `X509Certificate`, `RSAKeyValue`, … or `None` when absent.
+    pub key_info: Option<String>,
+    /// The first embedded certificate, when it parses.
+    pub certificate: Option<CertInfo>,
+    /// Why the embedded certificate could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_error: Option<String>,
+    /// `None` without a trust anchor; `Some(true|false)` once verified against one.
+    pub verified: Option<bool>,
+}
+
+/// Every signature in the document, in document order.
+pub fn describe(doc: &Document) -> Vec<SignatureInfo> {
+    doc.elements()
+        .filter(|e| e.is(ns::DS, "Signature"))
+        .map(signature)
+        .collect()
+}
+
+fn signature(sig: Element<'_>) -> SignatureInfo {
+    let parent = sig.parent();
+    let signed_info = sig.child(ns::DS, "SignedInfo");
+    let reference = signed_info.and_then(|s| s.child(ns::DS, "Reference"));
+    let algorithm_uri = algorithm_of(signed_info, "SignatureMethod");
+    let digest_uri = algorithm_of(reference, "DigestMethod");
+    let key_info = sig.child(ns::DS, "KeyInfo");
+    let cert_text = key_info
+        .and_then(|k| k.child(ns::DS, "X509Data"))
+        .and_then(|d| d.child(ns::DS, "X509Certificate"))
+        .map(|c| c.text().into_owned());
+    let cert = cert_text.as_deref().map(CertInfo::from_base64);
+    SignatureInfo {
+        element: parent
+            .map(|p| p.local_name().to_owned())
+            .unwrap_or_default(),
+        path: parent.map(|p| p.path()).unwrap_or_default(),
+        reference: reference
+            .and_then(|r| r.attr("URI"))
+            .map(|u| u.strip_prefix('#').unwrap_or(u).to_owned()),
+        algorithm: algorithm_uri.as_deref().map(short_name),
+        digest: digest_uri.as_deref().map(short_name),
+        canonicalization: algorithm_of(signed_info, "CanonicalizationMethod"),
+        transforms: reference
+            .and_then(|r| r.child(ns::DS, "Transforms"))
+            .map(|t| {
+                t.children_named(ns::DS, "Transform")
+                    .filter_map(|x| x.attr("Algorithm").map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        algorithm_uri,
+        digest_uri,
+        key_info: key_info.map(key_info_kind),
+        certificate_error: match &cert {
+            Some(Err(e)) => Some(e.to_string()),
+            _ => None,
+        },
+        certificate: cert.and_then(Result::ok),
+        verified: None,
+    }
+}
+
+fn algorithm_of(e: Option<Element<'_>>, child: &str) -> Option<String> {
+    e.and_then(|e| e.child(ns::DS, child))
+        .and_then(|m| m.attr("Algorithm"))
+        .map(str::to_owned)
+}
+
+fn key_info_kind(k: Element<'_>) -> String {
+    let kinds: Vec<&str> = k
+        .descendants()
+        .filter(|e| e.ns() == Some(ns::DS))
+        .map(|e| e.local_name())
+        .filter(|n| {
+            matches!(
+                *n,
+                "X509Certificate" | "RSAKeyValue" | "ECKeyValue" | "KeyName" | "RetrievalMethod"
+            )
+        })
+        .collect();
+    match kinds.first() {
+        Some(k) => (*k).to_owned(),
+        None => "empty".to_owned(),
+    }
+}
+
+/// `http://www.w3.org/2001/04/xmldsig-more#rsa-sha256` → `rsa-sha256`; `…#sha256-rsa-MGF1` →
+/// `rsa-pss-sha256`. Unknown URIs are returned whole.
+pub fn short_name(uri: &str) -> String {
+    let known = uri.starts_with("http://www.w3.org/2000/09/xmldsig#")
+        || uri.starts_with("http://www.w3.org/2001/04/xmldsig-more#")
+        || uri.starts_with("http://www.w3.org/2001/04/xmlenc#")
+        || uri.starts_with("http://www.w3.org/2007/05/xmldsig-more#")
+        || uri.starts_with("http://www.w3.org/2009/xmldsig11#")
+        || uri.starts_with("http://www.w3.org/2009/xmlenc11#");
+    let Some((_, frag)) = uri.rsplit_once('#').filter(|_| known) else {
+        return uri.to_owned();
+    };
+    match frag.strip_suffix("-rsa-MGF1") {
+        Some(d) => format!("rsa-pss-{d}"),
+        None => frag.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names() {
+        assert_eq!(
+            short_name("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"),
+            "rsa-sha256"
+        );
+        assert_eq!(short_name("http://www.w3.org/2000/09/xmldsig#sha1"), "sha1");
+        assert_eq!(
+            short_name("http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1"),
+            "rsa-pss-sha256"
+        );
+        assert_eq!(short_name("urn:x:y"), "urn:x:y");
+    }
+}

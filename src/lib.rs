@@ -1,0 +1,8 @@
+//! samltrace: decode captured SAML messages and explain why a user cannot sign in.
+//!
+//! Every module here is pure: no files, network, terminal or clock. The binary (`src/main.rs`)
+//! does the I/O and maps errors to exit codes.
+
+pub mod dsig;
+pub mod saml;
+pub mod xml;
