@@ -3,6 +3,8 @@
 //! Every module here is pure: no files, network, terminal or clock. The binary (`src/main.rs`)
 //! does the I/O and maps errors to exit codes.
 
+pub mod compare;
 pub mod dsig;
 pub mod saml;
+pub mod scim;
 pub mod xml;
