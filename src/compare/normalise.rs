@@ -124,8 +124,17 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// Decodes `%XX` sequences (when the result is UTF-8), then applies the earlier steps again
 /// to what the decoding revealed.
 fn percent(s: &str) -> Cow<'_, str> {
+    match percent_decode(s) {
+        Some(decoded) => Cow::Owned(before_percent(&decoded)),
+        None => Cow::Borrowed(s),
+    }
+}
+
+/// `s` with its `%XX` sequences decoded; `None` when there are none, or when the bytes they
+/// give are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
     if !s.contains('%') {
-        return Cow::Borrowed(s);
+        return None;
     }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -133,6 +142,7 @@ fn percent(s: &str) -> Cow<'_, str> {
     while i < bytes.len() {
         let hex = bytes
             .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok());
         match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
             Some(b) if bytes[i] == b'%' => {
@@ -145,10 +155,7 @@ fn percent(s: &str) -> Cow<'_, str> {
             }
         }
     }
-    match String::from_utf8(out) {
-        Ok(decoded) if decoded != s => Cow::Owned(before_percent(&decoded)),
-        _ => Cow::Borrowed(s),
-    }
+    String::from_utf8(out).ok().filter(|d| d != s)
 }
 
 fn before_percent(s: &str) -> String {

@@ -91,7 +91,7 @@ pub fn sniff(text: &str) -> Format {
 fn sniff_json(body: &str) -> Format {
     let first = first_object(body).unwrap_or_default();
     let has = |k: &str| first.contains(&format!("\"{k}\""));
-    if has("schema") && body.contains(json::SAVED_SCHEMA) {
+    if body.contains(&format!("\"{}\"", json::SAVED_SCHEMA)) {
         Format::Saved
     } else if body.contains("\"saml_response\"") {
         Format::AuthLog
@@ -215,6 +215,61 @@ pub fn load_file(path: &Path, format: Format) -> Result<IdentityList, ScimError>
     let input = path.display().to_string();
     let text = decode_text(&input, &bytes)?;
     parse_identities(&input, &text, format)
+}
+
+/// A list as `samltrace scim fetch` saves it: samltrace's own JSON, which `--scim FILE`
+/// reads back exactly. `fetched_at` is an RFC 3339 time (the clock is the caller's).
+pub fn render_saved(list: &IdentityList, fetched_at: &str) -> String {
+    #[derive(serde::Serialize)]
+    struct Saved<'a> {
+        schema: &'a str,
+        source: &'a str,
+        format: &'a str,
+        fetched_at: &'a str,
+        count: usize,
+        identities: &'a [Identity],
+    }
+    let doc = Saved {
+        schema: json::SAVED_SCHEMA,
+        source: &list.input,
+        format: &list.format,
+        fetched_at,
+        count: list.identities.len(),
+        identities: &list.identities,
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, flushed to
+/// disk, then renamed over the target. On any failure the target is left as it was.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), ScimError> {
+    use std::io::Write;
+    let fail = |source| ScimError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
 }
 
 /// UTF-8 (with or without BOM), or UTF-16 with a BOM as some spreadsheet exports write it.
@@ -359,6 +414,32 @@ mod tests {
         .unwrap();
         assert!(list.partial);
         assert_eq!(list.notes.len(), 1);
+    }
+
+    #[test]
+    fn saved_lists_read_back_and_writes_are_atomic() {
+        let list = parse_identities(
+            "a.csv",
+            "externalId,email,active\na,a@x.com,false\n",
+            Format::Auto,
+        )
+        .unwrap();
+        let text = render_saved(&list, "2026-11-29T12:00:00Z");
+        let back = parse_identities("saved.json", &text, Format::Auto).unwrap();
+        assert_eq!(back.format, "samltrace");
+        assert_eq!(back.identities[0].emails, ["a@x.com"]);
+        assert_eq!(back.identities[0].active, Some(false));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ids.json");
+        write_atomically(&path, &text).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        let err = write_atomically(&dir.path().join("missing/ids.json"), "x").unwrap_err();
+        assert!(err.to_string().contains("cannot write"), "{err}");
     }
 
     #[test]

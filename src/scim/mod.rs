@@ -9,11 +9,16 @@
 mod csv;
 mod error;
 pub mod files;
+pub mod gitlab;
 mod json;
 pub mod model;
+pub mod paging;
+pub mod remote;
 mod rest;
 
 pub use error::{RowIssue, ScimError};
-pub use files::{Format, load_file, parse_identities, sniff};
+pub use files::{Format, load_file, parse_identities, render_saved, sniff, write_atomically};
+pub use gitlab::{Client, ClientConfig, Progress, Token};
 pub use json::SAVED_SCHEMA;
 pub use model::{Identity, IdentityList, IdentitySource, join_people};
+pub use remote::{Remote, RemoteKind, Source};
