@@ -146,22 +146,10 @@ pub fn hints(message: &Message) -> Vec<Hint> {
     out
 }
 
-/// A value quoted for a sentence, with invisible and control characters made visible.
+/// A value quoted for a sentence, with invisible and control characters made visible by the
+/// crate's one sanitiser.
 pub fn show(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if is_invisible(c) || c.is_control() || (c.is_whitespace() && c != ' ') {
-            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
-        } else if c == '"' || c == '\\' {
-            out.push('\\');
-            out.push(c);
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('"');
-    out
+    format!("\"{}\"", crate::sanitize::visible(s))
 }
 
 #[cfg(test)]
@@ -171,10 +159,7 @@ mod tests {
 
     #[test]
     fn show_makes_invisible_characters_visible() {
-        assert_eq!(
-            show("a\u{200b}b\u{a0}\t\"q\""),
-            "\"a\\u{200b}b\\u{00a0}\\u{0009}\\\"q\\\"\""
-        );
+        assert_eq!(show("a\u{200b}b\u{a0}\t"), "\"a<U+200B>b<U+00A0>\\t\"");
         assert_eq!(show("plain é"), "\"plain é\"");
     }
 

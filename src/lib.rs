@@ -5,6 +5,10 @@
 
 pub mod compare;
 pub mod dsig;
+pub mod input;
+pub mod report;
 pub mod saml;
+pub mod sanitize;
 pub mod scim;
+pub mod trace;
 pub mod xml;

@@ -195,7 +195,7 @@ mod tests {
         assert_eq!(problems[0].kind, ProblemKind::Whitespace);
         assert_eq!(problems[1].kind, ProblemKind::InvisibleCharacters);
         assert!(
-            problems[1].message.contains("\"b\\u{200b}ob\""),
+            problems[1].message.contains("\"b<U+200B>ob\""),
             "{}",
             problems[1].message
         );
