@@ -20,9 +20,10 @@ pub struct Trace {
     /// The decoded document exactly as received (not re-serialised).
     pub xml: Option<String>,
     pub signatures: Vec<SignatureInfo>,
-    // Typed by the checks and compare layers as they land; empty / null until then.
+    // Typed by the checks layer as it lands; empty until then.
     pub findings: Vec<serde_json::Value>,
-    pub verdict: Option<serde_json::Value>,
+    /// The identity verdict for the NameID; null without `--scim`.
+    pub verdict: Option<crate::compare::Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TraceError>,
 }

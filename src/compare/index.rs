@@ -100,7 +100,7 @@ impl<'a> Index<'a> {
             found.or_else(|| {
                 self.near
                     .get(&normalise::key(n))
-                    .map(|h| self.near_verdict(n, h))
+                    .and_then(|h| self.near_verdict(n, h))
             })
         });
         by_id.unwrap_or_else(|| self.person_verdict(name_id, hints))
@@ -110,7 +110,8 @@ impl<'a> Index<'a> {
         let groups = self.by_person(hits);
         if groups.len() > 1 {
             let text = reason::ambiguous_exact(n, groups.len());
-            return self.ambiguous(n, hits, text, "has exactly this external id");
+            let found = self.candidates(hits.iter().copied(), "has exactly this external id");
+            return ambiguous(Some(n), found, text);
         }
         let person = self.person(hits[0]);
         let case_twins: Vec<u32> = self
@@ -124,13 +125,11 @@ impl<'a> Index<'a> {
             .collect();
         let rep = self.representative(hits);
         if !case_twins.is_empty() {
-            let text = reason::ambiguous_case(
-                n,
-                &self.ids[rep as usize],
-                &self.ids[case_twins[0] as usize],
-            );
-            let all: Vec<u32> = hits.iter().chain(&case_twins).copied().collect();
-            return self.ambiguous(n, &all, text, "differs only in capitalisation");
+            let twin = self.representative(&case_twins);
+            let text = reason::ambiguous_case(n, &self.ids[rep as usize], &self.ids[twin as usize]);
+            let mut found = self.candidates(hits.iter().copied(), "has exactly this external id");
+            found.extend(self.candidates(case_twins, "differs only in capitalisation"));
+            return ambiguous(Some(n), found, text);
         }
         let id = &self.ids[rep as usize];
         let (state, text) = if id.is_inactive() {
@@ -141,7 +140,7 @@ impl<'a> Index<'a> {
         verdict(state, Some(n), Some(id), text)
     }
 
-    fn near_verdict(&self, n: &str, hits: &[u32]) -> Verdict {
+    fn near_verdict(&self, n: &str, hits: &[u32]) -> Option<Verdict> {
         let mut scored: Vec<(usize, Vec<Difference>, u32)> = hits
             .iter()
             .filter_map(|&i| {
@@ -150,11 +149,13 @@ impl<'a> Index<'a> {
             })
             .collect();
         scored.sort_by_key(|(t, _, i)| (*t, *i));
-        let best = scored[0].0;
+        let best = scored.first()?.0;
         let best_hits: Vec<u32> = scored.iter().filter(|s| s.0 == best).map(|s| s.2).collect();
-        if self.by_person(&best_hits).len() > 1 {
-            let text = reason::ambiguous_near(n, best_hits.len());
-            return self.ambiguous(n, &best_hits, text, "nearly equals the NameID");
+        let people = self.by_person(&best_hits).len();
+        if people > 1 {
+            let text = reason::ambiguous_near(n, people);
+            let found = self.candidates(best_hits, "nearly equals the NameID");
+            return Some(ambiguous(Some(n), found, text));
         }
         let rep = self.representative(&best_hits);
         let id = &self.ids[rep as usize];
@@ -171,11 +172,13 @@ impl<'a> Index<'a> {
         );
         v.fix = Some(self.fix.patch(id.source, self.ext(rep), n));
         v.difference = diff;
-        v.candidates = self.candidates(
-            scored.iter().map(|s| s.2).filter(|&i| i != rep),
-            "a near match",
-        );
-        v
+        let person = self.person(rep);
+        let others = scored
+            .iter()
+            .map(|s| s.2)
+            .filter(|&i| self.person(i) != person);
+        v.candidates = self.candidates(others, "a near match");
+        Some(v)
     }
 
     fn person_verdict(&self, n: Option<&str>, hints: &[Hint]) -> Verdict {
@@ -199,7 +202,8 @@ impl<'a> Index<'a> {
             1 => self.mismatch(n, &hits, &found),
             count => {
                 let text = reason::ambiguous_person(n, count);
-                self.ambiguous_opt(n, &hits, text, "matches the person's email or username")
+                let found = self.candidates(hits, "matches the person's email or username");
+                ambiguous(n, found, text)
             }
         }
     }
@@ -230,25 +234,26 @@ impl<'a> Index<'a> {
             None,
             reason::not_found(n, hints, !loose.is_empty()),
         );
-        v.candidates = self.candidates(loose.into_iter(), "the same name before the @");
+        v.candidates = self.candidates(loose, "the same name before the @");
         v
     }
 
-    fn ambiguous(&self, n: &str, hits: &[u32], text: String, why: &str) -> Verdict {
-        self.ambiguous_opt(Some(n), hits, text, why)
-    }
-
-    fn ambiguous_opt(&self, n: Option<&str>, hits: &[u32], text: String, why: &str) -> Verdict {
-        let mut v = verdict(State::Ambiguous, n, None, text);
-        v.candidates = self.candidates(hits.iter().copied(), why);
-        v
-    }
-
-    fn candidates(&self, hits: impl Iterator<Item = u32>, why: &str) -> Vec<Candidate> {
-        hits.take(10)
-            .map(|i| Candidate {
-                identity: IdentityView::from(&self.ids[i as usize]),
-                why: why.to_owned(),
+    /// One candidate per person (the record a verdict would be about), at most ten.
+    fn candidates(&self, hits: impl IntoIterator<Item = u32>, why: &str) -> Vec<Candidate> {
+        let hits: Vec<u32> = hits.into_iter().collect();
+        self.by_person(&hits)
+            .into_iter()
+            .take(10)
+            .map(|person| {
+                let theirs: Vec<u32> = hits
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.person(i) == person)
+                    .collect();
+                Candidate {
+                    identity: IdentityView::from(&self.ids[self.representative(&theirs) as usize]),
+                    why: why.to_owned(),
+                }
             })
             .collect()
     }
@@ -295,6 +300,13 @@ impl<'a> Index<'a> {
             .copied()
             .min_by_key(|i| rank(i))
             .unwrap_or(hits[0])
+    }
+}
+
+fn ambiguous(n: Option<&str>, candidates: Vec<Candidate>, reason: String) -> Verdict {
+    Verdict {
+        candidates,
+        ..verdict(State::Ambiguous, n, None, reason)
     }
 }
 

@@ -2,8 +2,8 @@
 //! (case-insensitively, as GitLab judges uniqueness) and ids with whitespace or invisible
 //! characters that no IdP will ever send back the same way.
 //!
-//! Pure. Duplicates are judged per source (a SCIM and a SAML identity of one user with the
-//! same value are right, not a duplicate) and only between different people.
+//! Pure. Duplicates are judged only between different people: a SCIM and a SAML identity of
+//! one user with the same value are right, not a duplicate.
 
 use std::collections::HashMap;
 
@@ -35,21 +35,27 @@ pub struct ListProblem {
     pub message: String,
 }
 
-/// Every problem of the list, duplicates first, in list order.
+/// Every problem of the list, duplicates first, in list order; each value is reported once
+/// even when a user's SCIM and SAML identities both carry it.
 pub fn list_problems(ids: &[Identity]) -> Vec<ListProblem> {
     let mut out = duplicates(ids);
-    out.extend(ids.iter().filter_map(characters));
+    let mut seen = std::collections::HashSet::new();
+    out.extend(
+        ids.iter()
+            .filter(|i| seen.insert(i.external_id.as_deref()))
+            .filter_map(characters),
+    );
     out
 }
 
 fn duplicates(ids: &[Identity]) -> Vec<ListProblem> {
-    let mut groups: HashMap<(crate::scim::IdentitySource, String), Vec<&Identity>> = HashMap::new();
+    let mut groups: HashMap<String, Vec<&Identity>> = HashMap::new();
     let mut order = Vec::new();
     for id in ids {
         let Some(ext) = id.external_id.as_deref() else {
             continue;
         };
-        let key = (id.source, case_key(ext).into_owned());
+        let key = case_key(ext).into_owned();
         let group = groups.entry(key.clone()).or_default();
         if group.is_empty() {
             order.push(key);
@@ -125,7 +131,7 @@ fn characters(id: &Identity) -> Option<ListProblem> {
         external_ids: vec![ext.to_owned()],
         origins: vec![id.origin.clone()],
         message: format!(
-            "The external id {} at {} has {what}: an IdP is unlikely to send it back exactly.",
+            "the external id {} at {} has {what}: an IdP is unlikely to send it back exactly.",
             show(ext),
             id.origin
         ),
@@ -152,6 +158,7 @@ mod tests {
         let ids = [
             id("bob@example.com", Some(1), IdentitySource::Scim, 1),
             id("bob@example.com", Some(1), IdentitySource::Saml, 2),
+            id("Bob@Example.com", Some(1), IdentitySource::Saml, 8),
             id("Bob@Example.com", Some(2), IdentitySource::Scim, 3),
             id("x", Some(3), IdentitySource::Scim, 4),
             id("x", Some(3), IdentitySource::Scim, 5),
