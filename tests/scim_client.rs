@@ -187,10 +187,10 @@ fn a_server_that_keeps_failing_is_an_error_after_bounded_retries() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("server error 500, still failing after 4 attempts"),
+        err.contains("server error 500, still failing after 3 attempts"),
         "{err}"
     );
-    assert_eq!(fake.log().len(), 4);
+    assert_eq!(fake.log().len(), 3);
 }
 
 #[test]

@@ -209,7 +209,7 @@ fn next_link(header: &str) -> Option<&str> {
 /// When to try a request again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included.
+    /// Attempts in all, the first included, for a 429 (5xx and timeouts get at most 3).
     pub attempts: u32,
     /// The first wait of the exponential backoff (2 s, 4 s, …).
     pub base: Duration,
@@ -253,7 +253,13 @@ impl RetryPolicy {
         now: i64,
     ) -> Retry {
         let retryable = status == 429 || matches!(status, 500 | 502 | 503 | 504);
-        if !retryable || attempt >= self.attempts {
+        // A rate limit passes; a failing server seldom recovers within seconds.
+        let limit = if status == 429 {
+            self.attempts
+        } else {
+            self.attempts.min(3)
+        };
+        if !retryable || attempt >= limit {
             return Retry::GiveUp(None);
         }
         let asked = if status == 429 || status == 503 {
@@ -451,9 +457,14 @@ mod tests {
             Retry::After(Duration::from_secs(2))
         );
         assert_eq!(
-            p.after_status(500, &h(Some("1"), None), 3, now),
-            Retry::After(Duration::from_secs(8)),
+            p.after_status(500, &h(Some("1"), None), 2, now),
+            Retry::After(Duration::from_secs(4)),
             "500 ignores Retry-After"
+        );
+        assert_eq!(
+            p.after_status(502, &h(None, None), 3, now),
+            Retry::GiveUp(None),
+            "5xx: three attempts"
         );
         assert_eq!(
             p.after_status(429, &h(Some("3600"), None), 1, now),
