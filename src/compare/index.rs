@@ -4,7 +4,10 @@
 //! and usernames (the same person), and local parts (loose candidates). A lookup is a few hash
 //! probes plus work proportional to the hits. Pure; the sentences live in `reason.rs`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 
 use super::normalise::{self, Difference};
 use super::reason;
@@ -12,15 +15,48 @@ use super::{Candidate, FixApi, Hint, IdentityView, State, Verdict, hints};
 use crate::saml::Message;
 use crate::scim::{Identity, IdentitySource};
 
-type Hits = Vec<u32>;
+/// The rows under one key: nearly always one, which then needs no allocation.
+#[derive(Debug, Clone)]
+enum Hits {
+    One(u32),
+    Many(Vec<u32>),
+}
 
-/// An identity list prepared for many lookups.
+impl Hits {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Hits::One(i) => std::slice::from_ref(i),
+            Hits::Many(v) => v,
+        }
+    }
+}
+
+fn add_hit<K: Eq + Hash>(map: &mut HashMap<K, Hits>, key: K, i: u32) {
+    match map.entry(key) {
+        Entry::Vacant(e) => {
+            e.insert(Hits::One(i));
+        }
+        Entry::Occupied(mut e) => match e.get_mut() {
+            Hits::One(j) if *j == i => {}
+            Hits::One(j) => {
+                let first = *j;
+                e.insert(Hits::Many(vec![first, i]));
+            }
+            Hits::Many(v) if v.last() == Some(&i) => {}
+            Hits::Many(v) => v.push(i),
+        },
+    }
+}
+
+/// An identity list prepared for many lookups. Keys borrow from the list when normalising
+/// changes nothing, which is the common case.
 pub struct Index<'a> {
     ids: &'a [Identity],
     exact: HashMap<&'a str, Hits>,
-    near: HashMap<String, Hits>,
-    people: HashMap<String, Hits>,
-    local: HashMap<String, Hits>,
+    near: HashMap<Cow<'a, str>, Hits>,
+    people: HashMap<Cow<'a, str>, Hits>,
+    /// The part before the `@` of email-like external ids.
+    local: HashMap<Cow<'a, str>, Hits>,
     fix: FixApi,
 }
 
@@ -50,21 +86,23 @@ impl<'a> Index<'a> {
 
     fn add(&mut self, i: u32, id: &'a Identity) {
         if let Some(ext) = id.external_id.as_deref() {
-            self.exact.entry(ext).or_default().push(i);
+            add_hit(&mut self.exact, ext, i);
             let key = normalise::key(ext);
-            if let Some(local) = local_part(&key) {
-                self.local.entry(local.to_owned()).or_default().push(i);
+            if key.contains('@') {
+                let local = match &key {
+                    Cow::Borrowed(k) => local_part(k).map(Cow::Borrowed),
+                    Cow::Owned(k) => local_part(k).map(|l| Cow::Owned(l.to_owned())),
+                };
+                if let Some(local) = local {
+                    add_hit(&mut self.local, local, i);
+                }
             }
-            self.near.entry(key).or_default().push(i);
+            add_hit(&mut self.near, key, i);
         }
-        let names = id.user_name.iter().chain(&id.emails);
-        for name in names {
+        for name in id.user_name.iter().chain(&id.emails) {
             let key = person_key(name);
             if !key.is_empty() {
-                let hits = self.people.entry(key).or_default();
-                if hits.last() != Some(&i) {
-                    hits.push(i);
-                }
+                add_hit(&mut self.people, key, i);
             }
         }
     }
@@ -96,11 +134,14 @@ impl<'a> Index<'a> {
     /// The verdict for one NameID value and the person hints that go with it.
     pub fn lookup(&self, name_id: Option<&str>, hints: &[Hint]) -> Verdict {
         let by_id = name_id.and_then(|n| {
-            let found = self.exact.get(n).map(|e| self.exact_verdict(n, e));
+            let found = self
+                .exact
+                .get(n)
+                .map(|e| self.exact_verdict(n, e.as_slice()));
             found.or_else(|| {
                 self.near
-                    .get(&normalise::key(n))
-                    .and_then(|h| self.near_verdict(n, h))
+                    .get(normalise::key(n).as_ref())
+                    .and_then(|h| self.near_verdict(n, h.as_slice()))
             })
         });
         by_id.unwrap_or_else(|| self.person_verdict(name_id, hints))
@@ -116,9 +157,9 @@ impl<'a> Index<'a> {
         let person = self.person(hits[0]);
         let case_twins: Vec<u32> = self
             .near
-            .get(&normalise::key(n))
-            .into_iter()
-            .flatten()
+            .get(normalise::key(n).as_ref())
+            .map_or(&[][..], Hits::as_slice)
+            .iter()
             .copied()
             .filter(|&i| self.person(i) != person)
             .filter(|&i| normalise::case_key(self.ext(i)) == normalise::case_key(n))
@@ -186,9 +227,8 @@ impl<'a> Index<'a> {
         for hint in hints {
             for &i in self
                 .people
-                .get(&person_key(&hint.value))
-                .into_iter()
-                .flatten()
+                .get(person_key(&hint.value).as_ref())
+                .map_or(&[][..], Hits::as_slice)
             {
                 if !found.iter().any(|(j, _)| *j == i) {
                     found.push((i, hint));
@@ -223,11 +263,7 @@ impl<'a> Index<'a> {
     }
 
     fn not_found(&self, n: Option<&str>, hints: &[Hint]) -> Verdict {
-        let loose: Vec<u32> = n
-            .map(normalise::key)
-            .and_then(|k| local_part(&k).map(str::to_owned))
-            .and_then(|l| self.local.get(&l).cloned())
-            .unwrap_or_default();
+        let loose = n.map(|n| self.loose(n)).unwrap_or_default();
         let mut v = verdict(
             State::NotFound,
             n,
@@ -236,6 +272,21 @@ impl<'a> Index<'a> {
         );
         v.candidates = self.candidates(loose, "the same name before the @");
         v
+    }
+
+    /// Identities whose id shares the NameID's name before the `@`: `carol` for
+    /// `carol@example.com` (Entra's default mailNickname mapping), and the other way round.
+    fn loose(&self, n: &str) -> Vec<u32> {
+        let key = normalise::key(n);
+        let Some(local) = local_part(&key) else {
+            return Vec::new();
+        };
+        let by_local = self.local.get(local).map_or(&[][..], Hits::as_slice);
+        let by_id = match key.contains('@') {
+            true => self.near.get(local).map_or(&[][..], Hits::as_slice),
+            false => &[],
+        };
+        by_local.iter().chain(by_id).copied().collect()
     }
 
     /// One candidate per person (the record a verdict would be about), at most ten.
@@ -268,7 +319,7 @@ impl<'a> Index<'a> {
             return Person::User(u);
         }
         match id.user_name.as_deref().or(id.email()) {
-            Some(name) => Person::Name(person_key(name)),
+            Some(name) => Person::Name(person_key(name).into_owned()),
             None => Person::Row(i),
         }
     }
@@ -330,8 +381,14 @@ fn tier(diff: &[Difference]) -> usize {
         .map_or(0, |p| p + 1)
 }
 
-fn person_key(s: &str) -> String {
-    s.trim().to_lowercase()
+/// Emails and usernames compare trimmed and case-insensitively.
+fn person_key(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    if t.chars().any(char::is_uppercase) {
+        Cow::Owned(t.to_lowercase())
+    } else {
+        Cow::Borrowed(t)
+    }
 }
 
 /// The part before the `@` of an email-like key, when it is long enough to mean something.

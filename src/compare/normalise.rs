@@ -89,30 +89,35 @@ fn guid(s: &str) -> Cow<'_, str> {
         .and_then(|r| r.strip_suffix('}'))
         .or_else(|| strip_prefix_ignore_case(s, "urn:uuid:"))
         .unwrap_or(s);
-    let hex: String = inner.chars().filter(|&c| c != '-').collect();
-    let hyphens_ok = inner.len() == 32 || is_hyphenated(inner);
-    if hex.len() != 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) || !hyphens_ok {
+    let hyphenated = inner.len() == 36 && is_hyphenated(inner);
+    if !(hyphenated || inner.len() == 32)
+        || !inner.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit())
+    {
         return Cow::Borrowed(s);
     }
-    let h = hex.to_ascii_lowercase();
-    let canonical = format!(
+    if hyphenated && inner.len() == s.len() && !inner.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(s);
+    }
+    let h: String = inner
+        .chars()
+        .filter(|&c| c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if h.len() != 32 {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(format!(
         "{}-{}-{}-{}-{}",
         &h[..8],
         &h[8..12],
         &h[12..16],
         &h[16..20],
         &h[20..]
-    );
-    if canonical == s {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(canonical)
-    }
+    ))
 }
 
 fn is_hyphenated(s: &str) -> bool {
-    let parts: Vec<usize> = s.split('-').map(str::len).collect();
-    parts == [8, 4, 4, 4, 12]
+    s.split('-').map(str::len).eq([8, 4, 4, 4, 12])
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -166,8 +171,8 @@ fn before_percent(s: &str) -> String {
 
 /// The key of a value with every step applied: two values that are equal at any tier have
 /// the same key.
-pub fn key(s: &str) -> String {
-    chain(s, &Difference::TIERS).into_owned()
+pub fn key(s: &str) -> Cow<'_, str> {
+    chain(s, &Difference::TIERS)
 }
 
 fn chain<'a>(s: &'a str, steps: &[Difference]) -> Cow<'a, str> {

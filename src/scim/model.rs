@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// One identity: a SCIM or SAML identity in GitLab, a user in an IdP export, a NameID seen in a
 /// log, or a person without an identity (a group member who never linked SAML).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Identity {
     /// GitLab's `extern_uid` (SCIM `id`, IdP `externalId`): what the NameID must equal.
     /// `None` for a person known only by name or email.
@@ -24,7 +25,6 @@ pub struct Identity {
     pub user_id: Option<u64>,
     pub source: IdentitySource,
     /// Where the record was read: `samples/identities.csv line 4`, `…/Users page 2`.
-    #[serde(default)]
     pub origin: String,
 }
 
