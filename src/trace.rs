@@ -157,12 +157,13 @@ pub fn from_payload(payload: Payload) -> Trace {
         }
     };
     infer_origin(&mut origin, &message, &steps);
+    let signatures = dsig::describe(&doc);
     Trace {
         origin,
         encoding: steps,
-        signatures: dsig::describe(&doc),
+        signatures,
         message: Some(message),
-        xml: Some(doc.text().to_owned()),
+        xml: Some(doc.into_text()),
         findings: Vec::new(),
         verdict: None,
         error: None,
