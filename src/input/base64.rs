@@ -115,7 +115,7 @@ fn invalid_character(text: &str, i: usize) -> UnwrapError {
 /// unpadded payload of the wrong length gets its `+` back.
 fn restore_trailing_plus(clean: &mut Vec<u8>) {
     if clean.last() != Some(&b'=') {
-        while clean.len() % 4 != 0 {
+        while !clean.len().is_multiple_of(4) {
             clean.push(b'+');
         }
     }
