@@ -5,5 +5,9 @@
 
 pub mod checks;
 pub mod dsig;
+pub mod input;
+pub mod report;
 pub mod saml;
+pub mod sanitize;
+pub mod trace;
 pub mod xml;
