@@ -6,8 +6,9 @@
 use crate::saml::{Assertion, Attribute, Message};
 
 use super::gitlab::attributes as names;
-use super::sanitize::{is_invisible, quote};
+use super::quote::quote;
 use super::{Context, Raised, Rule, readable, which};
+use crate::sanitize::is_invisible;
 
 pub(super) const RULES: &[Rule] = &[
     Rule {

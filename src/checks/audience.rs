@@ -7,8 +7,9 @@
 
 use crate::saml::Message;
 
-use super::sanitize::{is_invisible, quote};
+use super::quote::quote;
 use super::{Context, Raised, Rule, SeenRequest, readable, which};
+use crate::sanitize::is_invisible;
 
 pub(super) const RULES: &[Rule] = &[
     Rule {

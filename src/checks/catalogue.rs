@@ -170,7 +170,8 @@ pub const CATALOGUE: &[CodeInfo] = &[
         Error,
         "The user's sign-in confirmation has expired",
         "A SubjectConfirmationData NotOnOrAfter is at or before the evaluation time, by more than \
-         the allowed clock skew.",
+         the allowed clock skew (when it is the same time as the Conditions NotOnOrAfter, TM001 \
+         reports both).",
         "Sign in again and capture a fresh response; if fresh ones fail too, lengthen the \
          confirmation lifetime or sync the clocks at the identity provider.",
     )
@@ -179,8 +180,8 @@ pub const CATALOGUE: &[CodeInfo] = &[
         "TM004",
         Warning,
         "The response was issued long before or after the evaluation time",
-        "The response's IssueInstant is further from the evaluation time than the allowed clock \
-         skew.",
+        "A successful response's IssueInstant is further from the evaluation time than the \
+         allowed clock skew.",
         "For an old capture, pass --at with the time it was captured; otherwise sync the \
          identity provider's clock.",
     ),

@@ -9,7 +9,7 @@ use std::fmt;
 use crate::dsig::CertInfo;
 use crate::dsig::cert::hex_colon;
 
-use super::sanitize;
+use crate::sanitize;
 
 /// Which hash a fingerprint is, told by its length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -96,7 +96,8 @@ pub fn human(d: SignedDuration) -> String {
             "less than a second".to_owned()
         };
     }
-    const UNITS: [(i64, &str); 4] = [
+    const UNITS: [(i64, &str); 5] = [
+        (365 * 86_400, "year"),
         (86_400, "day"),
         (3_600, "hour"),
         (60, "minute"),
@@ -193,5 +194,6 @@ mod tests {
         assert_eq!(h(86_400 + 3_300), "1 day 55 minutes");
         assert_eq!(h(2 * 86_400 + 7_200), "2 days 2 hours");
         assert_eq!(h(-90), "1 minute 30 seconds");
+        assert_eq!(h(3953 * 86_400 + 15 * 3_600), "10 years 303 days");
     }
 }

@@ -6,8 +6,9 @@
 
 use crate::saml::{Assertion, Message, NameId};
 
-use super::sanitize::{self, is_invisible, quote};
+use super::quote::{describe, quote};
 use super::{Context, Raised, Rule, readable, succeeded, which};
+use crate::sanitize::is_invisible;
 
 pub(super) const RULES: &[Rule] = &[
     Rule {
@@ -128,7 +129,7 @@ fn problems(value: &str) -> Vec<String> {
     for (i, c) in inner.iter().enumerate().filter(|(_, c)| is_invisible(**c)) {
         out.push(format!(
             "it has a {} at character {}",
-            name(*c),
+            describe(*c),
             lead + i + 1
         ));
     }
@@ -146,19 +147,11 @@ fn names(run: &[char]) -> String {
     parts
         .iter()
         .map(|(c, n)| match n {
-            1 => format!("a {}", name(*c)),
-            n => format!("{n} × {}", name(*c)),
+            1 => format!("a {}", describe(*c)),
+            n => format!("{n} × {}", describe(*c)),
         })
         .collect::<Vec<_>>()
         .join(" and ")
-}
-
-fn name(c: char) -> String {
-    if c == ' ' {
-        "space (U+0020)".to_owned()
-    } else {
-        sanitize::describe(c)
-    }
 }
 
 /// NI003: the transient format, which changes at every sign-in.

@@ -7,7 +7,7 @@
 use crate::dsig::SignatureInfo;
 use crate::saml::{Assertion, Message};
 
-use super::sanitize::quote;
+use super::quote::quote;
 use super::{Context, Raised, Rule, is_sign_in, readable, which};
 
 pub(super) const RULES: &[Rule] = &[

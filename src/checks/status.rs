@@ -4,7 +4,7 @@
 
 use crate::saml::{Message, Status};
 
-use super::sanitize::quote;
+use super::quote::quote;
 use super::{Context, Raised, Rule, succeeded};
 
 pub(super) const RULES: &[Rule] = &[
@@ -46,11 +46,11 @@ fn detail(status: &Status) -> String {
         None => "The identity provider answered with a status that has no code".to_owned(),
     };
     if let Some(second) = &status.second_level {
-        text.push_str(&format!(", detail {}", quote(short(second))));
+        text.push_str(&format!(" (detail {})", quote(short(second))));
     }
     match &status.message {
-        Some(m) if !m.trim().is_empty() => text.push_str(&format!(", message {}.", quote(m))),
-        _ => text.push_str(", and no message."),
+        Some(m) if !m.trim().is_empty() => text.push_str(&format!(" and said: {}", quote(m))),
+        _ => text.push_str(", without a message."),
     }
     text
 }
@@ -158,8 +158,8 @@ mod tests {
         );
         assert_eq!(
             f.detail,
-            "The identity provider answered with status \"Responder\", detail \"RequestDenied\", \
-             message \"User is not assigned to this app\"."
+            "The identity provider answered with status \"Responder\" (detail \"RequestDenied\") \
+             and said: \"User is not assigned to this app\""
         );
         assert!(f.fix.contains("not assigned to the SAML app"), "{}", f.fix);
     }
@@ -170,7 +170,7 @@ mod tests {
             &check(&response().failed("InvalidNameIDPolicy", "")),
             "ST001",
         );
-        assert!(f.detail.ends_with("and no message."), "{}", f.detail);
+        assert!(f.detail.ends_with("without a message."), "{}", f.detail);
         assert!(f.fix.contains("NameID format"), "{}", f.fix);
     }
 

@@ -8,8 +8,9 @@ use jiff::SignedDuration;
 use crate::saml::{Assertion, Message};
 
 use super::instant::{Instant, human, parse_instant};
-use super::sanitize::{quote, visible};
-use super::{Context, Raised, Rule, is_sign_in, readable, which};
+use super::quote::quote;
+use super::{Context, Raised, Rule, is_sign_in, readable, succeeded, which};
+use crate::sanitize::visible;
 
 pub(super) const RULES: &[Rule] = &[
     Rule {
@@ -146,12 +147,20 @@ fn passed(msg: &Message, ctx: &Context, limit: &Limit) -> Vec<Raised> {
             let Some(late) = past(until, ctx) else {
                 continue;
             };
+            let same = shared_end(a, until);
+            if same && limit.field == CONFIRMATION.field {
+                continue;
+            }
+            let named = if same {
+                "Conditions NotOnOrAfter, and SubjectConfirmationData NotOnOrAfter too"
+            } else {
+                limit.field
+            };
             let detail = format!(
-                "{}{} was valid until {} ({}) and is checked at {}, {} later; {}.",
+                "{}{} was valid until {} ({named}) and is checked at {}, {} later; {}.",
                 limit.what,
                 which(msg, a),
                 field.shown(until),
-                limit.field,
                 ctx.at,
                 human(late),
                 allowance(ctx)
@@ -162,12 +171,25 @@ fn passed(msg: &Message, ctx: &Context, limit: &Limit) -> Vec<Raised> {
     out
 }
 
+/// True when both the Conditions and a SubjectConfirmationData end at `end`: one expiry then
+/// raises TM001 alone, naming both fields.
+fn shared_end(a: &Assertion, end: Instant) -> bool {
+    let ends = |name: &str| {
+        assertion_fields(a)
+            .into_iter()
+            .filter(|f| f.name == name)
+            .any(|f| f.read.map(|r| r.at) == Some(end.at))
+    };
+    ends(CONDITIONS.field) && ends(CONFIRMATION.field)
+}
+
 /// TM001: Conditions NotOnOrAfter has passed, beyond the skew.
 fn expired(msg: &Message, ctx: &Context) -> Vec<Raised> {
     passed(msg, ctx, &CONDITIONS)
 }
 
-/// TM003: SubjectConfirmationData NotOnOrAfter has passed, beyond the skew.
+/// TM003: SubjectConfirmationData NotOnOrAfter has passed, beyond the skew (when it ends with the
+/// Conditions, TM001 reports both).
 fn confirmation_expired(msg: &Message, ctx: &Context) -> Vec<Raised> {
     passed(msg, ctx, &CONFIRMATION)
 }
@@ -206,7 +228,7 @@ fn not_yet_valid(msg: &Message, ctx: &Context) -> Vec<Raised> {
 
 /// TM004: IssueInstant further from the evaluation time than the skew, either way.
 fn issued_far_away(msg: &Message, ctx: &Context) -> Vec<Raised> {
-    let Some(raw) = msg.issue_instant.as_deref().filter(|_| is_sign_in(msg)) else {
+    let Some(raw) = msg.issue_instant.as_deref().filter(|_| succeeded(msg)) else {
         return vec![];
     };
     let field = Field::new("IssueInstant", raw);
@@ -281,7 +303,8 @@ mod tests {
 
     #[test]
     fn tm001_expired_quotes_both_times_and_the_gap() {
-        let f = one(&at_time(&response(), "2026-11-03T10:00:00Z"), "TM001");
+        let r = response().with(|a| a.confirmation_not_on_or_after = None);
+        let f = one(&at_time(&r, "2026-11-03T10:00:00Z"), "TM001");
         assert_eq!(
             f.detail,
             "The assertion was valid until 2026-11-02T09:05:00Z (Conditions NotOnOrAfter) and \
@@ -289,6 +312,20 @@ mod tests {
              difference are allowed."
         );
         assert!(f.fix.contains("--at 2026-11-02T09:00:00Z"), "{}", f.fix);
+    }
+
+    #[test]
+    fn tm001_names_the_confirmation_that_ends_at_the_same_time() {
+        let findings = at_time(&response(), "2026-11-03T10:00:00Z");
+        let f = one(&findings, "TM001");
+        assert!(
+            f.detail.contains(
+                "(Conditions NotOnOrAfter, and SubjectConfirmationData NotOnOrAfter too)"
+            ),
+            "{}",
+            f.detail
+        );
+        assert!(raised(&findings, "TM003").is_empty());
     }
 
     #[test]
@@ -396,8 +433,10 @@ mod tests {
     }
 
     #[test]
-    fn tm004_not_raised_within_the_skew() {
+    fn tm004_not_raised_within_the_skew_or_on_failure() {
         assert!(raised(&check(&response()), "TM004").is_empty());
+        let failed = response().failed("AuthnFailed", "");
+        assert!(raised(&at_time(&failed, "2026-11-09T00:00:00Z"), "TM004").is_empty());
         assert!(raised(&at_time(&response(), "2026-11-02T08:57:00Z"), "TM004").is_empty());
     }
 
