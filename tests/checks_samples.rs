@@ -241,3 +241,14 @@ fn a_good_fingerprint_is_accepted() {
 fn decode_failures_still_exit_2_over_findings() {
     samltrace(&[&sample("failed-status.b64"), &sample("not-base64.txt")]).code(2);
 }
+
+#[test]
+fn requests_get_no_findings_section() {
+    let out = samltrace(&["--at", IN_WINDOW, &sample("authn-request-redirect.url")]);
+    let text = String::from_utf8(out.code(0).get_output().stdout.clone()).expect("UTF-8");
+    assert!(text.contains("AuthnRequest"), "{text}");
+    assert!(
+        !text.contains("No problems found") && !text.contains("Not checked"),
+        "{text}"
+    );
+}

@@ -144,25 +144,29 @@ fn no_email(msg: &Message, _: &Context) -> Vec<Raised> {
                 ),
                 None => missing_field(a, Field::Email),
             };
-            let near: Vec<String> = near_names(a, Field::Email)
-                .iter()
-                .map(|n| quote(n))
-                .collect();
-            let near = match near.as_slice() {
-                [] => String::new(),
-                list => format!(
-                    " {} looks meant as the email address, but GitLab matches names exactly.",
-                    list.join(", ")
-                ),
-            };
             Raised::new(
-                format!("{found}{}.{near}", which(msg, a)),
+                format!("{found}{}.{}", which(msg, a), near_hint(a)),
                 "Add an attribute named email holding the user's address (Okta: Attribute \
                  Statements; Microsoft Entra: Attributes & Claims; Google Workspace: map \
                  Primary email to email), or rename the existing one to email.",
             )
         })
         .collect()
+}
+
+/// " \"Email\" looks meant as the email address, …" when a loosely spelled one is present.
+fn near_hint(a: &Assertion) -> String {
+    let near: Vec<String> = near_names(a, Field::Email)
+        .iter()
+        .map(|n| quote(n))
+        .collect();
+    if near.is_empty() {
+        return String::new();
+    }
+    format!(
+        " {} looks meant as the email address, but GitLab matches names exactly.",
+        near.join(", ")
+    )
 }
 
 /// "None of the assertion's 2 attributes (a, b) is one GitLab reads as the email address".

@@ -71,35 +71,27 @@ fn sha1(msg: &Message, ctx: &Context) -> Vec<Raised> {
     if !is_sign_in(msg) {
         return vec![];
     }
-    ctx.signatures
-        .iter()
-        .filter_map(|s| {
-            let method = s
-                .algorithm
-                .as_deref()
-                .or(s.algorithm_uri.as_deref())
-                .unwrap_or("");
-            let digest = s
-                .digest
-                .as_deref()
-                .or(s.digest_uri.as_deref())
-                .unwrap_or("");
-            if !method.contains("sha1") && !digest.contains("sha1") {
-                return None;
-            }
-            Some(Raised::new(
-                format!(
-                    "The signature on {} uses the signature method {} and the digest {}; SHA-1 \
-                     is broken for collisions, and identity providers have moved to SHA-256.",
-                    s.path,
-                    quote(method),
-                    quote(digest)
-                ),
-                "Set the SAML app's signing algorithm to RSA-SHA256 with a SHA-256 digest \
-                 (GitLab accepts SHA-256, SHA-384 and SHA-512).",
-            ))
-        })
-        .collect()
+    ctx.signatures.iter().filter_map(sha1_in).collect()
+}
+
+fn sha1_in(s: &SignatureInfo) -> Option<Raised> {
+    let method = s.algorithm.as_deref().or(s.algorithm_uri.as_deref());
+    let digest = s.digest.as_deref().or(s.digest_uri.as_deref());
+    let (method, digest) = (method.unwrap_or(""), digest.unwrap_or(""));
+    if !method.contains("sha1") && !digest.contains("sha1") {
+        return None;
+    }
+    Some(Raised::new(
+        format!(
+            "The signature on {} uses the signature method {} and the digest {}; SHA-1 is broken \
+             for collisions, and identity providers have moved to SHA-256.",
+            s.path,
+            quote(method),
+            quote(digest)
+        ),
+        "Set the SAML app's signing algorithm to RSA-SHA256 with a SHA-256 digest (GitLab \
+         accepts SHA-256, SHA-384 and SHA-512).",
+    ))
 }
 
 #[cfg(test)]

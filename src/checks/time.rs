@@ -151,16 +151,12 @@ fn passed(msg: &Message, ctx: &Context, limit: &Limit) -> Vec<Raised> {
             if same && limit.field == CONFIRMATION.field {
                 continue;
             }
-            let named = if same {
-                "Conditions NotOnOrAfter, and SubjectConfirmationData NotOnOrAfter too"
-            } else {
-                limit.field
-            };
             let detail = format!(
-                "{}{} was valid until {} ({named}) and is checked at {}, {} later; {}.",
+                "{}{} was valid until {} ({}) and is checked at {}, {} later; {}.",
                 limit.what,
                 which(msg, a),
                 field.shown(until),
+                if same { BOTH_ENDS } else { limit.field },
                 ctx.at,
                 human(late),
                 allowance(ctx)
@@ -170,6 +166,8 @@ fn passed(msg: &Message, ctx: &Context, limit: &Limit) -> Vec<Raised> {
     }
     out
 }
+
+const BOTH_ENDS: &str = "Conditions NotOnOrAfter, and SubjectConfirmationData NotOnOrAfter too";
 
 /// True when both the Conditions and a SubjectConfirmationData end at `end`: one expiry then
 /// raises TM001 alone, naming both fields.

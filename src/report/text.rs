@@ -88,11 +88,15 @@ fn trace(out: &mut Out, t: &Trace) {
             out.line(4, &paint(WARN, &format!("! {}", visible(n))));
         }
     }
-    out.blank();
-    findings(out, &t.findings);
+    let judged = msg.is_response() || msg.kind == "Assertion";
+    if judged || !t.findings.is_empty() {
+        out.blank();
+        findings(out, &t.findings);
+    }
 }
 
-/// The checks' findings, grouped by severity, with a closing count.
+/// The checks' findings, grouped by severity, with a closing count ("No problems found." for a
+/// judged message without any).
 fn findings(out: &mut Out, findings: &[Finding]) {
     for l in render_text(findings) {
         match l.kind {
