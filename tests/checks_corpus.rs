@@ -3,7 +3,9 @@
 //! must agree with the facts the corpus records (status, signatures, encryption, NameID).
 //! Skips, saying so, when the corpus is absent (a fresh clone has no `../shared`).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use samltrace::checks::{Context, Finding};
@@ -11,13 +13,11 @@ use samltrace::trace;
 use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.join("manifest.json").is_file() {
-        Some(dir)
-    } else {
+    let dir = common::corpus_dir();
+    if dir.is_none() {
         eprintln!("skipped: ../shared/corpus is absent");
-        None
     }
+    dir
 }
 
 /// Every decodable message of the corpus with its manifest entry and its findings, judged once.

@@ -2,37 +2,17 @@
 //! Times are always given with `--at` except where the default (now) is the point, and then
 //! only on samples whose window closed long ago.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-use assert_cmd::assert::Assert;
-use assert_cmd::prelude::*;
-use serde_json::Value;
+use common::{json, run, sample, stderr, stdout};
 
 const IN_WINDOW: &str = "2026-11-02T09:01:00Z";
 const GROUP: &str = "https://gitlab.com/groups/acme";
 
-fn sample(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "samples", name]
-        .iter()
-        .collect();
-    path.to_string_lossy().into_owned()
-}
-
-fn samltrace(args: &[&str]) -> Assert {
-    Command::new(assert_cmd::cargo::cargo_bin!("samltrace"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .assert()
-}
-
-/// Runs with `-f json` and returns the exit code and the codes found in the first trace.
+/// The exit code and the codes of the first trace's findings (JSON output).
 fn codes(args: &[&str]) -> (i32, Vec<String>) {
-    let mut all = vec!["-f", "json"];
-    all.extend_from_slice(args);
-    let out = samltrace(&all).get_output().clone();
-    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
-    let codes = json["traces"][0]["findings"]
+    let (v, out) = json(args);
+    let codes = v["traces"][0]["findings"]
         .as_array()
         .expect("findings array")
         .iter()
@@ -70,14 +50,15 @@ fn transient_name_id_raises_ni003() {
 
 #[test]
 fn audience_mismatch_with_gitlab_group_raises_au001_and_au002() {
-    let group = "https://gitlab.com/groups/other";
-    let (exit, codes) = codes(&[
+    let other = "https://gitlab.com/groups/other";
+    let args = [
         "--at",
         IN_WINDOW,
         "--gitlab-group",
-        group,
+        other,
         &sample("okta-email.b64"),
-    ]);
+    ];
+    let (exit, codes) = codes(&args);
     assert!(codes.contains(&"AU001".to_owned()), "{codes:?}");
     assert!(codes.contains(&"AU002".to_owned()), "{codes:?}");
     assert_eq!(exit, 1);
@@ -86,21 +67,9 @@ fn audience_mismatch_with_gitlab_group_raises_au001_and_au002() {
 #[test]
 fn clean_in_window_responses_with_the_right_group_raise_no_error() {
     for name in ["entra-persistent.form", "okta-email.b64", "google.xml"] {
-        let out = samltrace(&[
-            "-f",
-            "json",
-            "--at",
-            IN_WINDOW,
-            "--gitlab-group",
-            GROUP,
-            &sample(name),
-        ]);
-        let out = out.code(0).get_output().clone();
-        let json: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
-        let findings = json["traces"][0]["findings"]
-            .as_array()
-            .expect("findings")
-            .clone();
+        let (v, out) = json(&["--at", IN_WINDOW, "--gitlab-group", GROUP, &sample(name)]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let findings = v["traces"][0]["findings"].as_array().expect("findings");
         assert!(
             findings.iter().all(|f| f["severity"] != "error"),
             "{name}: {findings:#?}"
@@ -110,13 +79,14 @@ fn clean_in_window_responses_with_the_right_group_raise_no_error() {
 
 #[test]
 fn explicit_sp_entity_id_and_acs_url_win_over_the_group() {
+    let instance_acs = "https://gitlab.example.com/users/auth/saml/callback";
     let (exit, codes) = codes(&[
         "--at",
         IN_WINDOW,
         "--gitlab-group",
         GROUP,
         "--acs-url",
-        "https://gitlab.example.com/users/auth/saml/callback",
+        instance_acs,
         &sample("okta-email.b64"),
     ]);
     assert!(codes.contains(&"AU002".to_owned()), "{codes:?}");
@@ -135,11 +105,8 @@ fn skew_widens_the_window() {
 
 #[test]
 fn json_findings_have_the_design_fields() {
-    let out = samltrace(&["-f", "json", &sample("failed-status.b64")])
-        .get_output()
-        .clone();
-    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
-    let f = &json["traces"][0]["findings"][0];
+    let (v, _) = json(&[&sample("failed-status.b64")]);
+    let f = &v["traces"][0]["findings"][0];
     for key in ["code", "severity", "title", "detail", "fix"] {
         assert!(f[key].is_string(), "{key}: {f}");
     }
@@ -149,57 +116,61 @@ fn json_findings_have_the_design_fields() {
 
 #[test]
 fn text_report_of_a_misconfigured_response() {
-    let args = [
-        "--at",
-        IN_WINDOW,
-        "--gitlab-group",
-        GROUP,
-        &sample("checks-misconfigured.xml"),
-    ];
-    let out = samltrace(&args).code(1).get_output().clone();
-    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let sample = sample("checks-misconfigured.xml");
+    let out = run(&["--at", IN_WINDOW, "--gitlab-group", GROUP, &sample]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
     let from = text.find("  Errors:").expect("a findings section");
     insta::assert_snapshot!(&text[from..]);
 }
 
 #[test]
 fn text_report_says_what_was_not_checked() {
-    let out = samltrace(&["--at", IN_WINDOW, &sample("okta-email.b64")])
-        .code(0)
-        .get_output()
-        .clone();
-    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let out = run(&["--at", IN_WINDOW, &sample("okta-email.b64")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
     assert!(text.contains("No errors or warnings; 1 note."), "{text}");
     assert!(
         text.trim_end().ends_with(
             "Not checked: the audience (AU001): give --gitlab-group or --sp-entity-id; the \
-         destination URL (AU002): give --gitlab-group or --acs-url."
+             destination URL (AU002): give --gitlab-group or --acs-url."
         ),
         "{text}"
     );
-    let out = samltrace(&[
+    let out = run(&[
         "--at",
         IN_WINDOW,
         "--gitlab-group",
         GROUP,
         &sample("okta-email.b64"),
     ]);
-    let text = String::from_utf8(out.get_output().stdout.clone()).expect("UTF-8");
-    assert!(!text.contains("Not checked"), "{text}");
+    assert!(!stdout(&out).contains("Not checked"), "{}", stdout(&out));
+}
+
+#[test]
+fn requests_get_no_findings_section() {
+    let out = run(&["--at", IN_WINDOW, &sample("authn-request-redirect.url")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("AuthnRequest"), "{text}");
+    assert!(
+        !text.contains("No problems found") && !text.contains("Not checked"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_subgroup_url_is_read_as_its_top_level_group_with_a_note() {
     let group = "https://gitlab.com/acme/platform/api";
-    let out = samltrace(&[
+    let out = run(&[
         "--at",
         IN_WINDOW,
         "--gitlab-group",
         group,
         &sample("okta-email.b64"),
     ]);
-    let out = out.code(0).get_output().clone();
-    let err = String::from_utf8(out.stderr).expect("UTF-8");
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
     assert!(
         err.contains("samltrace: note: SAML SSO is set up on the top-level group"),
         "{err}"
@@ -214,11 +185,9 @@ fn bad_check_flags_exit_2_naming_the_flag() {
         ("--fingerprint", "12:34"),
     ];
     for (flag, value) in cases {
-        let out = samltrace(&[flag, value, &sample("okta-email.b64")])
-            .code(2)
-            .get_output()
-            .clone();
-        let err = String::from_utf8(out.stderr).expect("UTF-8");
+        let out = run(&[flag, value, &sample("okta-email.b64")]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
         assert!(err.starts_with(&format!("samltrace: {flag}")), "{err}");
         assert!(out.stdout.is_empty());
     }
@@ -226,29 +195,19 @@ fn bad_check_flags_exit_2_naming_the_flag() {
 
 #[test]
 fn a_good_fingerprint_is_accepted() {
-    let sha1 = "34:98:ba:79:9b:d5:23:4e:5f:2a:eb:1a:50:7d:d4:b3:b5:dc:4d:d0";
-    samltrace(&[
+    let sha1 = "ab:c4:04:a6:c2:56:b3:9b:76:f0:34:fb:cf:52:22:1c:ca:df:77:f9";
+    let out = run(&[
         "--at",
         IN_WINDOW,
         "--fingerprint",
         sha1,
         &sample("okta-email.b64"),
-    ])
-    .code(0);
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]
 fn decode_failures_still_exit_2_over_findings() {
-    samltrace(&[&sample("failed-status.b64"), &sample("not-base64.txt")]).code(2);
-}
-
-#[test]
-fn requests_get_no_findings_section() {
-    let out = samltrace(&["--at", IN_WINDOW, &sample("authn-request-redirect.url")]);
-    let text = String::from_utf8(out.code(0).get_output().stdout.clone()).expect("UTF-8");
-    assert!(text.contains("AuthnRequest"), "{text}");
-    assert!(
-        !text.contains("No problems found") && !text.contains("Not checked"),
-        "{text}"
-    );
+    let out = run(&[&sample("failed-status.b64"), &sample("not-base64.txt")]);
+    assert_eq!(out.status.code(), Some(2));
 }
