@@ -5,9 +5,12 @@ use std::io::IsTerminal;
 use crate::cli::DecodeArgs;
 use samltrace::trace::{self, Trace};
 
-use super::{Exit, Fatal, inputs, output};
+use super::{Exit, Fatal, checks, inputs, output};
 
 pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
+    let now = jiff::Timestamp::now();
+    let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
+    let checks = checks::configure(&args.checks, now)?;
     if args.inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             return Err(Fatal::new(
@@ -27,13 +30,19 @@ pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
             }
         }
     }
+    checks::judge(&mut traces, &checks);
+    checks::print_notes(&checks, args.output.color);
     output::print(&traces, &args.output)?;
+    checks::print_not_checked(&checks, &traces, &args.output)?;
     Ok(exit_code(&traces, failed))
 }
 
+/// 2 when something could not be read or decoded, else 1 when a check found an error, else 0.
 fn exit_code(traces: &[Trace], read_failed: bool) -> Exit {
     if read_failed || traces.iter().any(Trace::is_error) {
         Exit::Failed
+    } else if traces.iter().any(Trace::has_error_findings) {
+        Exit::Problems
     } else {
         Exit::Clean
     }
