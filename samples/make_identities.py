@@ -2,7 +2,8 @@
 """Regenerates the identity-list samples (identities.*) and the responses that show each
 verdict state (compare-*.xml, compare-*.b64). See README.md, section "Identity lists".
 
-Python 3, standard library only; reuses the Response builder of make.py. Run from anywhere:
+Python 3 (standard library) and Debian's xmlsec1, as make.py: the assertions are signed with
+keys/idp.key, so that only the identity makes a difference. Run from anywhere:
 `python3 samples/make_identities.py`. Deterministic: rerunning rewrites identical files.
 """
 import base64
@@ -29,14 +30,14 @@ PEOPLE = [
     (57, "kim", "Kim Spacey", "kim@example.com", "kim.lee ", True),
 ]
 
-# One response per verdict state: (file, NameID, format, email attribute or None).
+# One response per verdict state: (file, NameID, format, email attribute or None, name).
 RESPONSES = [
-    ("compare-match.xml", "0b1d561c-21ff-4092-beab-8154b17f82f2", PERSISTENT, "alice@example.com"),
-    ("compare-near-match.xml", "Bob@Example.com", EMAIL_FMT, "bob@example.com"),
-    ("compare-mismatch.xml", "dave@example.com", EMAIL_FMT, "dave@example.com"),
-    ("compare-inactive.xml", "e5f0c2aa-6b1d-4c55-9a43-2f8d0c6e7b19", PERSISTENT, "erin@example.com"),
-    ("compare-ambiguous.xml", "jsmith", PERSISTENT, None),
-    ("compare-not-found.xml", "f00dfeed-0000-4000-8000-00000000beef", PERSISTENT, "zed@example.com"),
+    ("compare-match.xml", "0b1d561c-21ff-4092-beab-8154b17f82f2", PERSISTENT, "alice@example.com", "Alice Example"),
+    ("compare-near-match.xml", "Bob@Example.com", EMAIL_FMT, "bob@example.com", "Bob Builder"),
+    ("compare-mismatch.xml", "dave@example.com", EMAIL_FMT, "dave@example.com", "Dave Diver"),
+    ("compare-inactive.xml", "e5f0c2aa-6b1d-4c55-9a43-2f8d0c6e7b19", PERSISTENT, "erin@example.com", "Erin Archer"),
+    ("compare-ambiguous.xml", "jsmith", PERSISTENT, "j.smith@example.com", "J Smith"),
+    ("compare-not-found.xml", "f00dfeed-0000-4000-8000-00000000beef", PERSISTENT, "zed@example.com", "Zed Zimmer"),
 ]
 
 
@@ -135,10 +136,12 @@ def auth_log():
 
 
 def responses():
-    for i, (name, name_id, fmt, email) in enumerate(RESPONSES):
+    for i, (name, name_id, fmt, email, full) in enumerate(RESPONSES):
+        given, family = full.split(" ", 1)
         attrs = [make.attribute("saml", "email", [email])] if email else []
-        xml = make.response(rid=f"_cmp{i}r", aid=f"_cmp{i}a", issuer=ISSUER, name_id=name_id,
-                            fmt=fmt, attrs=attrs, nl="\n")
+        attrs += [make.attribute("saml", "firstName", [given]), make.attribute("saml", "lastName", [family])]
+        xml = make.sign(make.response(rid=f"_cmp{i}r", aid=f"_cmp{i}a", issuer=ISSUER, name_id=name_id,
+                                      fmt=fmt, attrs=attrs, nl="\n", sign="assertion"), "Assertion")
         write(name, xml + "\n")
         if name == "compare-near-match.xml":
             write("compare-near-match.b64", base64.b64encode(xml.encode()).decode() + "\n")

@@ -46,6 +46,9 @@ pub struct DecodeArgs {
     pub output: OutputArgs,
 
     #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
     pub identities: IdentityArgs,
 }
 
@@ -59,6 +62,9 @@ pub struct CompareArgs {
     pub output: OutputArgs,
 
     #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
     pub identities: IdentityArgs,
 }
 
@@ -66,6 +72,7 @@ pub struct CompareArgs {
 /// line, auth_json.log, or a list saved by `scim fetch`) or a GitLab URL read with the token in
 /// SAMLTRACE_TOKEN or --token-file.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Identities")]
 pub struct IdentityArgs {
     /// Identity list: a file, a SCIM base URL (https://gitlab.com/api/scim/v2/groups/GROUP) or a
     /// group URL (https://gitlab.com/groups/GROUP). Repeat to combine lists.
@@ -109,6 +116,35 @@ pub struct FetchArgs {
     /// With a group URL, also read the group's SAML identities (REST saml/identities).
     #[arg(long)]
     pub saml_identities: bool,
+}
+
+/// What the checks compare each message with.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Checks")]
+pub struct CheckArgs {
+    /// Judge times at this instant instead of now (RFC 3339, such as 2026-11-02T09:00:00Z; UTC when no offset is given).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+
+    /// Clock difference to tolerate between the identity provider and the evaluation time.
+    #[arg(long, value_name = "SECONDS", default_value_t = 180)]
+    pub skew: u32,
+
+    /// The GitLab group that uses SAML, such as https://gitlab.com/groups/acme or https://gitlab.com/acme: sets the expected audience and ACS URL.
+    #[arg(long, value_name = "URL")]
+    pub gitlab_group: Option<String>,
+
+    /// Expected audience: GitLab's Identifier (SP entity ID); wins over --gitlab-group.
+    #[arg(long, value_name = "ID")]
+    pub sp_entity_id: Option<String>,
+
+    /// Expected Assertion Consumer Service URL; wins over --gitlab-group.
+    #[arg(long, value_name = "URL")]
+    pub acs_url: Option<String>,
+
+    /// The certificate fingerprint GitLab is configured with (SHA-1 or SHA-256 hex, any case, colons optional).
+    #[arg(long, value_name = "HEX")]
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -202,5 +238,26 @@ mod tests {
             Cli::try_parse_from(["samltrace", "decode", "--token", "x"]).is_err(),
             "no token flag"
         );
+    }
+
+    #[test]
+    fn check_flags_parse_raw_and_default_the_skew() {
+        let cli = Cli::try_parse_from([
+            "samltrace",
+            "a.b64",
+            "--at",
+            "2026-11-02T09:00:00Z",
+            "--gitlab-group",
+            "https://gitlab.com/acme",
+            "--fingerprint",
+            "AB:CD",
+        ])
+        .unwrap();
+        let c = cli.decode.checks;
+        assert_eq!(c.at.as_deref(), Some("2026-11-02T09:00:00Z"));
+        assert_eq!(c.skew, 180);
+        assert_eq!(c.gitlab_group.as_deref(), Some("https://gitlab.com/acme"));
+        assert_eq!(c.fingerprint.as_deref(), Some("AB:CD"));
+        assert!(Cli::try_parse_from(["samltrace", "--skew", "-5", "a"]).is_err());
     }
 }

@@ -22,6 +22,10 @@ fn run(cmd: &mut Command) -> (Output, String, String) {
     (out, stdout, stderr)
 }
 
+/// The samples' time and group: with them, only the identity can make a difference.
+const AT: &str = "2026-11-02T09:00:00Z";
+const GROUP: &str = "https://gitlab.com/groups/acme";
+
 const RESPONSES: [(&str, &str); 6] = [
     ("samples/compare-match.xml", "match"),
     ("samples/compare-near-match.xml", "near_match"),
@@ -131,20 +135,59 @@ fn the_text_report_shows_each_verdict_with_its_reason() {
 
 #[test]
 fn decode_takes_scim_too_and_a_match_exits_zero() {
-    let (out, stdout, _) = run(samltrace().args([
+    let (out, stdout, stderr) = run(samltrace().args([
         "decode",
+        "--at",
+        AT,
+        "--gitlab-group",
+        GROUP,
         "--scim",
         "samples/identities.csv",
         "samples/compare-match.xml",
     ]));
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("Verdict          match"), "{stdout}");
-    let (out, stdout, _) = run(samltrace().args(["samples/compare-match.xml", "-f", "json"]));
+    assert!(
+        stdout.contains("No problems found."),
+        "the checks agree: {stdout}"
+    );
+    let (out, stdout, _) = run(samltrace().args([
+        "samples/compare-match.xml",
+        "-f",
+        "json",
+        "--at",
+        AT,
+        "--gitlab-group",
+        GROUP,
+    ]));
     assert_eq!(out.status.code(), Some(0));
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     assert!(
         doc["traces"][0]["verdict"].is_null(),
         "no --scim, no verdict"
+    );
+}
+
+#[test]
+fn gitlab_group_fills_in_the_fix_for_a_file() {
+    let (out, stdout, _) = run(samltrace().args([
+        "compare",
+        "-f",
+        "json",
+        "--gitlab-group",
+        GROUP,
+        "--scim",
+        "samples/identities.rest.json",
+        "samples/compare-mismatch.xml",
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let fix = doc["traces"][0]["verdict"]["fix"].as_str().unwrap();
+    assert!(
+        fix.ends_with(&format!(
+            "\"https://gitlab.com/api/v4/groups/acme/scim/{DAVE_GUID}\""
+        )),
+        "{fix}"
     );
 }
 
