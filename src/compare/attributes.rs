@@ -1,49 +1,15 @@
-//! The SAML attribute names GitLab reads by default (its `Gitlab::Auth::Saml::Config`
-//! defaults, listed in `checks.md`). Names match exactly, case-sensitively, as in GitLab.
+//! What GitLab reads a SAML attribute as (email, username, name…), by its default attribute
+//! names (`Gitlab::Auth::Saml::Config`, listed in `checks.md`; the lists live in
+//! `checks::gitlab::attributes`). Names match exactly, case-sensitively, as in GitLab.
 //!
-//! Data only; `compare` uses the email, username and name lists to find the person a
-//! response speaks for.
+//! Pure; `compare` uses the email, username and name roles to find the person a response
+//! speaks for.
 
 const CLAIMS_XMLSOAP: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";
 const CLAIMS_MICROSOFT: &str = "http://schemas.microsoft.com/ws/2008/06/identity/claims/";
 
-pub const EMAIL: &[&str] = &[
-    "email",
-    "mail",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/emailaddress",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/email",
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/email",
-    "urn:oid:0.9.2342.19200300.100.1.3",
-];
-
-pub const USERNAME: &[&str] = &["username", "nickname", "urn:oid:0.9.2342.19200300.100.1.1"];
-
-pub const NAME: &[&str] = &[
-    "name",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/name",
-    "urn:oid:2.16.840.1.113730.3.1.241",
-    "urn:oid:2.5.4.3",
-];
-
-pub const FIRST_NAME: &[&str] = &[
-    "first_name",
-    "firstname",
-    "firstName",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/givenname",
-    "urn:oid:2.5.4.42",
-];
-
-pub const LAST_NAME: &[&str] = &[
-    "last_name",
-    "lastname",
-    "lastName",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/surname",
-    "urn:oid:2.5.4.4",
-];
+/// The lists themselves are the checks' (one source of truth for GitLab's defaults).
+pub use crate::checks::gitlab::attributes::{EMAIL, FIRST_NAME, LAST_NAME, NAME, USERNAME};
 
 /// What GitLab reads an attribute as, if anything: `email`, `username`, `name`,
 /// `first_name` or `last_name`.
