@@ -2,8 +2,10 @@
 
 mod checks;
 mod decode;
+mod identities;
 mod inputs;
 mod output;
+mod scim;
 
 use std::fmt;
 use std::io;
@@ -63,6 +65,8 @@ impl fmt::Display for Fatal {
 pub fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(args),
+        Some(Command::Compare(args)) => decode::compare(args),
+        Some(Command::Scim(command)) => scim::run(command),
         None => decode::run(cli.decode),
     }
 }
