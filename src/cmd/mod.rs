@@ -6,6 +6,7 @@ mod identities;
 mod inputs;
 mod output;
 mod scim;
+mod tui;
 
 use std::fmt;
 use std::io;
@@ -67,6 +68,10 @@ pub fn run(cli: Cli) -> Result<Exit, Fatal> {
         Some(Command::Decode(args)) => decode::run(args),
         Some(Command::Compare(args)) => decode::compare(args),
         Some(Command::Scim(command)) => scim::run(command),
+        Some(Command::Tui(args)) => tui::run(args),
+        None if tui::wanted(&cli.decode.inputs) => {
+            tui::run(tui::from_decode(cli.decode.checks, cli.decode.identities))
+        }
         None => decode::run(cli.decode),
     }
 }

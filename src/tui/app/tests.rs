@@ -1,0 +1,1 @@
+//! `update` tests: actions in, state out.
