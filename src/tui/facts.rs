@@ -18,6 +18,8 @@ use crate::saml::{Assertion, Message, Request, format_label};
 use crate::trace::Trace;
 use crate::xml::Document;
 
+use super::app::Decoded;
+
 /// Everything the list and the Summary and XML tabs need of a trace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
@@ -128,6 +130,24 @@ impl Field {
         self.note = Some((tone, text.into()));
         self
     }
+}
+
+/// Decodes one input's bytes, checks every message and works out its facts: what a worker
+/// does with a file or a paste. `source` is how the list names the input; a message that was
+/// one of several is named with its line (`several.txt:3`).
+pub fn decoded(name: &str, bytes: &[u8], source: &str, ctx: &Context) -> Vec<Decoded> {
+    crate::trace::decode(name, bytes)
+        .into_iter()
+        .map(|mut t| {
+            t.check(ctx);
+            let label = match t.origin.line {
+                Some(line) => format!("{source}:{line}"),
+                None => source.to_owned(),
+            };
+            let facts = of(&t, ctx, &label);
+            Decoded { trace: t, facts }
+        })
+        .collect()
 }
 
 /// The facts of a checked trace. `source` is the short name of where it came from.
@@ -363,15 +383,11 @@ fn assertion(out: &mut Vec<Field>, a: &Assertion, ctx: &Context, (i, n): (usize,
         out.push(field("AuthnContext", short, Tone::Plain));
     }
     let count = a.attributes.len();
-    let names: Vec<&str> = a.attributes.iter().map(|x| x.name.as_str()).collect();
-    out.push(field("Attributes", format!("{count}"), Tone::Plain).note(
-        Tone::Dim,
-        if names.is_empty() {
-            "none".to_owned()
-        } else {
-            "see the Attributes tab".to_owned()
-        },
-    ));
+    out.push(if count == 0 {
+        field("Attributes", "none", Tone::Bad)
+    } else {
+        field("Attributes", count.to_string(), Tone::Plain).note(Tone::Dim, "(2 Attributes)")
+    });
 }
 
 fn subject(out: &mut Vec<Field>, a: &Assertion, ctx: &Context) {
@@ -400,7 +416,7 @@ fn subject(out: &mut Vec<Field>, a: &Assertion, ctx: &Context) {
             ));
         }
         if let Some(until) = &c.not_on_or_after {
-            out.push(window("Confirm until", None, Some(until), ctx));
+            out.push(window("Confirmation", None, Some(until), ctx));
         }
     }
 }

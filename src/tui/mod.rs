@@ -13,5 +13,7 @@ pub mod event;
 pub mod facts;
 pub mod keys;
 pub mod layout;
+#[cfg(test)]
+pub mod testing;
 pub mod view;
 pub mod worker;

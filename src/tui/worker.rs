@@ -24,11 +24,10 @@ use crate::checks::Context;
 use crate::compare::{FixApi, Index, Verdict};
 use crate::report;
 use crate::scim::{self, Client, ClientConfig, IdentityList, Source, Token};
-use crate::trace::{self, Trace};
+use crate::trace::Trace;
 
 use super::app::{
-    Action, Decoded, Effect, ExportError, InputId, JudgeJob, Judged, Level, Overwrite, Payload,
-    People,
+    Action, Effect, ExportError, InputId, JudgeJob, Level, Overwrite, Payload, People,
 };
 use super::facts;
 
@@ -159,26 +158,11 @@ fn decode_action(input: InputId, payload: &Payload, source: &str, ctx: &Context)
     let result = match payload {
         Payload::File(path) => read_file(path).map(|bytes| {
             let name = path.display().to_string();
-            decode_all(&name, &bytes, source, ctx)
+            facts::decoded(&name, &bytes, source, ctx)
         }),
-        Payload::Text(text) => Ok(decode_all(source, text.as_bytes(), source, ctx)),
+        Payload::Text(text) => Ok(facts::decoded(source, text.as_bytes(), source, ctx)),
     };
     Action::Decoded { input, result }
-}
-
-fn decode_all(name: &str, bytes: &[u8], source: &str, ctx: &Context) -> Vec<Decoded> {
-    trace::decode(name, bytes)
-        .into_iter()
-        .map(|mut t| {
-            t.check(ctx);
-            let label = match t.origin.line {
-                Some(line) => format!("{source}:{line}"),
-                None => source.to_owned(),
-            };
-            let facts = facts::of(&t, ctx, &label);
-            Decoded { trace: t, facts }
-        })
-        .collect()
 }
 
 /// A file's bytes, bounded; the error names the file.
@@ -253,29 +237,15 @@ fn judge_loop(jobs: &Receiver<JudgeJob>, tx: &Sender<Action>) {
     while let Some(first) = next.take() {
         let people = Arc::clone(&first.people);
         let index = Index::new(&people.identities).with_fix_api(people.fix.clone());
-        let rows = identity_rows(&people);
+        let rows = people.rows();
         let mut job = Some(first);
         while let Some(j) = job.take() {
-            let verdicts = j
-                .traces
-                .iter()
-                .filter_map(|(id, t)| {
-                    let verdict = index.verdict(t.message.as_ref()?);
-                    let identity = find_row(&rows, &verdict);
-                    Some(Judged {
-                        trace: *id,
-                        verdict,
-                        identity,
-                    })
-                })
-                .collect();
-            if tx
-                .send(Action::Judged {
-                    generation: j.generation,
-                    verdicts,
-                })
-                .is_err()
-            {
+            let verdicts = j.run_with(&index, &rows);
+            let done = Action::Judged {
+                generation: j.generation,
+                verdicts,
+            };
+            if tx.send(done).is_err() {
                 return;
             }
             match jobs.recv() {
@@ -285,25 +255,6 @@ fn judge_loop(jobs: &Receiver<JudgeJob>, tx: &Sender<Action>) {
             }
         }
     }
-}
-
-/// Where each identity sits in the list, by where it was read and its external id.
-fn identity_rows(people: &People) -> HashMap<(&str, Option<&str>), u32> {
-    people
-        .identities
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let row = u32::try_from(i).unwrap_or(u32::MAX);
-            ((id.origin.as_str(), id.external_id.as_deref()), row)
-        })
-        .collect()
-}
-
-fn find_row(rows: &HashMap<(&str, Option<&str>), u32>, v: &Verdict) -> Option<u32> {
-    let id = v.identity.as_ref()?;
-    rows.get(&(id.origin.as_str(), id.external_id.as_deref()))
-        .copied()
 }
 
 /// Writes the traces, with their verdicts, as `samltrace/v1` JSON.

@@ -212,7 +212,10 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     };
     let Some(row) = state.selected() else { return };
     let lines = &row.facts.xml;
-    let top_line = view::xml::line_at_row(lines, width, state.scroll);
+    let top_line = match state.scroll {
+        0 => 0,
+        s => view::xml::line_at_row(lines, width, s + 2),
+    };
     let next = match (dir, search.current) {
         (Direction::Forward, Some(c)) => search.lines.iter().position(|l| *l > search.lines[c]),
         (Direction::Forward, None) => search.lines.iter().position(|l| *l >= top_line),
@@ -230,7 +233,8 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     };
     let line = search.lines[i];
     let count = search.lines.len();
-    state.scroll = view::xml::row_of_line(lines, width, line);
+    // Two rows above the hit, for its context.
+    state.scroll = view::xml::row_of_line(lines, width, line).saturating_sub(2);
     if let Some(s) = &mut state.search {
         s.current = Some(i);
     }

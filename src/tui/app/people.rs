@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::compare::{self, FixApi, ListProblem};
+use crate::compare::{self, FixApi, Index, ListProblem, Verdict};
 use crate::scim::{self, Identity, IdentityList, Progress};
 use crate::trace::Trace;
 
@@ -61,6 +61,19 @@ impl People {
         people
     }
 
+    /// Where each identity sits in the list, by where it was read and its external id: how a
+    /// verdict's identity is found again.
+    pub fn rows(&self) -> HashMap<(&str, Option<&str>), u32> {
+        self.identities
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let row = u32::try_from(i).unwrap_or(u32::MAX);
+                ((id.origin.as_str(), id.external_id.as_deref()), row)
+            })
+            .collect()
+    }
+
     /// True when every term (lower-case) is in the identity's ids, emails or name.
     fn matches(&self, i: usize, terms: &[String]) -> bool {
         let key = self.search.get(i).map_or("", String::as_str);
@@ -81,6 +94,40 @@ fn search_key(i: &Identity) -> String {
         key.push('\n');
     }
     key
+}
+
+impl JudgeJob {
+    /// The verdicts, with an index built for this job alone (the worker keeps one per list).
+    pub fn run(&self) -> Vec<Judged> {
+        let index = Index::new(&self.people.identities).with_fix_api(self.people.fix.clone());
+        self.run_with(&index, &self.people.rows())
+    }
+
+    /// The verdicts against an index of this job's list and its [`People::rows`].
+    pub fn run_with(
+        &self,
+        index: &Index<'_>,
+        rows: &HashMap<(&str, Option<&str>), u32>,
+    ) -> Vec<Judged> {
+        self.traces
+            .iter()
+            .filter_map(|(id, t)| {
+                let verdict = index.verdict(t.message.as_ref()?);
+                let identity = find_row(rows, &verdict);
+                Some(Judged {
+                    trace: *id,
+                    verdict,
+                    identity,
+                })
+            })
+            .collect()
+    }
+}
+
+fn find_row(rows: &HashMap<(&str, Option<&str>), u32>, v: &Verdict) -> Option<u32> {
+    let id = v.identity.as_ref()?;
+    rows.get(&(id.origin.as_str(), id.external_id.as_deref()))
+        .copied()
 }
 
 /// The most lines of problems and notes the Identities tab shows above the list.
@@ -251,14 +298,14 @@ pub(super) fn loaded(
     }
     match result {
         Ok(people) => {
-            let notes = people.notes.len();
+            let notes = people.notes.len() + people.problems.len();
             let text = format!(
                 "read {} identities from {}{}",
                 people.identities.len(),
                 people.inputs.join(", "),
                 match notes {
                     0 => String::new(),
-                    n => format!(" ({n} notes: see the Identities tab)"),
+                    n => format!(" · {n} problems or notes (tab 6)"),
                 }
             );
             let ids = &mut state.identities;

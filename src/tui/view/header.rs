@@ -66,7 +66,8 @@ fn loaded(state: &State) -> Vec<Span<'static>> {
         .filter(|i| i.load == Load::Loading)
         .count();
     if reading > 0 {
-        spans.push(Span::styled(format!(" · reading {reading}…"), WARN));
+        let what = plural(reading, "input", "inputs");
+        spans.push(Span::styled(format!(" · reading {what}…"), WARN));
     }
     let failed = state
         .inputs
@@ -161,7 +162,7 @@ fn loading(sources: &[Source], progress: Option<&Progress>) -> String {
                 .unwrap_or(width)
                 .min(width);
             format!(
-                "fetching {from} ▕{}{}▏ {identities}/{t}",
+                "fetching ▕{}{}▏ {identities}/{t} from {from}",
                 "█".repeat(filled),
                 "░".repeat(width - filled)
             )
@@ -169,9 +170,9 @@ fn loading(sources: &[Source], progress: Option<&Progress>) -> String {
         Some(Progress::Fetched {
             identities,
             total: None,
-        }) => format!("fetching {from}: {identities} records"),
+        }) => format!("fetching: {identities} records from {from}"),
         Some(Progress::Waiting { status, seconds }) => {
-            format!("fetching {from}: HTTP {status}, trying again in {seconds} s")
+            format!("fetching: HTTP {status}, trying again in {seconds} s ({from})")
         }
     }
 }

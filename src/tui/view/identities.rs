@@ -196,9 +196,19 @@ fn row(i: &Identity, mark: Option<&Mark>, cols: &Columns) -> Line<'static> {
     spans.extend(cell(opt(i.email(), Style::new()), cols.email));
     spans.extend(cell(vec![active], cols.active));
     if cols.origin > 0 {
-        spans.extend(cell(untrusted(&i.origin, DIM), cols.origin));
+        spans.extend(cell(untrusted(&short_origin(&i.origin), DIM), cols.origin));
     }
     Line::from(spans)
+}
+
+/// `identities.csv line 4` for `samples/identities.csv line 4`: the list's path is in the line
+/// above, its file name is enough here.
+fn short_origin(origin: &str) -> String {
+    let (path, rest) = origin.split_once(' ').unwrap_or((origin, ""));
+    match std::path::Path::new(path).file_name() {
+        Some(name) if !rest.is_empty() => format!("{} {rest}", name.to_string_lossy()),
+        _ => origin.to_owned(),
+    }
 }
 
 /// The tab without a list: why, and how to get one.

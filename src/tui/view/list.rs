@@ -159,7 +159,7 @@ pub fn verdict(j: &Judgement) -> Vec<Span<'static>> {
             )]
         }
         Judgement::Waiting => vec![Span::styled(j.word(), WARN)],
-        Judgement::NoList => vec![Span::styled("—", DIM)],
+        Judgement::NoList => vec![Span::styled(j.word(), DIM)],
         Judgement::NotApplicable => Vec::new(),
     }
 }
