@@ -39,6 +39,8 @@ pub struct Facts {
     pub xml: Vec<String>,
     /// The one-line decode error of a failed trace.
     pub error: Option<String>,
+    /// Lower-case NameID, emails, kind and source, one per line, for the list's filter.
+    pub search: String,
 }
 
 /// The kind of message, as the list names it.
@@ -160,7 +162,7 @@ pub fn of(trace: &Trace, ctx: &Context, source: &str) -> Facts {
         .or(message.and_then(|m| m.issue_instant.as_deref()))
         .and_then(|t| parse_instant(t).ok())
         .map(|i| i.at);
-    Facts {
+    let mut facts = Facts {
         when,
         kind: Kind::of(message),
         name_id: message.and_then(|m| m.name_id()).map(|n| n.value.clone()),
@@ -170,7 +172,18 @@ pub fn of(trace: &Trace, ctx: &Context, source: &str) -> Facts {
         summary: summary(trace, ctx),
         xml: trace.xml.as_deref().map(pretty_lines).unwrap_or_default(),
         error: trace.error_line(),
-    }
+        search: String::new(),
+    };
+    facts.search = search_key(&facts);
+    facts
+}
+
+fn search_key(f: &Facts) -> String {
+    let parts = f.name_id.iter().chain(&f.emails);
+    let mut key: Vec<String> = parts.map(|p| p.to_lowercase()).collect();
+    key.push(f.kind.label().to_lowercase());
+    key.push(f.source.to_lowercase());
+    key.join("\n")
 }
 
 fn counts(trace: &Trace) -> Counts {

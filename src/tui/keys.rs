@@ -455,6 +455,25 @@ pub fn help() -> Vec<HelpLine> {
         .collect()
 }
 
+/// The help as a Markdown table, for the README (kept equal to it by a test).
+pub fn markdown() -> String {
+    let mut out = String::from("| keys | what they do |\n|---|---|\n");
+    let mut group = None;
+    for l in help() {
+        if group != Some(l.group) {
+            out.push_str(&format!("| **{}** | |\n", l.group.title()));
+            group = Some(l.group);
+        }
+        let keys: Vec<String> = l
+            .keys
+            .split(' ')
+            .map(|k| format!("`{}`", k.replace('|', "\\|")))
+            .collect();
+        out.push_str(&format!("| {} | {} |\n", keys.join(" "), l.help));
+    }
+    out
+}
+
 /// The few keys the status line suggests when it has nothing else to say: the first key of
 /// each hinted binding, and its word.
 pub fn hints() -> impl Iterator<Item = (String, &'static str)> {
@@ -524,6 +543,29 @@ mod tests {
         );
         assert_eq!(e(KeyCode::Esc, KeyModifiers::NONE), Some(Edit::Cancel));
         assert_eq!(e(KeyCode::Char('x'), KeyModifiers::CONTROL), None);
+    }
+
+    /// The README's table of keys is generated from the bindings;
+    /// `SAMLTRACE_UPDATE_DOCS=1 cargo test readme_keys` rewrites it.
+    #[test]
+    fn readme_keys_match_the_bindings() {
+        const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        const START: &str = "<!-- keys: generated from src/tui/keys.rs by SAMLTRACE_UPDATE_DOCS=1 cargo test readme_keys -->\n";
+        const END: &str = "<!-- /keys -->";
+        let text = std::fs::read_to_string(README).unwrap_or_default();
+        let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
+            panic!("README.md has no keys markers");
+        };
+        let table = markdown();
+        if std::env::var_os("SAMLTRACE_UPDATE_DOCS").is_some() {
+            let new = format!("{}{START}{table}{}", &text[..a], &text[b..]);
+            std::fs::write(README, new).unwrap();
+            return;
+        }
+        assert!(
+            text[a + START.len()..b] == table,
+            "README.md's keys are out of date: run SAMLTRACE_UPDATE_DOCS=1 cargo test readme_keys"
+        );
     }
 
     #[test]

@@ -73,28 +73,16 @@ pub struct Row {
     pub trace: Arc<Trace>,
     pub facts: Arc<Facts>,
     pub judgement: Judgement,
-    /// Lower-case NameID, emails, kind and source, for the filter.
-    search: String,
 }
 
 impl Row {
     fn new(id: TraceId, input: InputId, d: Decoded, judgement: Judgement) -> Row {
-        let f = &d.facts;
-        let mut search = String::new();
-        for part in f.name_id.iter().chain(&f.emails) {
-            search.push_str(&part.to_lowercase());
-            search.push('\n');
-        }
-        search.push_str(&f.kind.label().to_lowercase());
-        search.push('\n');
-        search.push_str(&f.source.to_lowercase());
         Row {
             id,
             input,
             trace: Arc::new(d.trace),
             facts: Arc::new(d.facts),
             judgement,
-            search,
         }
     }
 
@@ -104,7 +92,7 @@ impl Row {
         let verdict = self.judgement.word();
         terms
             .iter()
-            .all(|t| self.search.contains(t.as_str()) || verdict.contains(t.as_str()))
+            .all(|t| self.facts.search.contains(t.as_str()) || verdict.contains(t.as_str()))
     }
 
     /// True when the message speaks for a user and so gets a verdict.
@@ -164,9 +152,13 @@ impl Traces {
     pub fn refilter(&mut self) {
         let keep = self.selected_id();
         let terms = terms(&self.filter);
-        self.visible = (0..self.rows.len())
-            .filter(|i| self.rows[*i].matches(&terms))
-            .collect();
+        self.visible = if terms.is_empty() {
+            (0..self.rows.len()).collect()
+        } else {
+            (0..self.rows.len())
+                .filter(|i| self.rows[*i].matches(&terms))
+                .collect()
+        };
         if !keep.is_some_and(|id| self.select(id)) {
             self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
         }
@@ -272,7 +264,7 @@ pub(super) fn decoded(
     announce(state, &label, &rows, is_paste, first_read);
     state.traces.replace(input, rows);
     select_after_read(state, place, &ids, is_paste);
-    people::judge(state, &ids)
+    people::judge(state, |r| r.input == input)
 }
 
 /// Where the selection was, to find it again after an input is read.

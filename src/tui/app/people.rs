@@ -13,7 +13,7 @@ use crate::compare::{self, FixApi, Index, ListProblem, Verdict};
 use crate::scim::{self, Identity, IdentityList, Progress};
 use crate::trace::Trace;
 
-use super::list::{Judgement, TraceId, keep_visible, terms};
+use super::list::{Judgement, Row, keep_visible, terms};
 use super::{Effect, JudgeJob, Judged, Level, State, Tab};
 
 /// One identity list, merged from every source, ready to search and compare with.
@@ -315,8 +315,7 @@ pub(super) fn loaded(
             ids.refilter();
             state.say(if notes > 0 { Level::Warn } else { Level::Info }, text);
             super::commands::relayout(state);
-            let all: Vec<TraceId> = state.traces.rows.iter().map(|r| r.id).collect();
-            judge(state, &all)
+            judge(state, |_| true)
         }
         Err(message) => {
             state.identities.load = IdentityLoad::Failed(message.clone());
@@ -334,12 +333,11 @@ pub(super) fn loaded(
 }
 
 /// Asks a worker for the verdicts of these messages against the current list.
-pub(super) fn judge(state: &mut State, ids: &[TraceId]) -> Option<Effect> {
+pub(super) fn judge(state: &mut State, which: impl Fn(&Row) -> bool) -> Option<Effect> {
     let people = state.identities.people.clone()?;
-    let wanted: std::collections::HashSet<&TraceId> = ids.iter().collect();
     let mut traces = Vec::new();
     for row in &mut state.traces.rows {
-        if wanted.contains(&row.id) && row.names_a_user() {
+        if which(row) && row.names_a_user() {
             if row.judgement == Judgement::NoList {
                 row.judgement = Judgement::Waiting;
             }
