@@ -121,23 +121,30 @@ impl Bench {
         effect
     }
 
-    /// Times `actions` as key presses, `rounds` times over; prints the median and the slowest.
+    /// Times `actions` (a sequence that ends where it began) as key presses, `rounds` times
+    /// over. Prints the median of all, the slowest key at its best round (the work itself,
+    /// which the budget is about) and the slowest of all (with whatever else the machine did).
     fn keys(&mut self, what: &str, rounds: usize, actions: &[Action]) {
-        let mut times = Vec::new();
+        let mut all = Vec::new();
+        let mut best = vec![Duration::MAX; actions.len()];
         for _ in 0..rounds {
-            for a in actions {
+            for (i, a) in actions.iter().enumerate() {
                 let (updated, drawn, _) = self.step(a.clone());
-                times.push(updated + drawn);
+                all.push(updated + drawn);
+                best[i] = best[i].min(updated + drawn);
             }
         }
-        times.sort();
-        let (median, max) = (times[times.len() / 2], times[times.len() - 1]);
-        self.worst_key = self.worst_key.max(max);
+        all.sort();
+        let median = all[all.len() / 2];
+        let slowest_best = best.iter().copied().max().unwrap_or_default();
+        let slowest = all[all.len() - 1];
+        self.worst_key = self.worst_key.max(slowest_best);
         println!(
-            "  {what:<44} {:>8.2} ms median {:>8.2} ms slowest ({} keys)",
+            "  {what:<46} {:>6.2} ms median {:>6.2} ms slowest key {:>6.2} ms slowest of all ({} keys)",
             ms(median),
-            ms(max),
-            times.len()
+            ms(slowest_best),
+            ms(slowest),
+            all.len()
         );
     }
 }
@@ -214,7 +221,7 @@ fn run(w: u16, h: u16, ctx: &Context, decoded: &[Decoded], people: &Arc<People>)
             verdicts,
         },
     );
-    println!("each key (update and draw):");
+    println!("each key (update and draw; best of the rounds for the slowest key):");
     bench.keys("j / k (next, previous message)", 50, &[ch('j'), ch('k')]);
     bench.keys(
         "PgDn / PgUp",
