@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod dsig;
+pub mod har;
 pub mod input;
 pub mod report;
 pub mod saml;

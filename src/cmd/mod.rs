@@ -2,6 +2,7 @@
 
 mod checks;
 mod decode;
+mod har;
 mod inputs;
 mod output;
 
@@ -63,6 +64,7 @@ impl fmt::Display for Fatal {
 pub fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(args),
+        Some(Command::Har(args)) => har::run(args),
         None => decode::run(cli.decode),
     }
 }

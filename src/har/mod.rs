@@ -1,0 +1,134 @@
+//! Flow assembly for captures: every SAML message a HAR scan found becomes one trace, in entry
+//! order, judged at its own time and against what the capture showed before it.
+//!
+//! The [`Assembler`] gives each occurrence its index, points a repeated message at the first
+//! trace that carried it (`origin.duplicate_of`: the IdP's form and the browser's POST carry the
+//! same response), evaluates it at its entry's time unless a time was fixed, and tells the checks
+//! which AuthnRequests came earlier (AU003). [`sanitize`] makes a HAR safe to attach to a ticket.
+//!
+//! Pure: no files, threads or clock; the binary feeds it and prints what it returns.
+
+// pub mod sanitize;
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+
+use crate::checks::instant::parse_instant;
+use crate::checks::{Context, SeenRequest};
+use crate::input::Unwrapped;
+use crate::input::har::Problem;
+use crate::trace::{self, Trace};
+
+/// Turns a capture's findings into traces, one at a time, in the order they were found.
+#[derive(Debug)]
+pub struct Assembler {
+    context: Context,
+    fixed_time: bool,
+    /// The first trace that carried each decoded document, by its SHA-256.
+    seen: HashMap<[u8; 32], usize>,
+    /// AuthnRequests met so far, oldest first, and where each ID is in that list.
+    requests: Vec<SeenRequest>,
+    by_id: HashMap<String, usize>,
+    count: usize,
+}
+
+impl Assembler {
+    /// `context` holds what GitLab expects; its time is used for every message when
+    /// `fixed_time` (`--at` was given), else each message is judged at its entry's time.
+    pub fn new(context: Context, fixed_time: bool) -> Assembler {
+        Assembler {
+            context,
+            fixed_time,
+            seen: HashMap::new(),
+            requests: Vec::new(),
+            by_id: HashMap::new(),
+            count: 0,
+        }
+    }
+
+    /// How many traces were made so far (the index the next one gets).
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The next occurrence as a decoded, judged trace.
+    pub fn trace(&mut self, found: Unwrapped) -> Trace {
+        let mut t = trace::from_unwrapped(found);
+        if let Some(xml) = &t.xml {
+            let key: [u8; 32] = Sha256::digest(xml.as_bytes()).into();
+            let first = *self.seen.entry(key).or_insert(self.count);
+            t.origin.duplicate_of = (first != self.count).then_some(first);
+        }
+        self.judge(&mut t);
+        if t.origin.duplicate_of.is_none()
+            && let Some(request) = t.message.as_ref().and_then(SeenRequest::from_message)
+        {
+            self.by_id
+                .entry(request.id.clone())
+                .or_insert(self.requests.len());
+            self.requests.push(request);
+        }
+        self.count += 1;
+        t
+    }
+
+    /// A part of the capture that could not be read, as a trace with `message: null`.
+    pub fn unreadable(&mut self, input: &str, problem: &Problem) -> Trace {
+        let origin = crate::input::Origin {
+            input: input.to_owned(),
+            har_entry: problem.entry,
+            ..Default::default()
+        };
+        let offset = usize::try_from(problem.offset).ok();
+        self.count += 1;
+        Trace::unreadable(origin, problem.message.clone(), offset)
+    }
+
+    fn judge(&self, t: &mut Trace) {
+        let Some(message) = &t.message else { return };
+        let mut ctx = self.context.clone();
+        if !self.fixed_time
+            && let Some(at) = evaluation_time(t)
+        {
+            ctx.at = at;
+        }
+        ctx.earlier_requests = Some(self.relevant_requests(message.in_response_to.as_deref()));
+        t.check(&ctx);
+    }
+
+    /// What AU003 needs of the requests seen so far: the request the message answers (when it
+    /// is an older one) and the latest. Judging against these two is the same as against all,
+    /// and keeps a capture with thousands of sign-ins linear.
+    fn relevant_requests(&self, answers: Option<&str>) -> Vec<SeenRequest> {
+        let Some(latest) = self.requests.last() else {
+            return Vec::new();
+        };
+        let older = answers
+            .and_then(|id| self.by_id.get(id))
+            .map(|&i| &self.requests[i])
+            .filter(|r| r.id != latest.id);
+        older.into_iter().chain([latest]).cloned().collect()
+    }
+}
+
+/// When a message is judged: its entry's time, else (a capture without times) its own
+/// IssueInstant.
+fn evaluation_time(t: &Trace) -> Option<Timestamp> {
+    let from_origin = t.origin.time.as_deref().and_then(|s| parse_instant(s).ok());
+    let from_message = || {
+        t.message
+            .as_ref()
+            .and_then(|m| m.issue_instant.as_deref())
+            .and_then(|s| parse_instant(s).ok())
+    };
+    from_origin.or_else(from_message).map(|i| i.at)
+}
+
+#[cfg(test)]
+mod tests;
