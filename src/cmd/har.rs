@@ -11,7 +11,8 @@ mod writer;
 use std::fs::{self, File};
 use std::io::{self, IsTerminal, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
@@ -152,10 +153,12 @@ fn spawn_workers<'s>(
     receivers
 }
 
-/// Scans one file, sending each trace as soon as it is made.
+/// Scans one file, sending each trace as soon as it is made: a scanning thread reads and
+/// unwraps while this one decodes and judges, so a single large file uses two cores. Stops early
+/// when the printer has gone (the output was closed).
 fn scan_file(source: &Source, context: &Context, fixed_time: bool, tx: &Sender<Msg>) {
-    let reader: Box<dyn Read> = if source.stdin {
-        Box::new(io::stdin().lock())
+    let reader: Box<dyn Read + Send> = if source.stdin {
+        Box::new(io::stdin())
     } else {
         match File::open(&source.name) {
             Ok(f) => Box::new(f),
@@ -168,21 +171,63 @@ fn scan_file(source: &Source, context: &Context, fixed_time: bool, tx: &Sender<M
             }
         }
     };
-    let mut assembler = Assembler::new(context.clone(), fixed_time);
-    let name = source.name.as_str();
-    let mut sink = |event: HarEvent| {
-        let msg = match event {
-            HarEvent::Found(found) => Msg::Trace(Box::new(assembler.trace(*found))),
-            HarEvent::Skipped(problem) => {
-                Msg::Trace(Box::new(assembler.unreadable(name, &problem)))
-            }
-            HarEvent::Masked(p) => {
-                let entry = p.entry.map_or(String::new(), |e| format!(" entry {e}"));
-                Msg::Note(format!("{name}{entry}: {}", p.message))
-            }
-        };
-        let _ = tx.send(msg);
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = Stoppable {
+        inner: reader,
+        stop: Arc::clone(&stop),
     };
-    let result = har::scan(name, reader, &mut sink);
-    let _ = tx.send(Msg::Done(result));
+    let name = source.name.as_str();
+    let (found_tx, found_rx) = mpsc::sync_channel::<Scanned>(256);
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut sink = |event| {
+                let _ = found_tx.send(Scanned::Event(event));
+            };
+            let result = har::scan(name, reader, &mut sink);
+            let _ = found_tx.send(Scanned::End(result));
+        });
+        let mut assembler = Assembler::new(context.clone(), fixed_time);
+        for scanned in found_rx {
+            let msg = match scanned {
+                Scanned::Event(event) => judge(&mut assembler, name, event),
+                Scanned::End(result) => Msg::Done(result),
+            };
+            if tx.send(msg).is_err() {
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+    });
+}
+
+/// What the scanning thread hands the judging one.
+enum Scanned {
+    Event(HarEvent),
+    End(Result<Summary, HarError>),
+}
+
+fn judge(assembler: &mut Assembler, name: &str, event: HarEvent) -> Msg {
+    match event {
+        HarEvent::Found(found) => Msg::Trace(Box::new(assembler.trace(*found))),
+        HarEvent::Skipped(problem) => Msg::Trace(Box::new(assembler.unreadable(name, &problem))),
+        HarEvent::Masked(p) => {
+            let entry = p.entry.map_or(String::new(), |e| format!(" entry {e}"));
+            Msg::Note(format!("{name}{entry}: {}", p.message))
+        }
+    }
+}
+
+/// A reader that fails once `stop` is set, so a scan whose output has gone ends early.
+struct Stoppable {
+    inner: Box<dyn Read + Send>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Read for Stoppable {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(io::Error::other("stopped: the output was closed"));
+        }
+        self.inner.read(buf)
+    }
 }

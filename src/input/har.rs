@@ -170,7 +170,7 @@ impl<R: Read> Walker<'_, R> {
         self.lx.begin_object()?;
         let mut first = true;
         while let Some(key) = self.lx.next_key(&mut first)? {
-            match key.as_str() {
+            match &*key {
                 "log" if self.format.is_none() => self.log()?,
                 "requests" if self.format.is_none() => {
                     self.format = Some(CaptureFormat::Tracer);
@@ -178,7 +178,7 @@ impl<R: Read> Walker<'_, R> {
                 }
                 _ => {
                     if self.keys.len() < 8 {
-                        self.keys.push(key);
+                        self.keys.push(key.to_string());
                     }
                     self.lx.skip_value()?;
                 }
@@ -206,7 +206,7 @@ impl<R: Read> Walker<'_, R> {
         self.lx.begin_object()?;
         let mut first = true;
         while let Some(key) = self.lx.next_key(&mut first)? {
-            if key == "entries" {
+            if &*key == "entries" {
                 self.entries_array()?;
             } else {
                 self.lx.skip_value()?;

@@ -20,7 +20,7 @@ pub(crate) const SMALL_STRING: usize = 64 << 10;
 /// The largest string ever kept. A larger one is measured, searched for SAML, and dropped.
 pub(crate) const MAX_STRING: usize = 8 << 20;
 /// How much is read from the input at a time.
-const READ_SIZE: usize = 256 << 10;
+const READ_SIZE: usize = 128 << 10;
 /// Nesting deeper than this is refused (the walkers recurse).
 pub(crate) const MAX_DEPTH: usize = 256;
 /// The marker every SAML parameter name and form field starts with.
@@ -80,6 +80,44 @@ pub(crate) struct Lexer<R> {
     eof: bool,
     depth: usize,
     saml: memmem::Finder<'static>,
+}
+
+/// An object's member name: held inline when short (nearly always), so reading a key does not
+/// allocate.
+#[derive(Debug)]
+pub(crate) struct Key {
+    inline: [u8; 32],
+    len: usize,
+    heap: Option<String>,
+}
+
+impl Key {
+    fn new(raw: &[u8], escapes: bool) -> Key {
+        let mut key = Key {
+            inline: [0; 32],
+            len: 0,
+            heap: None,
+        };
+        match std::str::from_utf8(raw) {
+            Ok(_) if !escapes && raw.len() <= key.inline.len() => {
+                key.inline[..raw.len()].copy_from_slice(raw);
+                key.len = raw.len();
+            }
+            _ => key.heap = Some(unescape(raw)),
+        }
+        key
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match &self.heap {
+            Some(s) => s,
+            None => std::str::from_utf8(&self.inline[..self.len]).unwrap_or_default(),
+        }
+    }
 }
 
 /// A string found whole in the buffer, or too long to keep.
@@ -235,18 +273,25 @@ impl<R: Read> Lexer<R> {
 
     /// The next key of an open object (its `:` consumed), or `None` after its closing `}`.
     /// `first` is true before the first member and is cleared here.
-    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<String>, HarError> {
+    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<Key>, HarError> {
         if !self.next_member(first, b'}', "an object")? {
             return Ok(None);
         }
         match self.peek()? {
-            Some(b'"') => {}
+            Some(b'"') => self.pos += 1,
             Some(b) => return Err(self.syntax(b, "a member name in double quotes")),
             None => return Err(self.truncated("an object")),
         }
-        let key = match self.string(Want::Keep)? {
-            Text::Kept(k) => k,
-            Text::Dropped { .. } => String::new(),
+        let key = match self.scan_string()? {
+            Scan::Whole(s) => {
+                let key = Key::new(&self.buf[s.start..s.end], s.escapes);
+                self.pos = s.end + 1;
+                key
+            }
+            Scan::TooLong { start } => {
+                self.stream_string(start)?;
+                Key::new(b"", false)
+            }
         };
         self.expect(b':', "an object")?;
         Ok(Some(key))
@@ -297,6 +342,30 @@ impl<R: Read> Lexer<R> {
         }
     }
 
+    /// Skips a number, `true`, `false` or `null` without keeping it (checked when it is short
+    /// enough to sit in the buffer whole, as it nearly always does).
+    fn skip_scalar(&mut self) -> Result<(), HarError> {
+        let start = self.pos;
+        let len = self.buf[start..self.end]
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')));
+        match len {
+            Some(n) if n <= 64 => {
+                let text = std::str::from_utf8(&self.buf[start..start + n]).unwrap_or("");
+                if matches!(text, "true" | "false" | "null") || is_number(text) {
+                    self.pos += n;
+                    return Ok(());
+                }
+                Err(HarError::Syntax {
+                    offset: self.offset(),
+                    found: format!("{text:?}"),
+                    expected: "a JSON value".to_owned(),
+                })
+            }
+            _ => self.scalar().map(drop),
+        }
+    }
+
     fn finish_scalar(&self, raw: Vec<u8>) -> Result<String, HarError> {
         let text = String::from_utf8_lossy(&raw).into_owned();
         if matches!(text.as_str(), "true" | "false" | "null") || is_number(&text) {
@@ -325,6 +394,12 @@ impl<R: Read> Lexer<R> {
     /// Decides whether a string held whole in the buffer is kept.
     fn take(&self, s: &Scanned, want: Want) -> Text {
         let raw = &self.buf[s.start..s.end];
+        if raw.len() > MAX_STRING {
+            return Text::Dropped {
+                len: raw.len() as u64,
+                saml: self.saml.find(raw).is_some(),
+            };
+        }
         let keep = match want {
             Want::Keep => true,
             Want::IfSaml { base64 } => {
@@ -451,9 +526,7 @@ impl<R: Read> Lexer<R> {
                     self.depth -= 1;
                 }
                 b',' | b':' if self.depth > start_depth => self.pos += 1,
-                b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
-                    self.scalar()?;
-                }
+                b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => self.skip_scalar()?,
                 other => return Err(self.syntax(other, "a JSON value")),
             }
             if self.depth == start_depth {

@@ -143,9 +143,12 @@ fn read_content<R: Read>(
         match key {
             "mimeType" => resp.mime = text(lx, "content.mimeType", Want::Keep, problems)?,
             "encoding" => resp.encoding = text(lx, "content.encoding", Want::Keep, problems)?,
+            // Browsers write the MIME type before the body: a script, style sheet or image
+            // never holds the IdP's form, so its body is skipped unread.
+            "text" if resp.mime.is_some() && !may_hold_form(resp.mime.as_deref()) => {
+                lx.skip_value()?;
+            }
             "text" => {
-                // The MIME type comes first in every browser's export; a binary body's base64
-                // is not worth keeping.
                 let want = Want::IfSaml {
                     base64: !is_binary(resp.mime.as_deref()),
                 };
