@@ -7,6 +7,7 @@ pub mod checks;
 pub mod dsig;
 pub mod har;
 pub mod input;
+pub mod mask;
 pub mod report;
 pub mod saml;
 pub mod sanitize;

@@ -8,7 +8,9 @@
 //!
 //! Pure: no files, threads or clock; the binary feeds it and prints what it returns.
 
-// pub mod sanitize;
+mod json;
+pub mod sanitize;
+mod scrub;
 
 use std::collections::HashMap;
 
