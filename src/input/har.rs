@@ -249,10 +249,7 @@ impl<R: Read> Walker<'_, R> {
                 Err(e)
             }
             Err(e @ (HarError::Syntax { .. } | HarError::TooDeep { .. })) => {
-                self.skipped(
-                    Some(index),
-                    format!("entry {index} is broken JSON: {e}; skipped"),
-                );
+                self.skipped(Some(index), format!("broken JSON: {e}; entry skipped"));
                 self.lx.recover(depth)
             }
             Err(e) => Err(e),
@@ -261,7 +258,7 @@ impl<R: Read> Walker<'_, R> {
 
     fn emit(&mut self, index: usize, start: u64, raw: entry::RawEntry) {
         for problem in &raw.problems {
-            self.skipped_at(Some(index), start, format!("entry {index}: {problem}"));
+            self.skipped_at(Some(index), start, problem.clone());
         }
         let base = Origin {
             input: self.name.to_owned(),

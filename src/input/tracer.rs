@@ -52,10 +52,7 @@ pub(crate) fn requests<R: Read>(w: &mut Walker<'_, R>) -> Result<(), HarError> {
                 return Err(e);
             }
             Err(e @ (HarError::Syntax { .. } | HarError::TooDeep { .. })) => {
-                w.skipped(
-                    Some(index),
-                    format!("request {index} is broken JSON: {e}; skipped"),
-                );
+                w.skipped(Some(index), format!("broken JSON: {e}; request skipped"));
                 w.lx.recover(depth)?;
             }
             Err(e) => return Err(e),
@@ -67,8 +64,10 @@ pub(crate) fn requests<R: Read>(w: &mut Walker<'_, R>) -> Result<(), HarError> {
 fn read<R: Read>(lx: &mut Lexer<R>, req: &mut Request) -> Result<(), HarError> {
     let kind = lx.peek_kind("a request")?;
     if kind != Kind::Object {
-        req.problems
-            .push(format!("is {}: expected an object", kind.describe()));
+        req.problems.push(format!(
+            "the request is {}: expected an object",
+            kind.describe()
+        ));
         return lx.skip_value();
     }
     let look = Want::IfSaml { base64: false };
@@ -163,7 +162,7 @@ fn pair<R: Read>(
 
 fn emit<R: Read>(w: &mut Walker<'_, R>, index: usize, start: u64, req: Request) {
     for p in &req.problems {
-        w.skipped_at(Some(index), start, format!("request {index}: {p}"));
+        w.skipped_at(Some(index), start, p.clone());
     }
     if req.protocol.as_deref() == Some("WS-Fed") {
         return;

@@ -37,7 +37,11 @@ pub fn render(traces: &[Trace]) -> String {
     }
     let mut out = String::new();
     let start = steps.iter().find_map(|s| time_of(s.first));
-    heading(&mut out, traces, &steps, start);
+    let first_time = steps
+        .iter()
+        .find(|s| time_of(s.first).is_some())
+        .and_then(|s| s.first.origin.time.as_deref());
+    heading(&mut out, traces, &steps, first_time);
     let whens: Vec<String> = steps.iter().map(|s| when(s.first, start)).collect();
     let widths = Widths {
         index: format!("[{}]", steps.len()).len(),
@@ -79,7 +83,7 @@ fn steps(traces: &[Trace]) -> Vec<Step<'_>> {
     steps
 }
 
-fn heading(out: &mut String, traces: &[Trace], steps: &[Step<'_>], start: Option<Timestamp>) {
+fn heading(out: &mut String, traces: &[Trace], steps: &[Step<'_>], start: Option<&str>) {
     let input = traces.first().map_or("", |t| t.origin.input.as_str());
     let seen: usize = steps.iter().map(|s| s.seen.len()).sum();
     let mut line = format!(
@@ -94,7 +98,11 @@ fn heading(out: &mut String, traces: &[Trace], steps: &[Step<'_>], start: Option
     line.push_str(" ──");
     let _ = writeln!(out, "{TITLE}{line}{TITLE:#}");
     if let Some(t) = start {
-        let _ = writeln!(out, "  {DIM}Times are from the first message, {t}{DIM:#}");
+        let _ = writeln!(
+            out,
+            "  {DIM}Times are from the first message, {}{DIM:#}",
+            visible(t)
+        );
     }
     out.push('\n');
 }
@@ -151,11 +159,15 @@ fn timeline_entry(
 fn relative(secs: f64) -> String {
     let sign = if secs < 0.0 { "-" } else { "+" };
     let secs = secs.abs();
-    if secs < 60.0 {
-        format!("{sign}{secs:.3}s")
+    let hours = (secs / 3600.0).floor();
+    let minutes = ((secs - hours * 3600.0) / 60.0).floor();
+    let rest = secs - hours * 3600.0 - minutes * 60.0;
+    if hours > 0.0 {
+        format!("{sign}{hours}h{minutes:02}m{rest:06.3}s")
+    } else if minutes > 0.0 {
+        format!("{sign}{minutes}m{rest:06.3}s")
     } else {
-        let minutes = (secs / 60.0).floor();
-        format!("{sign}{minutes}m{:06.3}s", secs - minutes * 60.0)
+        format!("{sign}{rest:.3}s")
     }
 }
 
@@ -269,5 +281,6 @@ mod tests {
         assert_eq!(relative(1.25), "+1.250s");
         assert_eq!(relative(125.0), "+2m05.000s");
         assert_eq!(relative(-0.5), "-0.500s");
+        assert_eq!(relative(30_601.9), "+8h30m01.900s");
     }
 }

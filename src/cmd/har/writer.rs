@@ -188,7 +188,7 @@ impl<'a> Writer<'a> {
             End::Complete => {}
             End::Truncated(p) | End::Broken(p) => output::warning_line(
                 &format!(
-                    "{name}: {}; read the {} {what} before it",
+                    "{name}: {}; {} {what} read up to there",
                     p.message, summary.entries
                 ),
                 self.color,

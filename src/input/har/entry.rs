@@ -44,8 +44,10 @@ pub(crate) struct RawResponse {
 pub(crate) fn read<R: Read>(lx: &mut Lexer<R>, raw: &mut RawEntry) -> Result<(), HarError> {
     let kind = lx.peek_kind("an entry")?;
     if kind != Kind::Object {
-        raw.problems
-            .push(format!("is {}: expected an object", kind.describe()));
+        raw.problems.push(format!(
+            "the entry is {}: expected an object",
+            kind.describe()
+        ));
         return lx.skip_value();
     }
     let RawEntry {
@@ -71,8 +73,9 @@ pub(crate) fn read<R: Read>(lx: &mut Lexer<R>, raw: &mut RawEntry) -> Result<(),
         _ => lx.skip_value(),
     })?;
     if sides == 0 {
-        problems
-            .push("has neither request nor response: expected the fields of a HAR entry".into());
+        problems.push(
+            "the entry has neither request nor response: expected the fields of a HAR entry".into(),
+        );
     }
     Ok(())
 }
