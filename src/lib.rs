@@ -4,6 +4,7 @@
 //! does the I/O and maps errors to exit codes.
 
 pub mod checks;
+pub mod compare;
 pub mod dsig;
 pub mod har;
 pub mod input;
@@ -11,5 +12,6 @@ pub mod mask;
 pub mod report;
 pub mod saml;
 pub mod sanitize;
+pub mod scim;
 pub mod trace;
 pub mod xml;

@@ -3,8 +3,10 @@
 mod checks;
 mod decode;
 mod har;
+mod identities;
 mod inputs;
 mod output;
+mod scim;
 
 use std::fmt;
 use std::io;
@@ -65,6 +67,8 @@ pub fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(args),
         Some(Command::Har(args)) => har::run(args),
+        Some(Command::Compare(args)) => decode::compare(args),
+        Some(Command::Scim(command)) => scim::run(command),
         None => decode::run(cli.decode),
     }
 }
