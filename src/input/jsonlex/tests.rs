@@ -202,3 +202,15 @@ fn recovery_skips_to_the_end_of_the_broken_value() {
     lx.begin_object().unwrap();
     assert_eq!(&*lx.next_key(&mut true).unwrap().unwrap(), "c");
 }
+
+#[test]
+fn numbers_follow_the_json_grammar() {
+    for ok in ["0", "-0", "12", "-1.5", "1e9", "2.5E-3", "1e+2"] {
+        assert!(is_number(ok), "{ok}");
+    }
+    for bad in [
+        "01", "-", "1.", ".5", "1e", "+1", "0x10", "1.2.3", "--1", "1e+",
+    ] {
+        assert!(!is_number(bad), "{bad}");
+    }
+}
