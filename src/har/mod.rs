@@ -9,6 +9,7 @@
 //! Pure: no files, threads or clock; the binary feeds it and prints what it returns.
 
 mod json;
+mod masking;
 pub mod sanitize;
 mod scrub;
 

@@ -13,6 +13,7 @@ use std::io::{self, Read, Write};
 use base64::Engine;
 
 use super::json::{Json, newline, separator, write_str};
+use super::masking::{is_message_param, mask_html, mask_pairs, mask_param, mask_query};
 use super::scrub::{self, REDACTED, SecretHeader};
 use crate::input::har::HarError;
 use crate::input::jsonlex::{Kind, Lexer};
@@ -290,7 +291,7 @@ impl<R: Read> Sanitizer<'_, R> {
                 *value = REDACTED.to_owned();
                 self.receipt.add(kind, 1);
             } else if let Some(key) = self.key.filter(|_| is_message_param(&name))
-                && let Some((masked, n)) = scrub::mask_param(key, value)
+                && let Some((masked, n)) = mask_param(key, value)
             {
                 *value = masked;
                 self.receipt.add(Removed::MaskedValues, n);
@@ -435,151 +436,6 @@ impl<R: Read> Sanitizer<'_, R> {
 fn is_url(s: &str) -> bool {
     let head = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     head.starts_with("http://") || head.starts_with("https://")
-}
-
-fn is_message_param(name: &str) -> bool {
-    matches!(name, "SAMLRequest" | "SAMLResponse")
-}
-
-/// Masks the SAML messages among `name=value&…` pairs in place; how many values were masked.
-fn mask_pairs(key: &str, text: &mut String) -> usize {
-    let mut count = 0;
-    let pairs: Vec<String> = text
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) if is_message_param(k) => match scrub::mask_param(key, v) {
-                Some((masked, n)) => {
-                    count += n;
-                    format!("{k}={masked}")
-                }
-                None => pair.to_owned(),
-            },
-            _ => pair.to_owned(),
-        })
-        .collect();
-    *text = pairs.join("&");
-    count
-}
-
-/// Masks the SAML messages in a URL's query in place.
-fn mask_query(key: &str, url: &mut String) -> usize {
-    let Some((base, query)) = url.split_once('?') else {
-        return 0;
-    };
-    let (query, fragment) = match query.split_once('#') {
-        Some((q, f)) => (q.to_owned(), Some(f.to_owned())),
-        None => (query.to_owned(), None),
-    };
-    let mut query = query;
-    let n = mask_pairs(key, &mut query);
-    if n > 0 {
-        let mut rebuilt = format!("{base}?{query}");
-        if let Some(f) = fragment {
-            rebuilt.push('#');
-            rebuilt.push_str(&f);
-        }
-        *url = rebuilt;
-    }
-    n
-}
-
-/// Masks the SAML fields of the forms in an HTML page; the page and how many values were masked.
-fn mask_html(key: &str, page: &str) -> (String, usize) {
-    let lower = page.to_ascii_lowercase();
-    let mut edits = Vec::new();
-    let mut count = 0;
-    let mut at = 0;
-    while let Some(i) = lower[at..].find("<input") {
-        let start = at + i;
-        let end = tag_end(page, start);
-        let tag = &page[start..end];
-        let name = attr_range(tag, "name").map(|r| &tag[r]);
-        if let (Some(name), Some(value)) = (name, attr_range(tag, "value"))
-            && is_message_param(name)
-            && let Some((masked, n)) = scrub::mask_param(key, &html_unescape(&tag[value.clone()]))
-        {
-            edits.push((start + value.start..start + value.end, masked));
-            count += n;
-        }
-        at = end.max(start + 1);
-    }
-    let mut out = page.to_owned();
-    for (range, with) in edits.into_iter().rev() {
-        out.replace_range(range, &with);
-    }
-    (out, count)
-}
-
-/// The offset after the `>` that closes the tag at `start` (quotes respected).
-fn tag_end(page: &str, start: usize) -> usize {
-    let mut quote = None;
-    for (i, b) in page.bytes().enumerate().skip(start) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i + 1,
-            _ => {}
-        }
-    }
-    page.len()
-}
-
-/// Where the value of attribute `name` lies in a tag.
-fn attr_range(tag: &str, name: &str) -> Option<std::ops::Range<usize>> {
-    let lower = tag.to_ascii_lowercase();
-    let bytes = tag.as_bytes();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(name) {
-        let at = from + i;
-        from = at + name.len();
-        let before_ok = at > 0 && bytes[at - 1].is_ascii_whitespace();
-        let rest = tag[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let value_start = tag.len() - rest[1..].trim_start().len();
-        return Some(match bytes.get(value_start) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let end = tag[value_start + 1..]
-                    .find(q as char)
-                    .map_or(tag.len(), |j| value_start + 1 + j);
-                value_start + 1..end
-            }
-            _ => {
-                let end = tag[value_start..]
-                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                    .map_or(tag.len(), |j| value_start + j);
-                value_start..end
-            }
-        });
-    }
-    None
-}
-
-/// The character references base64 values meet in IdP pages.
-fn html_unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    [
-        ("&#43;", "+"),
-        ("&#x2B;", "+"),
-        ("&#x2b;", "+"),
-        ("&#61;", "="),
-        ("&#x3D;", "="),
-        ("&#x3d;", "="),
-        ("&#47;", "/"),
-        ("&#x2F;", "/"),
-        ("&#x2f;", "/"),
-        ("&#10;", ""),
-        ("&#13;", ""),
-        ("&#xA;", ""),
-        ("&#xD;", ""),
-        ("&amp;", "&"),
-    ]
-    .iter()
-    .fold(s.to_owned(), |acc, (from, to)| acc.replace(from, to))
 }
 
 #[cfg(test)]

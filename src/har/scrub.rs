@@ -1,12 +1,6 @@
 //! What counts as a secret in a HAR entry, and how it is taken out: header and parameter names,
 //! URLs (query and fragment), form and JSON bodies. SAML parameters are never touched here;
-//! masking of the identities inside them is [`mask_param`]'s job.
-
-use std::io::Write as _;
-
-use base64::Engine;
-
-use crate::input::decode_base64;
+//! masking of the identities inside them is `super::masking`'s job.
 
 /// The value that replaces a secret parameter's, so URLs and forms stay well-formed.
 pub(crate) const REDACTED: &str = "REDACTED";
@@ -150,7 +144,7 @@ pub(crate) fn carries_saml(text: &str) -> bool {
 }
 
 /// `%XX` decoded (and `+` as a space), for comparing names.
-fn percent_decode(s: &str) -> String {
+pub(super) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -172,57 +166,6 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A SAML parameter's value (as found: percent-encoded or not, base64, perhaps deflated) with
-/// the identities in its message masked, re-encoded the way it came. `None` when it does not
-/// decode to a SAML document; the value is then kept as it is.
-pub(crate) fn mask_param(key: &str, raw: &str) -> Option<(String, usize)> {
-    let encoded = raw
-        .as_bytes()
-        .windows(3)
-        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit());
-    let text = if encoded {
-        percent_decode(&raw.replace('+', "%2B"))
-    } else {
-        raw.to_owned()
-    };
-    let bytes = decode_base64(&text.replace(' ', "+")).ok()?;
-    let (xml, deflated) = match std::str::from_utf8(&bytes) {
-        Ok(s) if s.trim_start().starts_with('<') => (s.to_owned(), false),
-        _ => (inflate(&bytes)?, true),
-    };
-    let (masked, count) = crate::mask::mask_xml(key, &xml)?;
-    let payload = if deflated {
-        deflate(masked.as_bytes())?
-    } else {
-        masked.into_bytes()
-    };
-    let b64 = base64::engine::general_purpose::STANDARD.encode(payload);
-    let out = if encoded { percent_encode(&b64) } else { b64 };
-    Some((out, count))
-}
-
-fn inflate(bytes: &[u8]) -> Option<String> {
-    use std::io::Read;
-    let mut out = String::new();
-    flate2::read::DeflateDecoder::new(bytes)
-        .take(crate::input::MAX_XML_BYTES as u64)
-        .read_to_string(&mut out)
-        .ok()?;
-    out.trim_start().starts_with('<').then_some(out)
-}
-
-fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).ok()?;
-    enc.finish().ok()
-}
-
-fn percent_encode(b64: &str) -> String {
-    b64.replace('+', "%2B")
-        .replace('/', "%2F")
-        .replace('=', "%3D")
 }
 
 #[cfg(test)]
@@ -294,20 +237,5 @@ mod tests {
         );
         assert!(clean.contains("\"login\":\"a\""));
         assert_eq!(scrub_json("not json"), None);
-    }
-
-    #[test]
-    fn masked_params_keep_their_encoding() {
-        let xml = r#"<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l"><saml:NameID>bob@example.com</saml:NameID></samlp:LogoutRequest>"#;
-        let deflated = deflate(xml.as_bytes()).unwrap();
-        let raw = percent_encode(&base64::engine::general_purpose::STANDARD.encode(deflated));
-        let (masked, n) = mask_param("k", &raw).unwrap();
-        assert_eq!(n, 1);
-        assert!(masked.contains('%') || !masked.contains('+'));
-        let back =
-            inflate(&decode_base64(&percent_decode(&masked.replace('+', "%2B"))).unwrap()).unwrap();
-        assert!(back.contains(&crate::mask::mask_value("k", "bob@example.com")));
-        assert!(!back.contains("bob@"));
-        assert_eq!(mask_param("k", "not-saml"), None);
     }
 }
