@@ -1,7 +1,7 @@
 //! The streaming capture scanner: every SAML message in a HAR file (or a SAML-tracer export),
 //! found in one pass over a reader, in entry order.
 //!
-//! [`scan`] reads the JSON with [`super::jsonlex`], never holding more than one entry's
+//! [`scan`] reads the JSON with the streaming lexer (`jsonlex`), never holding more than one entry's
 //! SAML-relevant fields, and hands each SAML parameter it finds to a sink as soon as its entry
 //! has been read: decoded to XML ([`super::Payload`]) or with the reason it could not be. An
 //! entry that cannot be read is reported and skipped; a file cut off mid-way yields what it held

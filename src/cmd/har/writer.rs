@@ -200,8 +200,12 @@ impl<'a> Writer<'a> {
             return self.unreadable_file(name, &message, None);
         }
         if messages == 0 {
+            let (n, what) = counted(summary.entries, what);
             output::note_line(
-                &format!("{name}: no SAML message in its {} {what}", summary.entries),
+                &format!(
+                    "{name}: no SAML message in its {n} {what}: was the capture started before \
+                     the sign-in, with the network panel's \"Preserve log\" on?"
+                ),
                 self.color,
             );
         }
@@ -234,4 +238,14 @@ impl<'a> Writer<'a> {
             Exit::Clean
         })
     }
+}
+
+/// `1 entry`, `3 entries`.
+fn counted(n: usize, plural: &'static str) -> (usize, &'static str) {
+    let singular = match plural {
+        "entries" => "entry",
+        "requests" => "request",
+        other => other,
+    };
+    (n, if n == 1 { singular } else { plural })
 }
