@@ -5,7 +5,8 @@
 # would write), with peak memory from /usr/bin/time. Prints medians and ratios; the machine is
 # shared and noisy, so ratios are what to compare.
 #
-#   bash bench/har.sh            # RUNS=10 BASELINE_RUNS=3 SIZE_MB=200 FLOWS=200 by default
+#   bash bench/har.sh            # RUNS=10 BASELINE_RUNS=3 SIZE_MB=200 FLOWS=200 by default;
+#                                # NO_BUILD=1 times the release binary already built
 #
 # Needs python3, hyperfine and GNU time. Files go to target/bench-har/ (kept between runs).
 set -euo pipefail
@@ -27,7 +28,7 @@ if [ ! -s "$HAR" ]; then
   echo "== generating a $SIZE_MB MB HAR with $FLOWS flows"
   python3 "$SHARED/gen_har.py" --flows "$FLOWS" --size-mb "$SIZE_MB" --seed 7 -o "$HAR" --expected "$EXPECTED"
 fi
-cargo build --release --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 ls -l "$HAR"
 
 echo "== checking our output against the generator's list"

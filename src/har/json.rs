@@ -27,7 +27,7 @@ pub(crate) enum Json {
 
 impl Json {
     /// Reads the value at the lexer; strings under a `text` member (bodies) are kept only when
-    /// they may carry SAML.
+    /// they may carry SAML, and a response body whose type cannot hold a form is skipped unread.
     pub(crate) fn read<R: Read>(lx: &mut Lexer<R>, key: &str) -> Result<Json, HarError> {
         match lx.peek_kind("a value")? {
             Kind::String => {
@@ -58,10 +58,19 @@ impl Json {
             }
             Kind::Object => {
                 lx.begin_object()?;
-                let mut members = Vec::new();
+                let mut members: Vec<(String, Json)> = Vec::new();
                 let mut first = true;
                 while let Some(k) = lx.next_key(&mut first)? {
-                    let value = Json::read(lx, &k)?;
+                    let value = if key == "content" && &*k == "text" && !may_hold_form(&members) {
+                        lx.peek()?;
+                        let start = lx.offset();
+                        lx.skip_value()?;
+                        // The quotes of a string are not its length.
+                        let len = (lx.offset() - start).saturating_sub(2);
+                        Json::Dropped { len, saml: false }
+                    } else {
+                        Json::read(lx, &k)?
+                    };
                     members.push((k.to_string(), value));
                 }
                 Ok(Json::Object(members))
@@ -133,6 +142,15 @@ impl Json {
                 out.write_all(b"}")
             }
         }
+    }
+}
+
+/// False when a response body's MIME type (read before its text, as browsers write it) says it
+/// is a script, style sheet or image: such a body never holds the IdP's form and is not kept.
+fn may_hold_form(members: &[(String, Json)]) -> bool {
+    match members.iter().find(|(k, _)| k == "mimeType") {
+        Some((_, Json::Str(mime))) => crate::input::har::entry::may_hold_form(Some(mime)),
+        _ => true,
     }
 }
 

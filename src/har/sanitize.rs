@@ -379,7 +379,7 @@ impl<R: Read> Sanitizer<'_, R> {
                 };
                 let had = match content.get("text") {
                     Some(Json::Str(s)) => !s.is_empty(),
-                    Some(Json::Dropped { .. }) => true,
+                    Some(Json::Dropped { len, .. }) => *len > 0,
                     _ => false,
                 };
                 content.remove("text");

@@ -295,7 +295,7 @@ fn is_binary(mime: Option<&str>) -> bool {
 }
 
 /// Types whose bodies may be the IdP's auto-submit page.
-fn may_hold_form(mime: Option<&str>) -> bool {
+pub(crate) fn may_hold_form(mime: Option<&str>) -> bool {
     let m = mime.unwrap_or("").trim().to_ascii_lowercase();
     m.is_empty() || m.contains("html") || m.starts_with("text/plain")
 }
