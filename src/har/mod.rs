@@ -13,7 +13,7 @@ mod masking;
 pub mod sanitize;
 mod scrub;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
@@ -35,7 +35,13 @@ pub struct Assembler {
     requests: Vec<SeenRequest>,
     by_id: HashMap<String, usize>,
     count: usize,
+    /// The last few distinct documents decoded, for repeats to reuse.
+    recent: VecDeque<([u8; 32], Box<Trace>)>,
 }
+
+/// How many decoded documents are kept for repeats: a repeat follows within a few entries, and
+/// the cache must stay small whatever the capture's size.
+const RECENT: usize = 8;
 
 impl Assembler {
     /// `context` holds what GitLab expects; its time is used for every message when
@@ -48,6 +54,7 @@ impl Assembler {
             requests: Vec::new(),
             by_id: HashMap::new(),
             count: 0,
+            recent: VecDeque::new(),
         }
     }
 
@@ -62,11 +69,12 @@ impl Assembler {
 
     /// The next occurrence as a decoded, judged trace.
     pub fn trace(&mut self, found: Unwrapped) -> Trace {
-        let mut t = trace::from_unwrapped(found);
-        if let Some(xml) = &t.xml {
-            let key: [u8; 32] = Sha256::digest(xml.as_bytes()).into();
+        let key: Option<[u8; 32]> = found.as_ref().ok().map(|p| Sha256::digest(&p.xml).into());
+        let mut t = self.decode(found, key);
+        if let (Some(key), Some(_)) = (key, &t.message) {
             let first = *self.seen.entry(key).or_insert(self.count);
             t.origin.duplicate_of = (first != self.count).then_some(first);
+            self.remember(key, &t);
         }
         self.judge(&mut t);
         if t.origin.duplicate_of.is_none()
@@ -79,6 +87,32 @@ impl Assembler {
         }
         self.count += 1;
         t
+    }
+
+    /// Decodes a payload, or reuses the decoding of the same document met shortly before (the
+    /// IdP's form and the browser's POST carry the same response; parsing it once is enough).
+    fn decode(&self, found: Unwrapped, key: Option<[u8; 32]>) -> Trace {
+        let recent = key.and_then(|k| self.recent.iter().find(|(rk, _)| *rk == k));
+        match (found, recent) {
+            (Ok(payload), Some((_, decoded))) => {
+                let mut t = Trace::clone(decoded);
+                t.origin = payload.origin;
+                t.encoding = payload.steps;
+                t.findings.clear();
+                t
+            }
+            (found, _) => trace::from_unwrapped(found),
+        }
+    }
+
+    fn remember(&mut self, key: [u8; 32], t: &Trace) {
+        if self.recent.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((key, Box::new(t.clone())));
     }
 
     /// A part of the capture that could not be read, as a trace with `message: null`.

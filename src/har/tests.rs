@@ -109,3 +109,21 @@ fn unreadable_parts_are_traces_with_their_entry() {
     );
     assert_eq!(a.len(), 1);
 }
+
+#[test]
+fn a_repeat_reuses_the_decoding_but_keeps_its_own_origin_and_time() {
+    let mut a = assembler();
+    let first = a.trace(found(RESP, 3, Some("2026-11-02T09:00:05Z")));
+    let mut again = found(RESP, 4, Some("2026-11-02T09:00:06Z"));
+    if let Ok(p) = &mut again {
+        p.steps = vec![Step::Form, Step::Base64];
+    }
+    let repeat = a.trace(again);
+    assert_eq!(repeat.origin.har_entry, Some(4));
+    assert_eq!(repeat.origin.duplicate_of, Some(0));
+    assert_eq!(repeat.origin.time.as_deref(), Some("2026-11-02T09:00:06Z"));
+    assert_eq!(repeat.encoding, vec![Step::Form, Step::Base64]);
+    assert_eq!(repeat.message, first.message);
+    assert_eq!(repeat.xml, first.xml);
+    assert_eq!(first.origin.duplicate_of, None);
+}
