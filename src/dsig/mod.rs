@@ -1,9 +1,18 @@
 //! XML signatures: what each `ds:Signature` in a document covers and with which algorithms.
 //!
-//! This module records signatures; it does not verify them (`verified` stays `None` until a
-//! trust anchor is given and verification runs).
+//! `describe` records signatures; `verify` checks them against `trust` anchors; `wrapping`
+//! decides whether what is shown is what was signed; `decrypt` opens encrypted parts. Nothing
+//! here does I/O: keys and files arrive as bytes from the binary.
 
+pub mod algorithms;
 pub mod cert;
+mod error;
+pub mod trust;
+pub mod verify;
+
+pub use error::DsigError;
+pub use trust::{Fingerprint, Trust, TrustedKey};
+pub use verify::{Status, Verification, verify_document};
 
 use serde::Serialize;
 
