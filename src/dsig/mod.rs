@@ -6,6 +6,8 @@
 
 pub mod algorithms;
 pub mod cert;
+pub mod cipher;
+pub mod decrypt;
 mod error;
 pub mod trust;
 pub mod verify;
