@@ -4,5 +4,9 @@
 //! does the I/O and maps errors to exit codes.
 
 pub mod dsig;
+pub mod input;
+pub mod report;
 pub mod saml;
+pub mod sanitize;
+pub mod trace;
 pub mod xml;

@@ -69,6 +69,9 @@ fn message_kind(root: Element<'_>) -> Result<&'static str, SamlError> {
         Some(ns::SAML1P) | Some(ns::SAML1) => Err(SamlError::Saml11(local.to_owned())),
         Some(ns::MD) => Err(SamlError::Metadata(local.to_owned())),
         Some(other) => Err(SamlError::UnknownRoot(format!("{{{other}}}{local}"))),
+        None if KINDS.contains(&local) || local == "Assertion" => {
+            Err(SamlError::NoNamespace(local.to_owned()))
+        }
         None => Err(SamlError::UnknownRoot(local.to_owned())),
     }
 }

@@ -17,6 +17,10 @@ use crate::xml::Document;
 pub enum SamlError {
     #[error("root element {0} is not a SAML 2.0 protocol message or assertion")]
     UnknownRoot(String),
+    #[error(
+        "root element <{0}> has no namespace: expected urn:oasis:names:tc:SAML:2.0:protocol (a service provider must reject it)"
+    )]
+    NoNamespace(String),
     #[error("this is a SAML 1.1 {0}: only SAML 2.0 is supported")]
     Saml11(String),
     #[error("this is SAML metadata ({0}), not a message: use it with --idp-cert")]

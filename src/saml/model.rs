@@ -188,3 +188,16 @@ impl Message {
         self.kind == "Response"
     }
 }
+
+/// A short label for a NameID Format URI (`emailAddress`, `persistent`, …); other URIs whole.
+pub fn format_label(uri: &str) -> &str {
+    const PREFIXES: [&str; 3] = [
+        "urn:oasis:names:tc:SAML:1.1:nameid-format:",
+        "urn:oasis:names:tc:SAML:2.0:nameid-format:",
+        "urn:oasis:names:tc:SAML:2.0:status:",
+    ];
+    PREFIXES
+        .iter()
+        .find_map(|p| uri.strip_prefix(p))
+        .unwrap_or(uri)
+}

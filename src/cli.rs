@@ -1,0 +1,99 @@
+//! The command line: clap derive structs only. Validation into a configuration happens in `cmd`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "samltrace",
+    version,
+    about = "Decode captured SAML messages and explain why a user cannot sign in",
+    long_about = "Decode captured SAML messages and explain why a user cannot sign in.\n\n\
+        INPUT is a file, '-' for stdin, or the payload itself: raw XML, base64 (standard, URL-safe, \
+        wrapped, percent-encoded), a form body (SAMLResponse=…&RelayState=…), a query string, an \
+        HTTP-Redirect URL, or the HTML of the IdP's auto-submit page. A file may hold several \
+        payloads, one per line.",
+    after_help = "Exit status: 0 nothing wrong, 1 problems found, 2 could not do the job.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// With no subcommand, `samltrace INPUT...` decodes.
+    #[command(flatten)]
+    pub decode: DecodeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode captured SAML messages (the default when no subcommand is given).
+    Decode(DecodeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DecodeArgs {
+    /// Files, '-' for stdin, or payloads given inline.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// When to colour text output (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable summary.
+    Text,
+    /// One `samltrace/v1` JSON object with every trace.
+    Json,
+    /// One JSON trace per line.
+    Ndjson,
+    /// The decoded XML, pretty-printed for reading (not the signed bytes).
+    Xml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn parse() -> Cli {
+    Cli::parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_inputs_and_subcommand_both_decode() {
+        let bare = Cli::try_parse_from(["samltrace", "a.b64", "-f", "json"]).unwrap();
+        assert!(bare.command.is_none());
+        assert_eq!(bare.decode.inputs, vec!["a.b64"]);
+        assert_eq!(bare.decode.output.format, Format::Json);
+        let sub = Cli::try_parse_from(["samltrace", "decode", "a.b64", "b.xml"]).unwrap();
+        let Some(Command::Decode(args)) = sub.command else {
+            panic!("expected decode")
+        };
+        assert_eq!(args.inputs.len(), 2);
+    }
+}

@@ -1,0 +1,198 @@
+//! SAML parameters in URLs, query strings and form bodies (`SAMLResponse=…&RelayState=…`).
+
+use super::base64::percent_decode_bytes;
+use super::{Origin, Stage, Step, UnwrapError, Unwrapped, unwrap_blob};
+
+/// The SAML parameters a binding carries. `SAMLart` is recognised to say why it cannot be decoded.
+const MESSAGE_PARAMS: [&str; 2] = ["SAMLRequest", "SAMLResponse"];
+
+/// One `key=value` pair of a query string or form body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param<'a> {
+    pub key: String,
+    /// The value exactly as received (still percent-encoded).
+    pub raw: &'a str,
+    /// The value percent-decoded. For SAML message parameters `+` is kept (it is base64);
+    /// elsewhere `+` means a space, as form encoding says.
+    pub value: String,
+}
+
+/// Splits a query string or form body (a leading `?` is ignored) into its parameters.
+pub fn parse_query(query: &str) -> Vec<Param<'_>> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = decode_component(k, true);
+            let plus_is_space = !MESSAGE_PARAMS.contains(&key.as_str());
+            Param {
+                value: decode_component(v, plus_is_space),
+                key,
+                raw: v,
+            }
+        })
+        .collect()
+}
+
+fn decode_component(s: &str, plus_is_space: bool) -> String {
+    let bytes: Vec<u8> = if plus_is_space {
+        s.bytes()
+            .map(|b| if b == b'+' { b' ' } else { b })
+            .collect()
+    } else {
+        s.as_bytes().to_vec()
+    };
+    String::from_utf8_lossy(&percent_decode_bytes(&bytes)).into_owned()
+}
+
+/// The text when it is an absolute http(s) URL.
+pub(super) fn looks_like_url(text: &str) -> Option<&str> {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    let is_url = (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !text.contains(char::is_whitespace);
+    is_url.then_some(text)
+}
+
+/// True when the text is a query string or form body carrying a SAML parameter.
+pub(super) fn looks_like_form(text: &str) -> bool {
+    let text = text.strip_prefix('?').unwrap_or(text);
+    !text.contains(char::is_whitespace)
+        && text.split('&').any(|p| {
+            p.split_once('=')
+                .is_some_and(|(k, _)| matches!(k, "SAMLRequest" | "SAMLResponse" | "SAMLart"))
+        })
+}
+
+pub(super) fn unwrap_url(text: &str) -> Vec<Unwrapped> {
+    let url = match url::Url::parse(text) {
+        Ok(u) => u,
+        Err(e) => {
+            return vec![Err(UnwrapError::new(
+                Stage::Url,
+                format!("not a valid URL: {e}"),
+            ))];
+        }
+    };
+    let query = url.query().unwrap_or("");
+    let mut base = url.clone();
+    base.set_query(None);
+    base.set_fragment(None);
+    let origin = Origin {
+        url: Some(base.to_string()),
+        binding: Some("redirect".into()),
+        ..Origin::default()
+    };
+    let found = unwrap_params(query, Step::Url, origin);
+    if found.is_empty() {
+        return vec![Err(UnwrapError::new(
+            Stage::Url,
+            "the URL carries no SAMLRequest or SAMLResponse parameter: expected an HTTP-Redirect binding URL",
+        ))];
+    }
+    found
+}
+
+pub(super) fn unwrap_form(text: &str) -> Vec<Unwrapped> {
+    unwrap_params(text, Step::Form, Origin::default())
+}
+
+/// Every SAML message parameter of a query or form body, with RelayState and the redirect
+/// signature kept in the origin.
+fn unwrap_params(query: &str, step: Step, origin: Origin) -> Vec<Unwrapped> {
+    let params = parse_query(query);
+    let get = |k: &str| params.iter().find(|p| p.key == k);
+    let relay_state = get("RelayState").map(|p| p.value.clone());
+    let sig_alg = get("SigAlg").map(|p| p.value.clone());
+    let signature = get("Signature").map(|p| p.value.clone());
+    let mut out = Vec::new();
+    for p in &params {
+        if p.key == "SAMLart" {
+            out.push(Err(artifact(&p.value)));
+            continue;
+        }
+        if !MESSAGE_PARAMS.contains(&p.key.as_str()) {
+            continue;
+        }
+        let origin = Origin {
+            param: Some(p.key.clone()),
+            relay_state: relay_state.clone(),
+            sig_alg: sig_alg.clone(),
+            signature: signature.clone(),
+            signed_query: sig_alg.as_ref().map(|_| signed_query(&params, &p.key)),
+            ..origin.clone()
+        };
+        let mut result = unwrap_blob(&p.value, vec![step], origin);
+        if let Ok(payload) = &mut result
+            && payload.origin.binding.is_none()
+        {
+            let deflated = payload.steps.contains(&Step::Deflate);
+            payload.origin.binding = Some(if deflated { "redirect" } else { "post" }.into());
+        }
+        out.push(result);
+    }
+    out
+}
+
+/// `SAMLRequest=…&RelayState=…&SigAlg=…` from the raw (still encoded) values, in the order the
+/// HTTP-Redirect binding signs them.
+fn signed_query(params: &[Param<'_>], message_param: &str) -> String {
+    [message_param, "RelayState", "SigAlg"]
+        .iter()
+        .filter_map(|k| {
+            params
+                .iter()
+                .find(|p| p.key == *k)
+                .map(|p| format!("{k}={}", p.raw))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn artifact(value: &str) -> UnwrapError {
+    UnwrapError::new(
+        Stage::Saml,
+        format!(
+            "SAMLart={value} is an artifact reference, not a message: the service provider fetches \
+             the message from the IdP over a back channel, so a browser capture cannot show it"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_query_keeps_plus_in_saml_params_only() {
+        let p = parse_query("?SAMLResponse=ab+c%3D&RelayState=a+b%2Fc");
+        assert_eq!(p[0].key, "SAMLResponse");
+        assert_eq!(p[0].value, "ab+c=");
+        assert_eq!(p[0].raw, "ab+c%3D");
+        assert_eq!(p[1].value, "a b/c");
+    }
+
+    #[test]
+    fn signed_query_uses_raw_values_in_binding_order() {
+        let p = parse_query("SigAlg=x%3Ay&SAMLRequest=a%2Bb&Signature=s&RelayState=r%20s");
+        assert_eq!(
+            signed_query(&p, "SAMLRequest"),
+            "SAMLRequest=a%2Bb&RelayState=r%20s&SigAlg=x%3Ay"
+        );
+    }
+
+    #[test]
+    fn form_detection() {
+        assert!(looks_like_form("SAMLResponse=abc&RelayState=x"));
+        assert!(looks_like_form("?RelayState=x&SAMLRequest=abc"));
+        assert!(!looks_like_form("PHNhbWw="));
+        assert!(!looks_like_form("foo=bar"));
+        assert_eq!(
+            looks_like_url("https://idp/x?SAMLRequest=1"),
+            Some("https://idp/x?SAMLRequest=1")
+        );
+        assert_eq!(looks_like_url("HTTPS://x"), Some("HTTPS://x"));
+        assert_eq!(looks_like_url("ftp://x"), None);
+    }
+}

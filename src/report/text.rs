@@ -1,0 +1,390 @@
+//! The readable summary a person can act on: kind, issuer, status, NameID and format, attributes
+//! as a table, conditions, signatures. Every value from a message passes through the sanitiser.
+//! Failed traces are not shown here: the binary reports them on stderr, one line each.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Effects, Style};
+
+use crate::dsig::SignatureInfo;
+use crate::input::Step;
+use crate::saml::{Assertion, Attribute, Message, Request, format_label};
+use crate::sanitize::{quoted_if_padded, visible};
+use crate::trace::Trace;
+
+const TITLE: Style = Style::new().effects(Effects::BOLD);
+const LABEL: Style = Style::new().effects(Effects::DIMMED);
+const KEY_VALUE: Style = Style::new().effects(Effects::BOLD);
+const GOOD: Style = AnsiColor::Green.on_default();
+const BAD: Style = AnsiColor::Red.on_default().effects(Effects::BOLD);
+const WARN: Style = AnsiColor::Yellow.on_default();
+
+/// Width of the label column.
+const LABEL_WIDTH: usize = 16;
+
+/// Every decoded trace, separated by blank lines.
+pub fn render(traces: &[Trace]) -> String {
+    let shown: Vec<&Trace> = traces.iter().filter(|t| t.message.is_some()).collect();
+    let mut out = Out::default();
+    for (i, t) in shown.iter().enumerate() {
+        if i > 0 {
+            out.blank();
+        }
+        trace(&mut out, t);
+    }
+    out.0
+}
+
+#[derive(Default)]
+struct Out(String);
+
+impl Out {
+    fn line(&mut self, indent: usize, text: &str) {
+        let _ = writeln!(self.0, "{:indent$}{text}", "");
+    }
+
+    fn blank(&mut self) {
+        self.0.push('\n');
+    }
+
+    fn field(&mut self, indent: usize, label: &str, value: &str) {
+        let _ = writeln!(
+            self.0,
+            "{:indent$}{LABEL}{label:<LABEL_WIDTH$}{LABEL:#} {value}",
+            ""
+        );
+    }
+
+    fn opt(&mut self, indent: usize, label: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.field(indent, label, &quoted_if_padded(v));
+        }
+    }
+}
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+fn trace(out: &mut Out, t: &Trace) {
+    out.line(0, &paint(TITLE, &header(t)));
+    let Some(msg) = &t.message else { return };
+    message(out, msg);
+    for (i, a) in msg.assertions.iter().enumerate() {
+        out.blank();
+        assertion(out, a, i, msg.assertions.len());
+    }
+    if !t.signatures.is_empty() {
+        out.blank();
+        signatures(out, &t.signatures);
+    }
+    if !msg.notes.is_empty() {
+        out.blank();
+        out.line(2, &paint(TITLE, "Notes"));
+        for n in &msg.notes {
+            out.line(4, &paint(WARN, &format!("! {}", visible(n))));
+        }
+    }
+}
+
+/// `samples/okta.b64 · base64 · SAMLResponse via POST`
+fn header(t: &Trace) -> String {
+    let mut parts = vec![visible(&t.origin.input).into_owned()];
+    if let Some(line) = t.origin.line {
+        parts[0].push_str(&format!(":{line}"));
+    }
+    let steps: Vec<&str> = t.encoding.iter().map(|s: &Step| s.label()).collect();
+    parts.push(if steps.is_empty() {
+        "raw XML".to_owned()
+    } else {
+        steps.join(" → ")
+    });
+    if let Some(param) = &t.origin.param {
+        let via = match t.origin.binding.as_deref() {
+            Some("redirect") => " via HTTP-Redirect",
+            Some("post") => " via HTTP-POST",
+            _ => "",
+        };
+        parts.push(format!("{}{via}", visible(param)));
+    }
+    format!("── {} ──", parts.join(" · "))
+}
+
+fn message(out: &mut Out, m: &Message) {
+    let mut title = m.kind.clone();
+    if let Some(id) = &m.id {
+        title.push_str(&format!("  {}", visible(id)));
+    }
+    out.line(2, &paint(TITLE, &title));
+    out.opt(4, "Issuer", m.issuer.as_deref());
+    out.opt(4, "Issued", m.issue_instant.as_deref());
+    if let Some(s) = &m.status {
+        out.field(4, "Status", &status_text(s));
+        out.opt(4, "Status message", s.message.as_deref());
+    } else if m.kind.ends_with("Response") {
+        out.field(4, "Status", &paint(BAD, "missing"));
+    }
+    out.opt(4, "Destination", m.destination.as_deref());
+    out.opt(4, "InResponseTo", m.in_response_to.as_deref());
+    match &m.request {
+        Some(Request::Authn(r)) => {
+            out.opt(4, "ACS URL", r.acs_url.as_deref());
+            out.opt(
+                4,
+                "Binding",
+                r.protocol_binding.as_deref().map(binding_label),
+            );
+            out.opt(
+                4,
+                "NameID policy",
+                r.name_id_policy_format.as_deref().map(format_label),
+            );
+            if r.force_authn == Some(true) {
+                out.field(4, "ForceAuthn", "true");
+            }
+            if r.is_passive == Some(true) {
+                out.field(4, "IsPassive", "true");
+            }
+            for c in &r.requested_authn_context {
+                out.field(4, "AuthnContext", &visible(c));
+            }
+        }
+        Some(Request::Logout(r)) => {
+            match &r.name_id {
+                Some(n) => {
+                    out.field(4, "NameID", &paint(KEY_VALUE, &quoted_if_padded(&n.value)));
+                    out.opt(4, "Format", n.format.as_deref().map(format_label));
+                }
+                None if r.encrypted_id.is_some() => {
+                    out.field(4, "NameID", &paint(WARN, "encrypted"))
+                }
+                None => {}
+            }
+            for s in &r.session_indexes {
+                out.field(4, "SessionIndex", &visible(s));
+            }
+            out.opt(4, "NotOnOrAfter", r.not_on_or_after.as_deref());
+            out.opt(4, "Reason", r.reason.as_deref());
+        }
+        None => {}
+    }
+}
+
+fn status_text(s: &crate::saml::Status) -> String {
+    let code = s.code.as_deref().map_or("(no code)", format_label);
+    let mut text = if s.is_success() {
+        paint(GOOD, code)
+    } else {
+        paint(BAD, &visible(code))
+    };
+    if let Some(second) = &s.second_level {
+        text.push_str(&format!(
+            " / {}",
+            paint(BAD, &visible(format_label(second)))
+        ));
+    }
+    text
+}
+
+fn binding_label(uri: &str) -> &str {
+    uri.strip_prefix("urn:oasis:names:tc:SAML:2.0:bindings:")
+        .unwrap_or(uri)
+}
+
+fn assertion(out: &mut Out, a: &Assertion, index: usize, count: usize) {
+    let mut title = if count > 1 {
+        format!("Assertion {} of {count}", index + 1)
+    } else {
+        "Assertion".to_owned()
+    };
+    if let Some(id) = &a.id {
+        title.push_str(&format!("  {}", visible(id)));
+    }
+    if a.encrypted {
+        title.push_str(&format!("  {}", paint(WARN, "encrypted")));
+    }
+    out.line(2, &paint(TITLE, &title));
+    if count > 1 {
+        out.field(4, "Path", &visible(&a.path));
+    }
+    if let Some(e) = &a.encryption {
+        let mut how = e
+            .data_algorithm
+            .as_deref()
+            .map_or("unknown cipher".to_owned(), crate::dsig::short_name);
+        if let Some(k) = &e.key_algorithm {
+            how.push_str(&format!(", key {}", crate::dsig::short_name(k)));
+        }
+        out.field(4, "Encryption", &visible(&how));
+        out.line(4, &paint(WARN, "its NameID and attributes cannot be read without the service provider's private key"));
+        return;
+    }
+    out.opt(4, "Issuer", a.issuer.as_deref());
+    subject(out, a);
+    conditions(out, a);
+    if let Some(au) = &a.authn {
+        let parts: Vec<String> = [
+            au.instant.as_deref(),
+            au.context_class.as_deref().map(context_label),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| visible(s).into_owned())
+        .collect();
+        if !parts.is_empty() {
+            out.field(4, "Authn", &parts.join(" · "));
+        }
+        out.opt(4, "SessionIndex", au.session_index.as_deref());
+    }
+    attributes(out, &a.attributes);
+    if !a.encrypted_attributes.is_empty() {
+        out.field(
+            4,
+            "Encrypted",
+            &format!(
+                "{} attribute(s) cannot be read without the SP key",
+                a.encrypted_attributes.len()
+            ),
+        );
+    }
+}
+
+fn context_label(uri: &str) -> &str {
+    uri.strip_prefix("urn:oasis:names:tc:SAML:2.0:ac:classes:")
+        .unwrap_or(uri)
+}
+
+fn subject(out: &mut Out, a: &Assertion) {
+    let Some(s) = &a.subject else {
+        out.field(4, "NameID", &paint(BAD, "no Subject"));
+        return;
+    };
+    match (&s.name_id, &s.encrypted_id) {
+        (Some(n), _) => {
+            out.field(4, "NameID", &paint(KEY_VALUE, &quoted_if_padded(&n.value)));
+            match n.format.as_deref() {
+                Some(f) => out.field(4, "Format", &visible(format_label(f))),
+                None => out.field(4, "Format", &paint(LABEL, "(none)")),
+            }
+            out.opt(4, "NameQualifier", n.name_qualifier.as_deref());
+            out.opt(4, "SPNameQualifier", n.sp_name_qualifier.as_deref());
+            out.opt(4, "SPProvidedID", n.sp_provided_id.as_deref());
+        }
+        (None, Some(_)) => out.field(4, "NameID", &paint(WARN, "encrypted (EncryptedID)")),
+        (None, None) => out.field(4, "NameID", &paint(BAD, "missing")),
+    }
+    for c in &s.confirmations {
+        out.opt(4, "Recipient", c.recipient.as_deref());
+        out.opt(
+            4,
+            "InResponseTo",
+            c.in_response_to
+                .as_deref()
+                .filter(|_| s.confirmations.len() > 1),
+        );
+        out.opt(4, "Confirm until", c.not_on_or_after.as_deref());
+    }
+}
+
+fn conditions(out: &mut Out, a: &Assertion) {
+    let Some(c) = &a.conditions else { return };
+    for aud in &c.audiences {
+        out.field(4, "Audience", &quoted_if_padded(aud));
+    }
+    let window = match (c.not_before.as_deref(), c.not_on_or_after.as_deref()) {
+        (Some(b), Some(e)) => Some(format!("{} → {}", visible(b), visible(e))),
+        (None, Some(e)) => Some(format!("until {}", visible(e))),
+        (Some(b), None) => Some(format!("from {}", visible(b))),
+        (None, None) => None,
+    };
+    if let Some(w) = window {
+        out.field(4, "Valid", &w);
+    }
+}
+
+fn attributes(out: &mut Out, attrs: &[Attribute]) {
+    if attrs.is_empty() {
+        out.field(4, "Attributes", &paint(LABEL, "none"));
+        return;
+    }
+    out.line(4, &paint(TITLE, &format!("Attributes ({})", attrs.len())));
+    let names: Vec<String> = attrs.iter().map(attribute_name).collect();
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(64);
+    for (a, name) in attrs.iter().zip(&names) {
+        let values: Vec<String> = a
+            .values
+            .iter()
+            .map(|v| match v {
+                Some(v) => quoted_if_padded(v).into_owned(),
+                None => paint(LABEL, "(nil)"),
+            })
+            .collect();
+        let first = values
+            .first()
+            .cloned()
+            .unwrap_or_else(|| paint(LABEL, "(no value)"));
+        let pad = width.saturating_sub(name.chars().count());
+        let _ = writeln!(out.0, "      {}{:pad$}  {first}", paint(LABEL, name), "");
+        for v in values.iter().skip(1) {
+            let _ = writeln!(out.0, "      {:width$}  {v}", "");
+        }
+    }
+}
+
+/// `email`, or `http://…/emailaddress (FriendlyName: mail)`.
+fn attribute_name(a: &Attribute) -> String {
+    let name = visible(&a.name).into_owned();
+    match &a.friendly_name {
+        Some(f) if f != &a.name => format!("{name} ({})", visible(f)),
+        _ => name,
+    }
+}
+
+fn signatures(out: &mut Out, sigs: &[SignatureInfo]) {
+    out.line(2, &paint(TITLE, "Signatures"));
+    for s in sigs {
+        let algs = match (&s.algorithm, &s.digest) {
+            (Some(a), Some(d)) => format!("{a} / {d}"),
+            (Some(a), None) => a.clone(),
+            _ => "no SignatureMethod".to_owned(),
+        };
+        let weak = s.algorithm.as_deref().is_some_and(|a| a.contains("sha1"))
+            || s.digest.as_deref() == Some("sha1");
+        let algs = if weak {
+            paint(WARN, &visible(&algs))
+        } else {
+            visible(&algs).into_owned()
+        };
+        let reference = s
+            .reference
+            .as_deref()
+            .map_or(String::new(), |r| format!(" ref {}", visible(r)));
+        let state = match s.verified {
+            None => paint(LABEL, "not verified (no trust anchor given)"),
+            Some(true) => paint(GOOD, "verified"),
+            Some(false) => paint(BAD, "does NOT verify"),
+        };
+        out.line(
+            4,
+            &format!(
+                "{}{reference}  {algs}  {state}",
+                paint(KEY_VALUE, &s.element)
+            ),
+        );
+        if let Some(c) = &s.certificate {
+            out.field(6, "Certificate", &visible(&c.subject));
+            out.field(6, "Valid", &format!("{} → {}", c.not_before, c.not_after));
+            out.field(6, "SHA-1", &c.sha1);
+            out.field(6, "SHA-256", &c.sha256);
+        } else if let Some(e) = &s.certificate_error {
+            out.field(6, "Certificate", &paint(WARN, &visible(e)));
+        } else if let Some(k) = &s.key_info {
+            out.field(6, "KeyInfo", &visible(k));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The one sanitiser every untrusted string passes through before it reaches a terminal.
+//!
+//! Control and escape sequences are neutralised, and characters a person cannot see — zero-width
+//! and bidi controls, no-break and other odd spaces, soft hyphens, byte-order marks — are shown as
+//! `<U+200B>` markers: an invisible character in a NameID is exactly the bug we exist to find.
+
+use std::borrow::Cow;
+
+/// True for characters that must never reach a terminal as they are, or that a person cannot see.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+                | '\u{17B5}' | '\u{180E}' | '\u{2000}'..='\u{200F}' | '\u{2028}'..='\u{202F}'
+                | '\u{205F}'..='\u{206F}' | '\u{3000}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// True when the text has a character [`visible`] would mark.
+pub fn has_invisible(s: &str) -> bool {
+    s.chars().any(is_invisible)
+}
+
+/// The text with every invisible or control character shown as `\n`, `\t`, `\r` or `<U+XXXX>`.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !has_invisible(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        push_visible(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        c if is_invisible(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// Like [`visible`], but keeps line breaks and tabs: for showing whole documents.
+pub fn multiline(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_invisible(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c => push_visible(&mut out, c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`visible`], in double quotes when the value has surrounding whitespace or is empty, so that
+/// padding shows.
+pub fn quoted_if_padded(s: &str) -> Cow<'_, str> {
+    let padded = s.is_empty() || s.trim() != s;
+    match (padded, visible(s)) {
+        (true, v) => Cow::Owned(format!("\"{v}\"")),
+        (false, v) => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(visible("alice@example.com"), Cow::Borrowed(_)));
+        assert!(matches!(multiline("a\n\tb"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escapes_and_invisibles_are_shown() {
+        assert_eq!(visible("a\u{1b}[31mb"), "a<U+001B>[31mb");
+        assert_eq!(visible("al\u{200B}ice"), "al<U+200B>ice");
+        assert_eq!(visible("\u{202E}moc.elpmaxe"), "<U+202E>moc.elpmaxe");
+        assert_eq!(visible("a\u{a0}b\nc"), "a<U+00A0>b\\nc");
+        assert_eq!(visible("\u{9b}2J"), "<U+009B>2J");
+        assert_eq!(multiline("a\n\u{7}b"), "a\n<U+0007>b");
+    }
+
+    #[test]
+    fn padding_is_quoted() {
+        assert_eq!(quoted_if_padded(" bob "), "\" bob \"");
+        assert_eq!(quoted_if_padded(""), "\"\"");
+        assert_eq!(quoted_if_padded("bob"), "bob");
+    }
+}

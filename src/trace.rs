@@ -1,0 +1,240 @@
+//! A trace: one SAML message as captured, decoded, and judged.
+//!
+//! [`decode`] runs the pure pipeline — unwrap, parse, model, describe signatures — over one
+//! input's bytes and returns one trace per payload found. A decode failure is a value stored in
+//! the trace, next to the steps that worked.
+
+use serde::Serialize;
+
+use crate::dsig::{self, SignatureInfo};
+use crate::input::{self, Origin, Payload, Stage, Step, UnwrapError};
+use crate::saml::Message;
+use crate::xml::Document;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Trace {
+    pub origin: Origin,
+    /// Transport steps undone, in order (`["url", "base64", "deflate"]`); empty for raw XML.
+    pub encoding: Vec<Step>,
+    pub message: Option<Message>,
+    /// The decoded document exactly as received (not re-serialised).
+    pub xml: Option<String>,
+    pub signatures: Vec<SignatureInfo>,
+    // Typed by the checks and compare layers as they land; empty / null until then.
+    pub findings: Vec<serde_json::Value>,
+    pub verdict: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<TraceError>,
+}
+
+/// Why a payload could not be decoded.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TraceError {
+    pub stage: Stage,
+    pub message: String,
+    pub position: Option<Position>,
+}
+
+/// Where in the failing stage's input the problem is. `line` and `column` are 1-based and given
+/// for XML.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Position {
+    pub offset: usize,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Trace {
+    fn failed(origin: Origin, encoding: Vec<Step>, error: TraceError) -> Trace {
+        Trace {
+            origin,
+            encoding,
+            message: None,
+            xml: None,
+            signatures: Vec::new(),
+            findings: Vec::new(),
+            verdict: None,
+            error: Some(error),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// A one-line description of the failure: the input, where in it, the stage and what worked.
+    pub fn error_line(&self) -> Option<String> {
+        let e = self.error.as_ref()?;
+        let mut at = self.origin.input.clone();
+        if let Some(line) = self.origin.line {
+            at.push_str(&format!(" line {line}"));
+        }
+        if let Some(entry) = self.origin.har_entry {
+            at.push_str(&format!(" entry {entry}"));
+        }
+        let after = if self.encoding.is_empty() {
+            String::new()
+        } else {
+            let steps: Vec<&str> = self.encoding.iter().map(|s| s.label()).collect();
+            format!(" (after {} ok)", steps.join(", "))
+        };
+        let position = match e.position {
+            Some(Position {
+                line: Some(l),
+                column: Some(c),
+                ..
+            }) => format!(" at line {l}, column {c}"),
+            _ => String::new(),
+        };
+        Some(format!(
+            "{at}: {}{after}: {}{position}",
+            e.stage.label(),
+            e.message
+        ))
+    }
+}
+
+/// Decodes every payload of one input.
+pub fn decode(name: &str, bytes: &[u8]) -> Vec<Trace> {
+    input::unwrap(name, bytes)
+        .into_iter()
+        .map(|r| match r {
+            Ok(payload) => from_payload(payload),
+            Err(e) => from_unwrap_error(e),
+        })
+        .collect()
+}
+
+fn from_unwrap_error(e: UnwrapError) -> Trace {
+    let position = e.offset.map(|offset| Position {
+        offset,
+        line: None,
+        column: None,
+    });
+    Trace::failed(
+        *e.origin,
+        e.steps,
+        TraceError {
+            stage: e.stage,
+            message: e.message,
+            position,
+        },
+    )
+}
+
+/// Parses and models one payload.
+pub fn from_payload(payload: Payload) -> Trace {
+    let Payload {
+        xml,
+        steps,
+        mut origin,
+    } = payload;
+    let doc = match Document::parse_bytes(xml) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let position = Some(Position {
+                offset: e.offset,
+                line: Some(e.line),
+                column: Some(e.column),
+            });
+            let error = TraceError {
+                stage: Stage::Xml,
+                message: e.kind.to_string(),
+                position,
+            };
+            return Trace::failed(origin, steps, error);
+        }
+    };
+    let message = match Message::from_document(&doc) {
+        Ok(m) => m,
+        Err(e) => {
+            let error = TraceError {
+                stage: Stage::Saml,
+                message: e.to_string(),
+                position: None,
+            };
+            return Trace::failed(origin, steps, error);
+        }
+    };
+    infer_origin(&mut origin, &message, &steps);
+    Trace {
+        origin,
+        encoding: steps,
+        signatures: dsig::describe(&doc),
+        message: Some(message),
+        xml: Some(doc.text().to_owned()),
+        findings: Vec::new(),
+        verdict: None,
+        error: None,
+    }
+}
+
+/// A bare payload says nothing of how it travelled; the message and its encoding do.
+fn infer_origin(origin: &mut Origin, message: &Message, steps: &[Step]) {
+    if origin.param.is_none() && message.kind != "Assertion" {
+        let response = message.kind.ends_with("Response");
+        origin.param = Some(
+            if response {
+                "SAMLResponse"
+            } else {
+                "SAMLRequest"
+            }
+            .to_owned(),
+        );
+    }
+    if origin.binding.is_none() && !steps.is_empty() {
+        let deflated = steps.contains(&Step::Deflate);
+        origin.binding = Some(if deflated { "redirect" } else { "post" }.to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_base64_response_gets_param_and_binding() {
+        use base64::Engine;
+        let xml = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>"#;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
+        let traces = decode("x.b64", b64.as_bytes());
+        assert_eq!(traces.len(), 1);
+        let t = &traces[0];
+        assert_eq!(t.origin.param.as_deref(), Some("SAMLResponse"));
+        assert_eq!(t.origin.binding.as_deref(), Some("post"));
+        assert_eq!(t.xml.as_deref(), Some(xml));
+        assert_eq!(
+            t.message.as_ref().map(|m| m.kind.as_str()),
+            Some("Response")
+        );
+    }
+
+    #[test]
+    fn xml_errors_carry_line_and_column() {
+        let traces = decode(
+            "d.xml",
+            b"<?xml version='1.0'?>\n<!DOCTYPE x [<!ENTITY a 'b'>]>\n<x/>",
+        );
+        let e = traces[0].error.as_ref().unwrap();
+        assert_eq!(e.stage, Stage::Xml);
+        assert_eq!(e.position.and_then(|p| p.line), Some(2));
+        let line = traces[0].error_line().unwrap();
+        assert!(line.starts_with("d.xml: XML: DOCTYPE is refused"), "{line}");
+        assert!(line.ends_with("at line 2, column 1"), "{line}");
+    }
+
+    #[test]
+    fn error_line_names_the_steps_that_worked() {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD.encode("<a><b></a>");
+        let traces = decode("arg:1", b64.as_bytes());
+        let line = traces[0].error_line().unwrap();
+        assert!(line.starts_with("arg:1: XML (after base64 ok): "), "{line}");
+    }
+
+    #[test]
+    fn non_saml_xml_is_a_saml_stage_error() {
+        let traces = decode("x", b"<html><body/></html>");
+        assert_eq!(traces[0].error.as_ref().map(|e| e.stage), Some(Stage::Saml));
+    }
+}
