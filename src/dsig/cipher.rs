@@ -173,7 +173,7 @@ where
     C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit,
     cbc::Decryptor<C>: KeyIvInit + BlockModeDecrypt,
 {
-    if data.len() < 2 * block || data.len() % block != 0 {
+    if data.len() < 2 * block || !data.len().is_multiple_of(block) {
         return Err(DecryptFailure::Malformed(format!(
             "CipherValue of {} bytes is not an IV plus whole {block}-byte blocks",
             data.len()
