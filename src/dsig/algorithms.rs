@@ -60,6 +60,16 @@ pub enum Scheme {
     Ecdsa,
 }
 
+impl Scheme {
+    fn article_name(self) -> &'static str {
+        match self {
+            Scheme::RsaPkcs1v15 => "an RSA PKCS#1 v1.5",
+            Scheme::RsaPss => "an RSA-PSS",
+            Scheme::Ecdsa => "an ECDSA",
+        }
+    }
+}
+
 /// A signature algorithm of the allow-list: a scheme and its digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignatureAlg {
@@ -227,7 +237,8 @@ impl PublicKey {
                 k.verify_prehash(&hash, &sig).map_err(|_| Mismatch::Value)
             }
             (key, scheme) => Err(Mismatch::KeyType(format!(
-                "a {scheme:?} signature cannot be checked with an {} key",
+                "{} signature cannot be checked with an {} key",
+                scheme.article_name(),
                 key.describe()
             ))),
         }

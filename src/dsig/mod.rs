@@ -10,6 +10,7 @@ pub mod cipher;
 pub mod decrypt;
 mod error;
 pub mod open;
+pub mod redirect;
 mod report;
 pub mod trust;
 pub mod verify;
@@ -17,6 +18,7 @@ pub mod wrapping;
 
 pub use decrypt::SpKey;
 pub use error::DsigError;
+pub use redirect::verify_redirect;
 pub use report::{Keys, Report, check};
 pub use trust::{Fingerprint, Trust, TrustedKey};
 pub use verify::{Status, Verification, verify_document};

@@ -120,6 +120,15 @@ impl Verification {
     fn new(sig: Element<'_>) -> Verification {
         Verification {
             signature: sig.id(),
+            ..Verification::placeholder()
+        }
+    }
+
+    /// An empty outcome to fill in (used for signatures that are not XML, such as redirect
+    /// query signatures).
+    pub(crate) fn placeholder() -> Verification {
+        Verification {
+            signature: NodeId::default(),
             target: None,
             covers: None,
             covers_parent: false,
@@ -224,6 +233,26 @@ pub fn verify_signature(sig: Element<'_>, ids: &IdIndex<'_>, trust: &Trust) -> V
         Ok(s) | Err(s) => s,
     };
     v
+}
+
+/// The two byte strings a signature is computed over, as this crate renders them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalForms {
+    /// The referenced element after the transforms (what DigestValue hashes).
+    pub reference: String,
+    /// SignedInfo canonicalised (what SignatureValue signs).
+    pub signed_info: String,
+}
+
+/// The canonical forms of one signature, for golden tests and for showing what was signed.
+pub fn canonical_forms(sig: Element<'_>, ids: &IdIndex<'_>) -> Result<CanonicalForms, Status> {
+    let mut scratch = Verification::new(sig);
+    let p = parse(sig, ids, &mut scratch)?;
+    let exclude = Some(sig).filter(|s| p.enveloped && s.ancestors().any(|a| a == p.target));
+    Ok(CanonicalForms {
+        reference: c14n::canonicalize(p.target, &p.method, exclude),
+        signed_info: c14n::canonicalize(p.signed_info, &p.signed_info_method, None),
+    })
 }
 
 /// The parts of a Signature that verification needs.
