@@ -69,12 +69,35 @@ def response(*, rid, aid, issuer, name_id, fmt, attrs, p="saml", pp="samlp", sig
     )
 
 
+CA_CONFIG = """[ca]
+default_ca = d
+[d]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = p
+copy_extensions = none
+[p]
+O = supplied
+CN = supplied
+"""
+
+
 def ensure_key():
+    """A self-signed IdP certificate valid 2026-01-01 to 2036-01-01 (before the samples' date)."""
     if os.path.exists(KEY) and os.path.exists(CERT):
         return
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
-                    "-keyout", KEY, "-out", CERT, "-days", "3650",
-                    "-subj", "/O=samltrace examples/CN=idp.example.com"], check=True)
+    with tempfile.TemporaryDirectory() as d:
+        for name, text in [("ca.cnf", CA_CONFIG), ("index.txt", ""), ("serial", "01\n")]:
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+        subprocess.run(["openssl", "genrsa", "-out", KEY, "2048"], check=True, capture_output=True)
+        subprocess.run(["openssl", "req", "-new", "-key", KEY, "-out", os.path.join(d, "r.csr"),
+                        "-subj", "/O=samltrace examples/CN=idp.example.com"], check=True)
+        subprocess.run(["openssl", "ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", KEY,
+                        "-in", "r.csr", "-out", CERT, "-startdate", "20260101000000Z",
+                        "-enddate", "20360101000000Z", "-notext"], check=True, capture_output=True, cwd=d)
 
 
 def sign(xml, element):

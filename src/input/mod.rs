@@ -15,7 +15,7 @@ pub use self::base64::decode_base64;
 pub use self::params::parse_query;
 
 /// The most XML one payload may inflate or decode to.
-pub const MAX_XML_BYTES: usize = 16 << 20;
+pub const MAX_XML_BYTES: usize = 8 << 20;
 
 /// One transport step undone on the way to the XML, in order. Serialised in kebab-case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
