@@ -1,5 +1,7 @@
 //! The command line: clap derive structs only. Validation into a configuration happens in `cmd`.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -37,7 +39,34 @@ pub struct DecodeArgs {
     pub inputs: Vec<String>,
 
     #[command(flatten)]
+    pub keys: KeyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Trust anchors for signatures and the SP key for encrypted parts.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Signatures and encryption")]
+pub struct KeyArgs {
+    /// Verify signatures with this IdP certificate (PEM or DER), bare public key, or IdP
+    /// metadata XML. Repeatable. A certificate inside the message is never trusted by itself.
+    #[arg(long, value_name = "FILE")]
+    pub idp_cert: Vec<PathBuf>,
+
+    /// Verify signatures with every signing certificate of this IdP metadata XML. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub idp_metadata: Vec<PathBuf>,
+
+    /// Trust the message's own certificate when its SHA-1 or SHA-256 fingerprint is HEX
+    /// (any case, colons optional), as GitLab's idp_cert_fingerprint does. Repeatable.
+    #[arg(long, value_name = "HEX")]
+    pub fingerprint: Vec<String>,
+
+    /// Decrypt EncryptedAssertion, EncryptedID and EncryptedAttribute with this SP private key
+    /// (RSA, PEM or DER, PKCS#1 or PKCS#8, not password-protected).
+    #[arg(long, value_name = "FILE")]
+    pub sp_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -95,5 +124,29 @@ mod tests {
             panic!("expected decode")
         };
         assert_eq!(args.inputs.len(), 2);
+    }
+
+    #[test]
+    fn key_flags_repeat() {
+        let cli = Cli::try_parse_from([
+            "samltrace",
+            "a.xml",
+            "--idp-cert",
+            "a.pem",
+            "--idp-cert",
+            "b.der",
+            "--fingerprint",
+            "AB:CD",
+            "--sp-key",
+            "sp.key",
+            "--idp-metadata",
+            "md.xml",
+        ])
+        .unwrap();
+        let k = cli.decode.keys;
+        assert_eq!(k.idp_cert.len(), 2);
+        assert_eq!(k.fingerprint, vec!["AB:CD"]);
+        assert_eq!(k.sp_key, Some(PathBuf::from("sp.key")));
+        assert_eq!(k.idp_metadata.len(), 1);
     }
 }

@@ -6,7 +6,9 @@
 
 use serde::Serialize;
 
-use crate::dsig::{self, SignatureInfo};
+use crate::dsig::open::DecryptionInfo;
+use crate::dsig::wrapping::Coverage;
+use crate::dsig::{self, Keys, SignatureInfo};
 use crate::input::{self, Origin, Payload, Stage, Step, UnwrapError};
 use crate::saml::Message;
 use crate::xml::Document;
@@ -20,6 +22,16 @@ pub struct Trace {
     /// The decoded document exactly as received (not re-serialised).
     pub xml: Option<String>,
     pub signatures: Vec<SignatureInfo>,
+    /// The HTTP-Redirect binding's query signature (`SigAlg` + `Signature`), when present: it
+    /// signs the query, not an element, so it is kept apart from the document's signatures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_signature: Option<SignatureInfo>,
+    /// Encrypted parts and what became of them (only with `--sp-key`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decryption: Vec<DecryptionInfo>,
+    /// Which assertion is shown and what the signatures cover (present when signed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     // Typed by the checks and compare layers as they land; empty / null until then.
     pub findings: Vec<serde_json::Value>,
     pub verdict: Option<serde_json::Value>,
@@ -52,6 +64,9 @@ impl Trace {
             message: None,
             xml: None,
             signatures: Vec::new(),
+            redirect_signature: None,
+            decryption: Vec::new(),
+            coverage: None,
             findings: Vec::new(),
             verdict: None,
             error: Some(error),
@@ -96,10 +111,16 @@ impl Trace {
 
 /// Decodes every payload of one input.
 pub fn decode(name: &str, bytes: &[u8]) -> Vec<Trace> {
+    decode_with(name, bytes, &Keys::default())
+}
+
+/// Decodes every payload of one input, verifying signatures against `keys.trust` and opening
+/// encrypted parts with `keys.sp_key`.
+pub fn decode_with(name: &str, bytes: &[u8], keys: &Keys) -> Vec<Trace> {
     input::unwrap(name, bytes)
         .into_iter()
         .map(|r| match r {
-            Ok(payload) => from_payload(payload),
+            Ok(payload) => from_payload_with(payload, keys),
             Err(e) => from_unwrap_error(e),
         })
         .collect()
@@ -124,6 +145,11 @@ fn from_unwrap_error(e: UnwrapError) -> Trace {
 
 /// Parses and models one payload.
 pub fn from_payload(payload: Payload) -> Trace {
+    from_payload_with(payload, &Keys::default())
+}
+
+/// Parses, models, verifies and decrypts one payload.
+pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
     let Payload {
         xml,
         steps,
@@ -157,10 +183,31 @@ pub fn from_payload(payload: Payload) -> Trace {
         }
     };
     infer_origin(&mut origin, &message, &steps);
+    let dsig::Report {
+        message,
+        signatures,
+        decryption,
+        coverage,
+        ..
+    } = dsig::check(&doc, &message, keys);
+    let redirect_signature = match (&origin.signed_query, &origin.sig_alg, &origin.signature) {
+        (Some(q), Some(alg), Some(sig)) => Some(dsig::verify_redirect(
+            q,
+            alg,
+            sig,
+            &keys.trust,
+            &message.kind,
+        )),
+        _ => None,
+    };
+    let coverage = (!signatures.is_empty()).then_some(coverage);
     Trace {
         origin,
         encoding: steps,
-        signatures: dsig::describe(&doc),
+        signatures,
+        redirect_signature,
+        decryption,
+        coverage,
         message: Some(message),
         xml: Some(doc.text().to_owned()),
         findings: Vec::new(),

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use crate::cli::DecodeArgs;
 use samltrace::trace::{self, Trace};
 
-use super::{Exit, Fatal, inputs, output};
+use super::{Exit, Fatal, inputs, keys, output};
 
 pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
     if args.inputs.is_empty() {
@@ -16,11 +16,12 @@ pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
         }
         args.inputs.push("-".into());
     }
+    let keys = keys::load(&args.keys)?;
     let mut failed = false;
     let mut traces = Vec::new();
     for read in inputs::read_all(&args.inputs) {
         match read {
-            Ok(input) => traces.extend(trace::decode(&input.name, &input.bytes)),
+            Ok(input) => traces.extend(trace::decode_with(&input.name, &input.bytes, &keys)),
             Err(message) => {
                 output::error_line(&message, args.output.color);
                 failed = true;

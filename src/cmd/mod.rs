@@ -2,6 +2,7 @@
 
 mod decode;
 mod inputs;
+mod keys;
 mod output;
 
 use std::fmt;

@@ -49,6 +49,7 @@ pub fn check(doc: &Document, msg: &Message, keys: &Keys) -> Report {
         }
         message = opened.message;
     }
+    issuer_note(trust, &mut message);
     let anchored = !trust.is_empty();
     let coverage = wrapping::analyse(doc, &message, &signatures, anchored);
     Report {
@@ -57,6 +58,22 @@ pub fn check(doc: &Document, msg: &Message, keys: &Keys) -> Report {
         signatures,
         decryption,
         coverage,
+    }
+}
+
+/// IdP metadata names the IdP: say so when the message's Issuer is another entity.
+fn issuer_note(trust: &Trust, message: &mut Message) {
+    let ids = &trust.metadata_entity_ids;
+    let issuer = message
+        .issuer
+        .clone()
+        .or_else(|| message.assertions.iter().find_map(|a| a.issuer.clone()));
+    if let Some(issuer) = issuer.filter(|i| !ids.is_empty() && !ids.contains(i)) {
+        message.notes.push(format!(
+            "the Issuer {issuer:?} differs from the entityID of the IdP metadata given ({}): \
+             the metadata may belong to another IdP or tenant",
+            ids.join(", ")
+        ));
     }
 }
 

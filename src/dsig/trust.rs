@@ -53,12 +53,19 @@ pub enum Fingerprint {
 }
 
 impl Fingerprint {
-    /// Reads SHA-1 or SHA-256 hex, any case, with or without colons or spaces.
+    /// Reads SHA-1 or SHA-256 hex, any case, with or without colons or spaces, also as openssl
+    /// prints it (`SHA1 Fingerprint=AB:…`) or with the invisible mark some certificate dialogs
+    /// copy along.
     pub fn parse(text: &str) -> Result<Fingerprint, DsigError> {
         let bad = || DsigError::Fingerprint(text.chars().take(120).collect());
-        let hex: String = text
+        let value = match text.split_once('=') {
+            Some((label, v)) if label.to_ascii_lowercase().contains("fingerprint") => v,
+            _ => text,
+        };
+        let hex: String = value
             .chars()
-            .filter(|c| !matches!(c, ':' | ' ' | '-'))
+            .filter(|c| !matches!(c, ':' | ' ' | '-' | '\u{200e}' | '\u{200f}' | '\u{feff}'))
+            .filter(|c| !c.is_whitespace())
             .collect();
         if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(bad());
@@ -321,6 +328,11 @@ mod tests {
         let b = Fingerprint::parse("abcdef0123456789abcdef0123456789abcdef01").unwrap();
         assert_eq!(a, b);
         assert!(matches!(a, Fingerprint::Sha1(ref v) if v.len() == 20));
+        let openssl =
+            "SHA1 Fingerprint=AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01";
+        assert_eq!(Fingerprint::parse(openssl).unwrap(), a);
+        let windows = "\u{200e}ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01\n";
+        assert_eq!(Fingerprint::parse(windows).unwrap(), a);
         assert!(matches!(
             Fingerprint::parse(&"0a".repeat(32)),
             Ok(Fingerprint::Sha256(_))
