@@ -521,3 +521,39 @@ fn an_assertion_moved_into_extensions_is_wrapping() {
         r.coverage.wrapping
     );
 }
+
+#[test]
+fn diagnoses_name_the_codes_the_checks_will_raise() {
+    use samltrace::dsig::diagnose;
+    let at: jiff::Timestamp = "2026-11-02T09:00:00Z".parse().unwrap();
+    let codes = |r: &Report| -> Vec<&'static str> {
+        diagnose::all(&r.signatures, Some(&r.coverage), &r.decryption, at)
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    let good = report("dsig/both-sha256.xml", &keys(Some(IDP), None));
+    assert!(codes(&good).is_empty(), "{:?}", codes(&good));
+    let tampered = report("dsig/response-sha256-tampered.xml", &keys(Some(IDP), None));
+    let d = diagnose::sg003(&tampered.signatures);
+    assert!(d[0].detail.contains("content changed"), "{}", d[0].detail);
+    assert!(d[0].fix.contains("capture it again"), "{}", d[0].fix);
+    let wrong = report(
+        "dsig/response-sha256.xml",
+        &keys(Some("dsig/keys/sp.crt"), None),
+    );
+    assert_eq!(codes(&wrong), ["SG003", "SG004"]);
+    let later: jiff::Timestamp = "2040-01-01T00:00:00Z".parse().unwrap();
+    let expired = diagnose::sg006(&good.signatures, later);
+    assert_eq!(
+        expired.len(),
+        1,
+        "one certificate, however many signatures use it"
+    );
+    assert!(expired[0].detail.contains("expired"));
+    let undecrypted = report(
+        "dsig/encrypted-3des-rsa15.xml",
+        &keys(None, Some("keys/idp.key")),
+    );
+    assert_eq!(codes(&undecrypted), ["EN002"]);
+}

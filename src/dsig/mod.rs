@@ -8,6 +8,7 @@ pub mod algorithms;
 pub mod cert;
 pub mod cipher;
 pub mod decrypt;
+pub mod diagnose;
 mod error;
 pub mod open;
 pub mod redirect;
