@@ -557,3 +557,50 @@ fn diagnoses_name_the_codes_the_checks_will_raise() {
     );
     assert_eq!(codes(&undecrypted), ["EN002"]);
 }
+
+#[test]
+fn many_encrypted_assertions_and_extra_assertions_are_bounded() {
+    let xml = text("dsig/encrypted-3des-rsa15.xml");
+    let a = xml.find("<saml:EncryptedAssertion").unwrap();
+    let b = xml.find("</saml:EncryptedAssertion>").unwrap() + "</saml:EncryptedAssertion>".len();
+    // An unknown cipher fails before any RSA work, and still spends the budget.
+    let many = xml[a..b]
+        .replace("#tripledes-cbc", "#tripledes-cbc-unknown")
+        .repeat(200);
+    let crowded = format!("{}{many}{}", &xml[..a], &xml[b..]);
+    let r = report_of(&crowded, &keys(Some(IDP), Some(SP_KEY)));
+    assert_eq!(r.decryption.len(), 17);
+    assert!(
+        r.decryption[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("unsupported algorithm")
+    );
+    assert!(
+        r.decryption[16]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("more than 16")
+    );
+
+    let xml = text("dsig/assertion-sha256.xml");
+    let a = xml.find("<saml:Assertion").unwrap();
+    let b = xml.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let crowded = format!("{}{}{}", &xml[..a], xml[a..b].repeat(50), &xml[b..]);
+    let r = report_of(&crowded, &keys(Some(IDP), None));
+    let listed = r
+        .coverage
+        .wrapping
+        .iter()
+        .filter(|w| w.starts_with("another"))
+        .count();
+    assert_eq!(listed, 8, "{:?}", r.coverage.wrapping);
+    assert!(
+        r.coverage
+            .wrapping
+            .iter()
+            .any(|w| w == "and 41 more assertions")
+    );
+}

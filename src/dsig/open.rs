@@ -69,21 +69,24 @@ impl DecryptedPart {
     }
 }
 
+/// Most encrypted parts opened in one message: each costs an RSA private-key operation.
+pub const MAX_PARTS: usize = 16;
+
 /// Decrypts every encrypted part of `msg` (modelled from `doc`) with `key`.
 pub fn open_message(doc: &Document, msg: &Message, key: &SpKey) -> Opened {
     let mut message = msg.clone();
-    let mut parts = Vec::new();
-    for a in &mut message.assertions {
+    let mut parts = Parts::default();
+    for (a, el) in message.assertions.iter_mut().zip(assertion_elements(doc)) {
         if a.encrypted {
-            open_assertion(doc, a, key, &mut parts);
-        } else if let Some(el) = find(doc, "Assertion", &a.path) {
+            open_assertion(el, a, key, &mut parts);
+        } else {
             open_inner(el, &|e| e.path(), key, a, &mut parts);
         }
     }
     if let Some(Request::Logout(l)) = &mut message.request
         && let Some(eid) = doc.root().child(ns::SAML, "EncryptedID")
+        && let Some(part) = parts.open(eid, eid.path(), key)
     {
-        let part = open_part(eid, eid.path(), key);
         if let Some(n) = part
             .document()
             .and_then(|d| d.root().child(ns::SAML, "NameID"))
@@ -93,30 +96,66 @@ pub fn open_message(doc: &Document, msg: &Message, key: &SpKey) -> Opened {
         }
         parts.push(part);
     }
-    Opened { message, parts }
-}
-
-fn find<'d>(doc: &'d Document, local: &str, path: &str) -> Option<Element<'d>> {
-    doc.elements()
-        .filter(|e| e.is(ns::SAML, local))
-        .find(|e| e.path() == path)
-}
-
-fn open_part(e: Element<'_>, path: String, key: &SpKey) -> DecryptedPart {
-    DecryptedPart {
-        element: e.local_name().to_owned(),
-        path,
-        algorithms: decrypt::algorithms(e),
-        outcome: decrypt::open_element(e, key),
+    Opened {
+        message,
+        parts: parts.done,
     }
 }
 
-fn open_assertion(doc: &Document, a: &mut Assertion, key: &SpKey, parts: &mut Vec<DecryptedPart>) {
-    let Some(el) = find(doc, "EncryptedAssertion", &a.path) else {
+/// The elements the model's assertions were read from, in the same order (the model reads a
+/// bare Assertion, or the Assertion and EncryptedAssertion children of the root).
+fn assertion_elements(doc: &Document) -> Vec<Element<'_>> {
+    let root = doc.root();
+    if root.is(ns::SAML, "Assertion") {
+        return vec![root];
+    }
+    root.child_elements()
+        .filter(|e| e.is(ns::SAML, "Assertion") || e.is(ns::SAML, "EncryptedAssertion"))
+        .collect()
+}
+
+/// The parts opened so far, and the budget of [`MAX_PARTS`].
+#[derive(Default)]
+struct Parts {
+    done: Vec<DecryptedPart>,
+    refused: bool,
+}
+
+impl Parts {
+    /// Opens `e`, or records once that the budget is spent and returns `None`.
+    fn open(&mut self, e: Element<'_>, path: String, key: &SpKey) -> Option<DecryptedPart> {
+        if self.done.len() < MAX_PARTS {
+            return Some(DecryptedPart {
+                element: e.local_name().to_owned(),
+                path,
+                algorithms: decrypt::algorithms(e),
+                outcome: decrypt::open_element(e, key),
+            });
+        }
+        if !self.refused {
+            self.refused = true;
+            self.done.push(DecryptedPart {
+                element: e.local_name().to_owned(),
+                path,
+                algorithms: Algorithms::default(),
+                outcome: Err(DecryptFailure::Malformed(format!(
+                    "more than {MAX_PARTS} encrypted parts in one message: the rest are not opened"
+                ))),
+            });
+        }
+        None
+    }
+
+    fn push(&mut self, part: DecryptedPart) {
+        self.done.push(part);
+    }
+}
+
+fn open_assertion(el: Element<'_>, a: &mut Assertion, key: &SpKey, parts: &mut Parts) {
+    let Some(part) = parts.open(el, a.path.clone(), key) else {
         return;
     };
-    let part = open_part(el, a.path.clone(), key);
-    let mut nested = Vec::new();
+    let mut nested = Parts::default();
     let inner = part
         .document()
         .and_then(|d| d.root().child(ns::SAML, "Assertion"));
@@ -134,7 +173,9 @@ fn open_assertion(doc: &Document, a: &mut Assertion, key: &SpKey, parts: &mut Ve
         *a = model;
     }
     parts.push(part);
-    parts.extend(nested);
+    for n in nested.done {
+        parts.push(n);
+    }
 }
 
 /// Opens the EncryptedID and EncryptedAttributes of one (plain or decrypted) assertion.
@@ -143,13 +184,14 @@ fn open_inner(
     path_of: &dyn Fn(Element<'_>) -> String,
     key: &SpKey,
     model: &mut Assertion,
-    parts: &mut Vec<DecryptedPart>,
+    parts: &mut Parts,
 ) {
     let eid = assertion
         .child(ns::SAML, "Subject")
         .and_then(|s| s.child(ns::SAML, "EncryptedID"));
-    if let Some(eid) = eid {
-        let part = open_part(eid, path_of(eid), key);
+    if let Some(eid) = eid
+        && let Some(part) = parts.open(eid, path_of(eid), key)
+    {
         let name = part
             .document()
             .and_then(|d| d.root().child(ns::SAML, "NameID"));
@@ -159,25 +201,27 @@ fn open_inner(
         }
         parts.push(part);
     }
-    let mut failed = Vec::new();
+    let mut opened = Vec::new();
     let encrypted_attributes = assertion
         .children_named(ns::SAML, "AttributeStatement")
         .flat_map(|s| s.children_named(ns::SAML, "EncryptedAttribute"));
     for (i, ea) in encrypted_attributes.enumerate() {
-        let part = open_part(ea, path_of(ea), key);
-        match part.document() {
-            Some(d) => model.attributes.extend(
+        let Some(part) = parts.open(ea, path_of(ea), key) else {
+            break;
+        };
+        if let Some(d) = part.document() {
+            model.attributes.extend(
                 d.root()
                     .children_named(ns::SAML, "Attribute")
                     .map(saml::attribute),
-            ),
-            None => failed.push(i),
+            );
+            opened.push(i);
         }
         parts.push(part);
     }
     let mut i = 0;
     model.encrypted_attributes.retain(|_| {
         i += 1;
-        failed.contains(&(i - 1))
+        !opened.contains(&(i - 1))
     });
 }

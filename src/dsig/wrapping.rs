@@ -12,6 +12,9 @@ use super::verify::IdIndex;
 use crate::saml::Message;
 use crate::xml::{Document, Element, ns};
 
+/// Most extra assertions named one by one.
+const MAX_LISTED: usize = 8;
+
 /// What the signatures cover, against what is shown.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Coverage {
@@ -127,18 +130,32 @@ fn extra_assertions(doc: &Document, shown: Option<&str>, out: &mut Vec<String>) 
         Some((parent, "Assertion")) if parent.ends_with("EncryptedAssertion") => parent,
         _ => p,
     });
-    for e in doc
+    // Paths are computed for the few listed only: a hostile document may hold many thousands.
+    let all: Vec<Element<'_>> = doc
         .elements()
         .filter(|e| is_assertion(*e) && !in_advice(*e))
-    {
-        let path = e.path();
-        if Some(path.as_str()) != shown_outer {
-            out.push(format!(
-                "another {} sits at {path}: a response carries exactly one assertion, and \
-                 which one a service provider reads is what wrapping attacks exploit",
-                e.local_name()
-            ));
+        .collect();
+    let mut listed = 0;
+    for e in &all {
+        if listed == MAX_LISTED {
+            break;
         }
+        let path = e.path();
+        if Some(path.as_str()) == shown_outer {
+            continue;
+        }
+        out.push(format!(
+            "another {} sits at {path}: a response carries exactly one assertion, and which one \
+             a service provider reads is what wrapping attacks exploit",
+            e.local_name()
+        ));
+        listed += 1;
+    }
+    let more = all
+        .len()
+        .saturating_sub(listed + usize::from(shown_outer.is_some()));
+    if more > 0 {
+        out.push(format!("and {more} more assertions"));
     }
 }
 
