@@ -533,6 +533,79 @@ mod tests {
         );
     }
 
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Random elements over a few prefixes, URIs, attributes and awkward text.
+        fn element(depth: u32) -> BoxedStrategy<String> {
+            let prefix = prop::sample::select(vec!["", "a:", "b:"]);
+            let decl = prop::sample::select(vec![
+                "",
+                " xmlns=\"urn:d\"",
+                " xmlns=\"\"",
+                " xmlns:a=\"urn:a\"",
+                " xmlns:a=\"urn:a2\" xmlns:b=\"urn:b\"",
+            ]);
+            let attr = prop::sample::select(vec![
+                "",
+                " z=\"1\"",
+                " a:y=\"&#9;&amp;\" x=\"\"",
+                " b:x=\"&lt;\"",
+            ]);
+            let text = prop::sample::select(vec![
+                "",
+                "t",
+                " &amp; ",
+                "&#13;\n",
+                "<![CDATA[<&>]]>",
+                "<!--c-->",
+                "<?p d?>",
+            ]);
+            let leaf = (prefix.clone(), decl.clone(), attr.clone(), text.clone())
+                .prop_map(|(p, d, a, t)| format!("<{p}e{d}{a}>{t}</{p}e>"));
+            if depth == 0 {
+                return leaf.boxed();
+            }
+            (
+                prefix,
+                decl,
+                attr,
+                prop::collection::vec(element(depth - 1), 0..3),
+                text,
+            )
+                .prop_map(|(p, d, a, kids, t)| format!("<{p}e{d}{a}>{t}{}</{p}e>", kids.concat()))
+                .boxed()
+        }
+
+        fn root() -> impl Strategy<Value = String> {
+            element(3).prop_map(|e| {
+                format!("<r xmlns:a=\"urn:a\" xmlns:b=\"urn:b\" xml:lang=\"en\">{e}</r>")
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn canonical_form_is_a_fixed_point(doc_text in root(), exclusive in any::<bool>()) {
+                let Ok(d) = Document::parse(doc_text) else { return Ok(()) };
+                let m = if exclusive { Method::exclusive() } else { method(Method::C14N10_COMMENTS) };
+                let once = canonicalize(d.root(), &m, None);
+                let again = Document::parse(once.clone()).expect("canonical XML parses");
+                prop_assert_eq!(canonicalize(again.root(), &m, None), once);
+            }
+
+            #[test]
+            fn subtrees_canonicalise_as_if_standalone(doc_text in root()) {
+                let Ok(d) = Document::parse(doc_text) else { return Ok(()) };
+                for e in d.root().descendants().take(6) {
+                    let alone = canonicalize(e, &Method::exclusive(), None);
+                    let reparsed = Document::parse(alone.clone()).expect("a subtree's form parses");
+                    prop_assert_eq!(canonicalize(reparsed.root(), &Method::exclusive(), None), alone);
+                }
+            }
+        }
+    }
+
     #[test]
     fn unknown_uri_is_not_a_method() {
         assert!(Method::from_uri("http://www.w3.org/TR/1999/REC-xpath-19991116").is_none());
