@@ -172,13 +172,18 @@ fn genuine_messages_are_not_flagged_as_wrapping() {
             continue;
         }
         let xml = xml_of(&dir, &entry).unwrap();
-        let r = report(&xml, &keys(&dir, Some(cert), x["decrypt_with"].as_str()));
-        assert!(
-            r.coverage.wrapping.is_empty(),
-            "{}: {:?}",
-            name(&entry),
-            r.coverage.wrapping
-        );
+        for anchor in [Some(cert), None] {
+            let r = report(&xml, &keys(&dir, anchor, x["decrypt_with"].as_str()));
+            assert!(
+                r.coverage.wrapping.is_empty(),
+                "{} (anchor {anchor:?}): {:?}",
+                name(&entry),
+                r.coverage.wrapping
+            );
+            if !r.message.assertions.is_empty() {
+                assert_eq!(r.coverage.shown_signed, Some(true), "{}", name(&entry));
+            }
+        }
     }
 }
 
