@@ -43,6 +43,38 @@ pub struct DecodeArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+}
+
+/// What the checks compare each message with.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Checks")]
+pub struct CheckArgs {
+    /// Judge times at this instant instead of now (RFC 3339, such as 2026-11-02T09:00:00Z; UTC when no offset is given).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+
+    /// Clock difference to tolerate between the identity provider and the evaluation time.
+    #[arg(long, value_name = "SECONDS", default_value_t = 180)]
+    pub skew: u32,
+
+    /// The GitLab group that uses SAML, such as https://gitlab.com/groups/acme or https://gitlab.com/acme: sets the expected audience and ACS URL.
+    #[arg(long, value_name = "URL")]
+    pub gitlab_group: Option<String>,
+
+    /// Expected audience: GitLab's Identifier (SP entity ID); wins over --gitlab-group.
+    #[arg(long, value_name = "ID")]
+    pub sp_entity_id: Option<String>,
+
+    /// Expected Assertion Consumer Service URL; wins over --gitlab-group.
+    #[arg(long, value_name = "URL")]
+    pub acs_url: Option<String>,
+
+    /// The certificate fingerprint GitLab is configured with (SHA-1 or SHA-256 hex, any case, colons optional).
+    #[arg(long, value_name = "HEX")]
+    pub fingerprint: Option<String>,
 }
 
 /// Trust anchors for signatures and the SP key for encrypted parts.
@@ -50,18 +82,14 @@ pub struct DecodeArgs {
 #[command(next_help_heading = "Signatures and encryption")]
 pub struct KeyArgs {
     /// Verify signatures with this IdP certificate (PEM or DER), bare public key, or IdP
-    /// metadata XML. Repeatable. A certificate inside the message is never trusted by itself.
+    /// metadata XML. Repeatable. A certificate inside the message is never trusted by itself
+    /// (with --fingerprint, it is trusted when its fingerprint matches, as GitLab does).
     #[arg(long, value_name = "FILE")]
     pub idp_cert: Vec<PathBuf>,
 
     /// Verify signatures with every signing certificate of this IdP metadata XML. Repeatable.
     #[arg(long, value_name = "FILE")]
     pub idp_metadata: Vec<PathBuf>,
-
-    /// Trust the message's own certificate when its SHA-1 or SHA-256 fingerprint is HEX
-    /// (any case, colons optional), as GitLab's idp_cert_fingerprint does. Repeatable.
-    #[arg(long, value_name = "HEX")]
-    pub fingerprint: Vec<String>,
 
     /// Decrypt EncryptedAssertion, EncryptedID and EncryptedAttribute with this SP private key
     /// (RSA, PEM or DER, PKCS#1 or PKCS#8, not password-protected).
@@ -127,6 +155,27 @@ mod tests {
     }
 
     #[test]
+    fn check_flags_parse_raw_and_default_the_skew() {
+        let cli = Cli::try_parse_from([
+            "samltrace",
+            "a.b64",
+            "--at",
+            "2026-11-02T09:00:00Z",
+            "--gitlab-group",
+            "https://gitlab.com/acme",
+            "--fingerprint",
+            "AB:CD",
+        ])
+        .unwrap();
+        let c = cli.decode.checks;
+        assert_eq!(c.at.as_deref(), Some("2026-11-02T09:00:00Z"));
+        assert_eq!(c.skew, 180);
+        assert_eq!(c.gitlab_group.as_deref(), Some("https://gitlab.com/acme"));
+        assert_eq!(c.fingerprint.as_deref(), Some("AB:CD"));
+        assert!(Cli::try_parse_from(["samltrace", "--skew", "-5", "a"]).is_err());
+    }
+
+    #[test]
     fn key_flags_repeat() {
         let cli = Cli::try_parse_from([
             "samltrace",
@@ -135,8 +184,6 @@ mod tests {
             "a.pem",
             "--idp-cert",
             "b.der",
-            "--fingerprint",
-            "AB:CD",
             "--sp-key",
             "sp.key",
             "--idp-metadata",
@@ -145,7 +192,6 @@ mod tests {
         .unwrap();
         let k = cli.decode.keys;
         assert_eq!(k.idp_cert.len(), 2);
-        assert_eq!(k.fingerprint, vec!["AB:CD"]);
         assert_eq!(k.sp_key, Some(PathBuf::from("sp.key")));
         assert_eq!(k.idp_metadata.len(), 1);
     }

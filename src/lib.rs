@@ -3,6 +3,7 @@
 //! Every module here is pure: no files, network, terminal or clock. The binary (`src/main.rs`)
 //! does the I/O and maps errors to exit codes.
 
+pub mod checks;
 pub mod dsig;
 pub mod input;
 pub mod report;

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::checks::{self, Context, Finding, Severity};
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
 use crate::dsig::{self, Keys, SignatureInfo};
@@ -32,8 +33,9 @@ pub struct Trace {
     /// Which assertion is shown and what the signatures cover (present when signed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
-    // Typed by the checks and compare layers as they land; empty / null until then.
-    pub findings: Vec<serde_json::Value>,
+    /// What the checks found, errors first; empty until [`Trace::check`] runs.
+    pub findings: Vec<Finding>,
+    // Typed by the compare layer as it lands; null until then.
     pub verdict: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TraceError>,
@@ -75,6 +77,22 @@ impl Trace {
 
     pub fn is_error(&self) -> bool {
         self.error.is_some()
+    }
+
+    /// Runs the checks over the decoded message, with this trace's signatures in the context.
+    pub fn check(&mut self, ctx: &Context) {
+        let Some(message) = &self.message else { return };
+        let mut ctx = ctx.clone();
+        ctx.signatures = self.signatures.clone();
+        ctx.redirect_signature = self.redirect_signature.clone();
+        ctx.coverage = self.coverage.clone();
+        ctx.decryption = self.decryption.clone();
+        self.findings = checks::run(message, &ctx);
+    }
+
+    /// True when a check found an error (something that stops the sign-in).
+    pub fn has_error_findings(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
     /// A one-line description of the failure: the input, where in it, the stage and what worked.
@@ -209,7 +227,7 @@ pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
         decryption,
         coverage,
         message: Some(message),
-        xml: Some(doc.text().to_owned()),
+        xml: Some(doc.into_text()),
         findings: Vec::new(),
         verdict: None,
         error: None,
@@ -277,6 +295,18 @@ mod tests {
         let traces = decode("arg:1", b64.as_bytes());
         let line = traces[0].error_line().unwrap();
         assert!(line.starts_with("arg:1: XML (after base64 ok): "), "{line}");
+    }
+
+    #[test]
+    fn check_fills_findings_with_the_trace_signatures() {
+        let xml = br#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Requester"/></samlp:Status></samlp:Response>"#;
+        let mut traces = decode("x.xml", xml);
+        assert!(traces[0].findings.is_empty());
+        let at = "2026-11-02T09:00:00Z".parse().unwrap();
+        traces[0].check(&Context::new(at));
+        assert_eq!(traces[0].findings.len(), 1);
+        assert_eq!(traces[0].findings[0].code, "ST001");
+        assert!(traces[0].has_error_findings());
     }
 
     #[test]

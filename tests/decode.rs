@@ -26,11 +26,20 @@ const DECODABLE: &[(&str, &str)] = &[
     ("several.txt", "alice@example.com"),
 ];
 
+/// The samples' time: they are judged when they were captured, so that findings and snapshots
+/// never depend on the clock.
+const AT: &str = "2026-11-02T09:01:00Z";
+
 #[test]
 fn every_sample_decodes_and_shows_its_name_id() {
     for (file, shown) in DECODABLE {
-        let out = run(&[&sample(file)]);
-        assert_eq!(out.status.code(), Some(0), "{file}: {}", stderr(&out));
+        let out = run(&["--at", AT, &sample(file)]);
+        // 1 when a check found an error (unsigned, failed status): tests/checks_samples.rs.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{file}: {}",
+            stderr(&out)
+        );
         assert!(
             stdout(&out).contains(shown),
             "{file}: {shown} not in\n{}",
@@ -158,8 +167,12 @@ fn encodings_are_reported_step_by_step() {
 
 #[test]
 fn several_payloads_in_one_file_are_several_traces() {
-    let (v, out) = json(&[&sample("several.txt")]);
-    assert_eq!(out.status.code(), Some(0));
+    let (v, out) = json(&["--at", AT, &sample("several.txt")]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the failed response is an error finding"
+    );
     let kinds: Vec<&str> = v["traces"]
         .as_array()
         .unwrap()
@@ -191,11 +204,11 @@ fn ndjson_is_one_trace_per_line() {
 fn stdin_and_inline_payloads() {
     let b64 = std::fs::read_to_string(sample("failed-status.b64")).unwrap();
     let out = samltrace()
-        .arg("-")
+        .args(["--at", AT, "-"])
         .write_stdin(b64.clone())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).contains("RequestDenied"));
     let out = samltrace().write_stdin(b64.clone()).output().unwrap();
     assert!(stdout(&out).contains("── - · base64"), "{}", stdout(&out));
@@ -237,13 +250,15 @@ fn colour_follows_the_flag_and_no_color() {
 
 #[test]
 fn text_report_of_the_okta_sample() {
-    let out = run(&[&sample("okta-email.b64")]);
+    let out = run(&["--at", AT, &sample("okta-email.b64")]);
     insta::assert_snapshot!(stdout(&out));
 }
 
 #[test]
 fn text_report_of_a_failed_response_and_a_request() {
     let out = run(&[
+        "--at",
+        AT,
         &sample("failed-status.b64"),
         &sample("authn-request-redirect.url"),
     ]);

@@ -7,10 +7,12 @@ use common::{json, run, stderr, stdout};
 
 const SIGNED: &str = "samples/dsig/response-sha256.xml";
 const IDP: &str = "samples/keys/idp.crt";
+/// The samples' time: the checks judge them then, so only signature findings can appear.
+const AT: &str = "--at=2026-11-02T09:00:00Z";
 
 #[test]
 fn idp_cert_verifies_and_the_report_says_so() {
-    let out = run(&[SIGNED, "--idp-cert", IDP]);
+    let out = run(&[SIGNED, "--idp-cert", IDP, AT]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("verified"), "{text}");
@@ -61,7 +63,7 @@ fn metadata_and_fingerprint_are_trust_anchors_too() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("idp-metadata.xml");
     std::fs::write(&path, md).unwrap();
-    let (v, out) = json(&[SIGNED, "--idp-metadata", path.to_str().unwrap()]);
+    let (v, out) = json(&[SIGNED, "--idp-metadata", path.to_str().unwrap(), AT]);
     assert!(out.status.success(), "{}", stderr(&out));
     let t = &v["traces"][0];
     assert_eq!(t["signatures"][0]["verified"], true);
@@ -86,6 +88,7 @@ fn sp_key_decrypts_and_the_inner_signature_is_checked() {
         "samples/dsig/keys/sp.key",
         "--idp-cert",
         IDP,
+        AT,
     ];
     let out = run(&args);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -157,7 +160,11 @@ fn bad_key_files_stop_with_one_line_and_exit_2() {
         ),
         ("--idp-metadata", "samples/google.xml", "not SAML metadata"),
         ("--sp-key", IDP, "no PRIVATE KEY"),
-        ("--fingerprint", "12:34", "is not a SHA-1"),
+        (
+            "--fingerprint",
+            "12:34",
+            "--fingerprint: the fingerprint has 4 hex digits",
+        ),
     ] {
         let out = run(&[SIGNED, flag, file]);
         assert_eq!(out.status.code(), Some(2), "{flag} {file}");
@@ -170,11 +177,31 @@ fn bad_key_files_stop_with_one_line_and_exit_2() {
 #[test]
 fn redirect_query_signature_is_verified() {
     let file = "samples/dsig/redirect-signed.query";
-    let (v, out) = json(&[file, "--idp-cert", IDP]);
+    let (v, out) = json(&[file, "--idp-cert", IDP, AT]);
     assert!(out.status.success(), "{}", stderr(&out));
     let r = &v["traces"][0]["redirect_signature"];
     assert_eq!(r["verified"], true, "{r}");
     assert_eq!(r["algorithm"], "rsa-sha256");
     let (v, _) = json(&[file, "--idp-cert", "samples/dsig/keys/sp.crt"]);
     assert_eq!(v["traces"][0]["redirect_signature"]["verified"], false);
+}
+
+#[test]
+fn signature_findings_make_the_exit_code_1() {
+    let tampered = "samples/dsig/assertion-sha256-tampered.xml";
+    let (v, out) = json(&[tampered, "--idp-cert", IDP, AT]);
+    assert_eq!(out.status.code(), Some(1));
+    let codes: Vec<&str> = v["traces"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"SG003"), "{codes:?}");
+    let file = "samples/dsig/encrypted-3des-rsa15.xml";
+    let (v, out) = json(&[file, "--sp-key", "samples/keys/idp.key", AT]);
+    assert_eq!(out.status.code(), Some(1));
+    let findings = v["traces"][0]["findings"].to_string();
+    assert!(findings.contains("EN002"), "{findings}");
+    assert!(!findings.contains("EN001"), "{findings}");
 }

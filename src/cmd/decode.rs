@@ -5,9 +5,14 @@ use std::io::IsTerminal;
 use crate::cli::DecodeArgs;
 use samltrace::trace::{self, Trace};
 
-use super::{Exit, Fatal, inputs, keys, output};
+use super::{Exit, Fatal, checks, inputs, keys, output};
 
 pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
+    let now = jiff::Timestamp::now();
+    let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
+    let mut checks = checks::configure(&args.checks, now)?;
+    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
+    checks.context.sp_key_given = keys.sp_key.is_some();
     if args.inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             return Err(Fatal::new(
@@ -16,7 +21,6 @@ pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
         }
         args.inputs.push("-".into());
     }
-    let keys = keys::load(&args.keys)?;
     let mut failed = false;
     let mut traces = Vec::new();
     for read in inputs::read_all(&args.inputs) {
@@ -28,13 +32,19 @@ pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
             }
         }
     }
+    checks::judge(&mut traces, &checks);
+    checks::print_notes(&checks, args.output.color);
     output::print(&traces, &args.output)?;
+    checks::print_not_checked(&checks, &traces, &args.output)?;
     Ok(exit_code(&traces, failed))
 }
 
+/// 2 when something could not be read or decoded, else 1 when a check found an error, else 0.
 fn exit_code(traces: &[Trace], read_failed: bool) -> Exit {
     if read_failed || traces.iter().any(Trace::is_error) {
         Exit::Failed
+    } else if traces.iter().any(Trace::has_error_findings) {
+        Exit::Problems
     } else {
         Exit::Clean
     }

@@ -1,4 +1,5 @@
-//! Loading `--idp-cert`, `--idp-metadata`, `--fingerprint` and `--sp-key` into the library's
+//! Loading `--idp-cert`, `--idp-metadata`, `--fingerprint` (a check flag that also trusts a
+//! matching certificate in the message, as GitLab does) and `--sp-key` into the library's
 //! `dsig::Keys`: the files are read here (bounded), parsed by the library.
 
 use std::fs;
@@ -14,7 +15,7 @@ use super::Fatal;
 const MAX_KEY_FILE: u64 = 16 << 20;
 
 /// Reads and checks every key flag; the first bad one stops the command.
-pub fn load(args: &KeyArgs) -> Result<Keys, Fatal> {
+pub fn load(args: &KeyArgs, fingerprint: Option<&str>) -> Result<Keys, Fatal> {
     let mut trust = Trust::new();
     for path in &args.idp_cert {
         let (bytes, name) = read(path, "--idp-cert")?;
@@ -30,7 +31,7 @@ pub fn load(args: &KeyArgs) -> Result<Keys, Fatal> {
             .add_metadata(&text, &name)
             .map_err(fatal("--idp-metadata"))?;
     }
-    for hex in &args.fingerprint {
+    if let Some(hex) = fingerprint {
         trust.add_fingerprint(hex).map_err(fatal("--fingerprint"))?;
     }
     let sp_key = match &args.sp_key {

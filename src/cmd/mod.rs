@@ -1,5 +1,6 @@
 //! Commands: each turns validated arguments into I/O around the pure library.
 
+mod checks;
 mod decode;
 mod inputs;
 mod keys;

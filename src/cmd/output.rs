@@ -37,6 +37,23 @@ pub fn error_line(message: &str, color: ColorWhen) {
     let _ = writeln!(err, "{style}samltrace:{style:#} {safe}");
 }
 
+/// One `samltrace: note: …` line on stderr: how a flag was read, worth knowing but not an error.
+pub fn note_line(message: &str, color: ColorWhen) {
+    let style = anstyle::Style::new().effects(anstyle::Effects::DIMMED);
+    let mut err = anstream::AutoStream::new(std::io::stderr().lock(), color_choice(color));
+    let safe = samltrace::sanitize::visible(message);
+    let _ = writeln!(err, "{style}samltrace: note:{style:#} {safe}");
+}
+
+/// A dimmed closing line of the text report, after a blank line.
+pub fn footer(line: &str, color: ColorWhen) -> Result<(), Fatal> {
+    let style = anstyle::Style::new().effects(anstyle::Effects::DIMMED);
+    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), color_choice(color));
+    writeln!(out, "\n{style}{line}{style:#}")?;
+    out.flush()?;
+    Ok(())
+}
+
 fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
     match when {
         ColorWhen::Auto => anstream::ColorChoice::Auto,

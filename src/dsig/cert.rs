@@ -2,12 +2,21 @@
 //!
 //! Pure: bytes in, facts out. Trust decisions are made by the caller.
 
-use base64::Engine;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write;
+
 use der::Decode;
+use der::asn1::{
+    Ia5StringRef, ObjectIdentifier as Oid, PrintableStringRef, TeletexStringRef, Utf8StringRef,
+};
+use der::{Tag, Tagged};
 use serde::Serialize;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::name::Name;
 
 /// What a person needs to know about a certificate.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -39,8 +48,8 @@ impl CertInfo {
         let cert = Certificate::from_der(der_bytes).map_err(|e| CertError::Der(e.to_string()))?;
         let tbs = cert.tbs_certificate();
         Ok(CertInfo {
-            subject: tbs.subject().to_string(),
-            issuer: tbs.issuer().to_string(),
+            subject: distinguished_name(tbs.subject()),
+            issuer: distinguished_name(tbs.issuer()),
             serial: hex_colon(tbs.serial_number().as_bytes()),
             not_before: tbs.validity().not_before.to_date_time().to_string(),
             not_after: tbs.validity().not_after.to_date_time().to_string(),
@@ -50,34 +59,144 @@ impl CertInfo {
         })
     }
 
-    /// Reads the base64 text of an `X509Certificate` element (whitespace ignored).
+    /// Reads the base64 text of an `X509Certificate` element (whitespace ignored). An IdP puts
+    /// the same certificate in every message, so recent answers are remembered per thread.
     pub fn from_base64(text: &str) -> Result<CertInfo, CertError> {
-        CertInfo::from_der(&decode_base64_cert(text)?)
+        const REMEMBERED: usize = 64;
+        thread_local! {
+            static SEEN: RefCell<HashMap<String, Result<CertInfo, CertError>>> = RefCell::new(HashMap::new());
+        }
+        if let Some(hit) = SEEN.with(|m| m.borrow().get(text).cloned()) {
+            return hit;
+        }
+        let info = decode_base64_cert(text).and_then(|der| CertInfo::from_der(&der));
+        SEEN.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= REMEMBERED {
+                m.clear();
+            }
+            m.insert(text.to_owned(), info.clone());
+        });
+        info
     }
 }
 
-/// Decodes base64 certificate text, ignoring whitespace anywhere.
+/// RFC 4514 form (last RDN first), with short names for the usual attribute types.
+fn distinguished_name(name: &Name) -> String {
+    let mut out = String::new();
+    for (i, rdn) in name
+        .iter_rdn()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            attribute_type_and_value(&mut out, atv);
+        }
+    }
+    out
+}
+
+fn attribute_type_and_value(out: &mut String, atv: &AttributeTypeAndValue) {
+    const NAMES: [(Oid, &str); 15] = [
+        (Oid::new_unwrap("2.5.4.3"), "CN"),
+        (Oid::new_unwrap("2.5.4.6"), "C"),
+        (Oid::new_unwrap("2.5.4.7"), "L"),
+        (Oid::new_unwrap("2.5.4.8"), "ST"),
+        (Oid::new_unwrap("2.5.4.9"), "STREET"),
+        (Oid::new_unwrap("2.5.4.10"), "O"),
+        (Oid::new_unwrap("2.5.4.11"), "OU"),
+        (Oid::new_unwrap("2.5.4.5"), "SERIALNUMBER"),
+        (Oid::new_unwrap("2.5.4.12"), "TITLE"),
+        (Oid::new_unwrap("2.5.4.4"), "SN"),
+        (Oid::new_unwrap("2.5.4.42"), "GIVENNAME"),
+        (Oid::new_unwrap("2.5.4.46"), "DNQUALIFIER"),
+        (Oid::new_unwrap("1.2.840.113549.1.9.1"), "EMAIL"),
+        (Oid::new_unwrap("0.9.2342.19200300.100.1.25"), "DC"),
+        (Oid::new_unwrap("0.9.2342.19200300.100.1.1"), "UID"),
+    ];
+    let value = match atv.value.tag() {
+        Tag::PrintableString => PrintableStringRef::try_from(&atv.value)
+            .ok()
+            .map(|s| s.as_str().to_owned()),
+        Tag::Utf8String => Utf8StringRef::try_from(&atv.value)
+            .ok()
+            .map(|s| s.as_str().to_owned()),
+        Tag::Ia5String => Ia5StringRef::try_from(&atv.value)
+            .ok()
+            .map(|s| s.as_str().to_owned()),
+        Tag::TeletexString => TeletexStringRef::try_from(&atv.value)
+            .ok()
+            .map(|s| s.as_str().to_owned()),
+        _ => None,
+    };
+    match value {
+        Some(v) => {
+            match NAMES.iter().find(|(oid, _)| *oid == atv.oid) {
+                Some((_, short)) => out.push_str(short),
+                None => out.push_str(&atv.oid.to_string()),
+            }
+            out.push('=');
+            escape_dn_value(out, &v);
+        }
+        None => {
+            let _ = write!(out, "{}=#{}", atv.oid, hex(atv.value.value()));
+        }
+    }
+}
+
+/// RFC 4514 section 2.4 escaping.
+fn escape_dn_value(out: &mut String, v: &str) {
+    let last = v.chars().count().saturating_sub(1);
+    for (i, c) in v.chars().enumerate() {
+        match c {
+            '#' if i == 0 => out.push_str("\\#"),
+            ' ' if i == 0 || i == last => out.push_str("\\ "),
+            '"' | '+' | ',' | ';' | '<' | '>' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\x00'..='\x1f' | '\x7f' => {
+                let _ = write!(out, "\\{:02x}", c as u32);
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Decodes base64 certificate text, ignoring whitespace anywhere; padding is optional.
 pub fn decode_base64_cert(text: &str) -> Result<Vec<u8>, CertError> {
-    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(clean.as_bytes())
-        .or_else(|_| {
-            base64::engine::general_purpose::STANDARD_NO_PAD.decode(clean.trim_end_matches('='))
-        })
-        .map_err(|e| match e {
-            base64::DecodeError::InvalidByte(at, _) => CertError::Base64(at),
-            _ => CertError::Base64(clean.len()),
-        })
+    crate::input::decode_base64(text).map_err(|e| match e {
+        base64::DecodeError::InvalidByte(at, _) => CertError::Base64(at),
+        _ => CertError::Base64(text.len()),
+    })
 }
 
 /// Upper-case hex pairs joined by colons.
 pub fn hex_colon(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(bytes.len() * 3);
     for (i, b) in bytes.iter().enumerate() {
         if i > 0 {
             s.push(':');
         }
-        s.push_str(&format!("{b:02X}"));
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
     }
     s
 }
@@ -137,6 +256,18 @@ mod tests {
     fn hex_colon_formats_pairs() {
         assert_eq!(hex_colon(&[0xab, 0x01, 0xff]), "AB:01:FF");
         assert_eq!(hex_colon(&[]), "");
+    }
+
+    #[test]
+    fn distinguished_names_in_rfc4514_order_with_escapes() {
+        let name: Name = "CN=idp.example.com,O=Acme\\, Inc.,C=US".parse().unwrap();
+        assert_eq!(
+            distinguished_name(&name),
+            "CN=idp.example.com,O=Acme\\, Inc.,C=US"
+        );
+        let mut out = String::new();
+        escape_dn_value(&mut out, "#a b ");
+        assert_eq!(out, "\\#a b\\ ");
     }
 
     #[test]

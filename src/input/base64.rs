@@ -34,6 +34,13 @@ pub fn looks_like_base64(text: &str) -> bool {
 /// Decodes a payload, recording in `steps` each repair it needed.
 pub fn decode_payload(text: &str, steps: &mut Vec<Step>) -> Result<Vec<u8>, UnwrapError> {
     let text = text.trim();
+    // The common case, one line of standard base64, needs no repair pass.
+    if text.len() / 4 * 3 <= MAX_XML_BYTES
+        && let Ok(bytes) = LENIENT.decode(text)
+    {
+        steps.push(Step::Base64);
+        return Ok(bytes);
+    }
     let percent_decoded;
     let text = if has_percent_escape(text) {
         percent_decoded = percent_decode(text)?;
@@ -42,51 +49,76 @@ pub fn decode_payload(text: &str, steps: &mut Vec<Step>) -> Result<Vec<u8>, Unwr
     } else {
         text
     };
-    let (clean, repaired) = clean(text)?;
-    if repaired {
+    let mut cleaned = clean(text)?;
+    if cleaned.spaces {
         steps.push(Step::SpaceAsPlus);
+        restore_trailing_plus(&mut cleaned.bytes);
     }
-    if clean.contains(['-', '_']) {
+    if cleaned.url_safe {
         steps.push(Step::Base64url);
     }
-    let clean: Vec<u8> = clean
-        .bytes()
-        .map(|c| match c {
-            b'-' => b'+',
-            b'_' => b'/',
-            other => other,
-        })
-        .collect();
-    let bytes = decode_clean(&clean, text)?;
+    let bytes = decode_clean(&cleaned.bytes, text)?;
     steps.push(Step::Base64);
     Ok(bytes)
 }
 
-/// Removes line breaks, turns interior spaces back into `+`, checks the alphabet.
-fn clean(text: &str) -> Result<(String, bool), UnwrapError> {
-    let mut out = String::with_capacity(text.len());
-    let mut repaired = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '\r' | '\n' | '\t' => {}
-            ' ' => {
-                out.push('+');
-                repaired = true;
+/// Base64 symbols in the standard alphabet, and which repairs made them so.
+struct Cleaned {
+    bytes: Vec<u8>,
+    /// Spaces were turned back into `+`.
+    spaces: bool,
+    /// URL-safe `-` and `_` were turned into `+` and `/`.
+    url_safe: bool,
+}
+
+/// One pass: drops line breaks, turns interior spaces back into `+` and the URL-safe alphabet
+/// into the standard one, and checks every character.
+fn clean(text: &str) -> Result<Cleaned, UnwrapError> {
+    let mut out = Cleaned {
+        bytes: Vec::with_capacity(text.len()),
+        spaces: false,
+        url_safe: false,
+    };
+    for (i, &c) in text.as_bytes().iter().enumerate() {
+        let symbol = match c {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' | b'=' => c,
+            b'\r' | b'\n' | b'\t' => continue,
+            b' ' => {
+                out.spaces = true;
+                b'+'
             }
-            'A'..='Z' | 'a'..='z' | '0'..='9' | '+' | '/' | '-' | '_' | '=' => out.push(c),
-            other => {
-                return Err(UnwrapError::new(
-                    Stage::Base64,
-                    format!(
-                        "invalid character {other:?} at byte {i}: expected base64 (A-Z a-z 0-9 + / =), \
-                         a URL, a form body, XML or an HTML page"
-                    ),
-                )
-                .at(i));
+            b'-' | b'_' => {
+                out.url_safe = true;
+                if c == b'-' { b'+' } else { b'/' }
             }
+            _ => return Err(invalid_character(text, i)),
+        };
+        out.bytes.push(symbol);
+    }
+    Ok(out)
+}
+
+fn invalid_character(text: &str, i: usize) -> UnwrapError {
+    let other = text[i..].chars().next().unwrap_or('?');
+    UnwrapError::new(
+        Stage::Base64,
+        format!(
+            "invalid character {other:?} at byte {i}: expected base64 (A-Z a-z 0-9 + / =), \
+             a URL, a form body, XML or an HTML page"
+        ),
+    )
+    .at(i)
+}
+
+/// When `+` became spaces, a `+` that ended the payload became a trailing space and was trimmed
+/// away (a third of SAML responses end in `+`: base64 of `se>`). IdPs pad their base64, so an
+/// unpadded payload of the wrong length gets its `+` back.
+fn restore_trailing_plus(clean: &mut Vec<u8>) {
+    if clean.last() != Some(&b'=') {
+        while !clean.len().is_multiple_of(4) {
+            clean.push(b'+');
         }
     }
-    Ok((out, repaired))
 }
 
 fn decode_clean(clean: &[u8], original: &str) -> Result<Vec<u8>, UnwrapError> {
@@ -142,8 +174,9 @@ fn original_offset(original: &str, n: usize) -> usize {
 
 fn has_percent_escape(text: &str) -> bool {
     let b = text.as_bytes();
-    b.windows(3)
-        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+    b.contains(&b'%')
+        && b.windows(3)
+            .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
 }
 
 fn percent_decode(text: &str) -> Result<String, UnwrapError> {

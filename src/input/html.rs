@@ -212,11 +212,17 @@ fn entity(name: &str) -> Option<char> {
     }
 }
 
-/// ASCII case-insensitive search.
+/// ASCII case-insensitive search for a needle that starts with `<`.
 fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
-    let h = hay.as_bytes();
     let n = needle.as_bytes();
-    (from..h.len().saturating_sub(n.len()) + 1).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    hay.get(from..)?
+        .match_indices('<')
+        .map(|(i, _)| from + i)
+        .find(|&i| {
+            hay.as_bytes()
+                .get(i..i + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        })
 }
 
 #[cfg(test)]

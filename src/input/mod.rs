@@ -414,37 +414,30 @@ fn bounded_read<R: std::io::Read>(reader: R) -> Inflated {
 
 /// Splits text into payload blocks with their 1-based starting line: one block when the text is
 /// a single payload (perhaps wrapped over lines), else one per line or per blank-line-separated
-/// block. Lines starting with `#` are comments.
+/// block. Lines starting with `#` are comments. Text whose lines mostly do not look like payloads
+/// (prose, garbage) stays one block, so it gets one error rather than one per line.
 fn split_blocks(text: &str) -> Vec<(usize, &str)> {
+    let mut candidates = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let sample: Vec<&str> = candidates.by_ref().take(64).collect();
+    let payload_like = sample.iter().filter(|l| looks_like_payload_line(l)).count();
+    let single = sample.len() <= 1 || payload_like * 2 < sample.len();
+    if single || is_wrapped_blob(sample.iter().copied().chain(candidates)) {
+        let first = text
+            .lines()
+            .position(|l| !l.trim().is_empty())
+            .map_or(1, |i| i + 1);
+        return vec![(first, text)];
+    }
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim()))
         .filter(|(_, l)| !l.starts_with('#'))
         .collect();
-    let non_empty: Vec<&(usize, &str)> = lines.iter().filter(|(_, l)| !l.is_empty()).collect();
-    if non_empty.len() <= 1 || is_wrapped_blob(non_empty.iter().map(|(_, l)| *l)) {
-        return vec![(non_empty.first().map_or(1, |(n, _)| *n), text)];
-    }
-    let mut blocks: Vec<(usize, &str)> = Vec::new();
-    let mut current: Option<(usize, usize, usize)> = None; // (line, start byte, end byte)
-    for (n, line) in &lines {
-        let start = line.as_ptr() as usize - text.as_ptr() as usize;
-        match (&mut current, line.is_empty()) {
-            (Some(c), false) => c.2 = start + line.len(),
-            (None, false) => current = Some((*n, start, start + line.len())),
-            (Some(c), true) => {
-                blocks.push((c.0, &text[c.1..c.2]));
-                current = None;
-            }
-            (None, true) => {}
-        }
-    }
-    if let Some(c) = current {
-        blocks.push((c.0, &text[c.1..c.2]));
-    }
-    // Blocks that are themselves wrapped blobs stay whole; other multi-line blocks split per line.
-    blocks
+    paragraphs(text, &lines)
         .into_iter()
         .flat_map(|(n, block)| {
             if block.lines().count() == 1 || is_wrapped_blob(block.lines().map(str::trim)) {
@@ -461,24 +454,62 @@ fn split_blocks(text: &str) -> Vec<(usize, &str)> {
         .collect()
 }
 
+/// Blank-line-separated blocks of `lines` (slices of `text`), with their first line number.
+fn paragraphs<'t>(text: &'t str, lines: &[(usize, &'t str)]) -> Vec<(usize, &'t str)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None; // (line, start byte, end byte)
+    for (n, line) in lines {
+        let start = line.as_ptr() as usize - text.as_ptr() as usize;
+        match (&mut current, line.is_empty()) {
+            (Some(c), false) => c.2 = start + line.len(),
+            (None, false) => current = Some((*n, start, start + line.len())),
+            (Some(c), true) => {
+                blocks.push((c.0, &text[c.1..c.2]));
+                current = None;
+            }
+            (None, true) => {}
+        }
+    }
+    if let Some(c) = current {
+        blocks.push((c.0, &text[c.1..c.2]));
+    }
+    blocks
+}
+
+/// A line that could be a payload on its own: a URL, a form body, or base64 of some length.
+fn looks_like_payload_line(line: &str) -> bool {
+    params::looks_like_url(line).is_some()
+        || params::looks_like_form(line)
+        || (line.len() >= 16
+            && line.bytes().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_' | b'%')
+            }))
+}
+
 /// Lines of one wrapped base64 payload: all but the last of one length (at most 200), padding
 /// only at the very end, nothing but base64 characters.
 fn is_wrapped_blob<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
-    let lines: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
-    let Some((last, body)) = lines.split_last() else {
-        return false;
-    };
-    let Some(width) = body.first().map(|l| l.len()) else {
-        return false;
-    };
     let b64 = |l: &str| {
         l.bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_' | b'%'))
     };
-    width <= 200
-        && body.iter().all(|l| l.len() == width && b64(l))
-        && last.len() <= width
-        && b64(last.trim_end_matches('='))
+    let mut lines = lines.filter(|l| !l.is_empty()).peekable();
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let width = first.len();
+    if width > 200 || lines.peek().is_none() || !b64(first) {
+        return false;
+    }
+    while let Some(line) = lines.next() {
+        if lines.peek().is_none() {
+            return line.len() <= width && b64(line.trim_end_matches('='));
+        }
+        if line.len() != width || !b64(line) {
+            return false;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

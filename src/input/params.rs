@@ -51,14 +51,15 @@ fn decode_component(s: &str, plus_is_space: bool) -> String {
 pub(super) fn looks_like_url(text: &str) -> Option<&str> {
     let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
     let is_url = (lower.starts_with("http://") || lower.starts_with("https://"))
-        && !text.contains(char::is_whitespace);
+        && !text.bytes().any(|b| b.is_ascii_whitespace());
     is_url.then_some(text)
 }
 
 /// True when the text is a query string or form body carrying a SAML parameter.
 pub(super) fn looks_like_form(text: &str) -> bool {
     let text = text.strip_prefix('?').unwrap_or(text);
-    !text.contains(char::is_whitespace)
+    text.contains("SAML")
+        && !text.bytes().any(|b| b.is_ascii_whitespace())
         && text.split('&').any(|p| {
             p.split_once('=')
                 .is_some_and(|(k, _)| matches!(k, "SAMLRequest" | "SAMLResponse" | "SAMLart"))

@@ -1,11 +1,14 @@
 //! The readable summary a person can act on: kind, issuer, status, NameID and format, attributes
-//! as a table, conditions, signatures. Every value from a message passes through the sanitiser.
+//! as a table, conditions, signatures, then the findings of the checks grouped by severity.
+//! Every value from a message passes through the sanitiser.
 //! Failed traces are not shown here: the binary reports them on stderr, one line each.
 
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Effects, Style};
 
+use crate::checks::render::{Line, LineKind, render_text};
+use crate::checks::{Finding, Severity};
 use crate::dsig::SignatureInfo;
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
@@ -94,6 +97,37 @@ fn trace(out: &mut Out, t: &Trace) {
         for n in &msg.notes {
             out.line(4, &paint(WARN, &format!("! {}", visible(n))));
         }
+    }
+    let judged = msg.is_response() || msg.kind == "Assertion";
+    if judged || !t.findings.is_empty() {
+        out.blank();
+        findings(out, &t.findings);
+    }
+}
+
+/// The checks' findings, grouped by severity, with a closing count ("No problems found." for a
+/// judged message without any).
+fn findings(out: &mut Out, findings: &[Finding]) {
+    for l in render_text(findings) {
+        match l.kind {
+            LineKind::Blank => out.blank(),
+            _ => out.line(2, &paint(finding_style(&l), &l.text)),
+        }
+    }
+}
+
+fn finding_style(l: &Line) -> Style {
+    let severe = match l.severity {
+        Some(Severity::Error) => BAD,
+        Some(Severity::Warning) => WARN.effects(Effects::BOLD),
+        _ => TITLE,
+    };
+    match l.kind {
+        LineKind::Heading | LineKind::Finding => severe,
+        LineKind::Docs => LABEL,
+        LineKind::Summary if l.severity == Some(Severity::Info) || l.severity.is_none() => GOOD,
+        LineKind::Summary => severe,
+        _ => Style::new(),
     }
 }
 

@@ -31,7 +31,7 @@ pub enum XmlErrorKind {
     UnboundPrefix(String),
     #[error("elements nested deeper than {0} levels")]
     TooDeep(usize),
-    #[error("document larger than {0} bytes")]
+    #[error("document larger than {} MiB: refused", .0 >> 20)]
     TooLarge(usize),
     #[error("more than {0} nodes")]
     TooManyNodes(usize),

@@ -152,6 +152,11 @@ impl Document {
         &self.text
     }
 
+    /// Gives the text back, dropping the tree.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// The document element.
     pub fn root(&self) -> Element<'_> {
         Element {
