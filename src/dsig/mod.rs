@@ -1,8 +1,12 @@
-//! XML signatures: what each `ds:Signature` in a document covers and with which algorithms.
+//! XML signatures and encryption: what each `ds:Signature` covers, whether it verifies, and
+//! what the encrypted parts hold.
 //!
-//! `describe` records signatures; `verify` checks them against `trust` anchors; `wrapping`
-//! decides whether what is shown is what was signed; `decrypt` opens encrypted parts. Nothing
-//! here does I/O: keys and files arrive as bytes from the binary.
+//! `describe` records signatures; `verify` checks them against `trust` anchors (`algorithms` is
+//! the allow-list, `redirect` handles HTTP-Redirect query signatures); `decrypt`, `cipher` and
+//! `open` open encrypted parts with the SP key; `wrapping` decides whether what is shown is what
+//! was signed; [`check`] runs all of it for one message and `diagnose` words the findings.
+//! Nothing here does I/O or reads the clock (keys arrive as bytes from the binary, the time as a
+//! parameter), and nothing trusts a certificate because the message carries it.
 
 pub mod algorithms;
 pub mod cert;
