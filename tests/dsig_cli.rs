@@ -73,10 +73,16 @@ fn metadata_and_fingerprint_are_trust_anchors_too() {
     let (v, _) = json(&[SIGNED, "--idp-cert", path.to_str().unwrap()]);
     assert_eq!(v["traces"][0]["signatures"][0]["verified"], true);
 
-    let (v, _) = json(&[SIGNED, "--fingerprint", &"00".repeat(32)]);
+    let (v, _) = json(&[SIGNED, "--fingerprint", &"00".repeat(32), AT]);
     let s = &v["traces"][0]["signatures"][0];
     assert_eq!(s["verified"], false);
     assert_eq!(s["keyinfo_certificate_trusted"], false);
+    let findings = v["traces"][0]["findings"].to_string();
+    assert!(findings.contains("SG004"), "{findings}");
+    assert!(
+        !findings.contains("SG003"),
+        "one cause, one finding: {findings}"
+    );
 }
 
 #[test]

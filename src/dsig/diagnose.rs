@@ -39,10 +39,14 @@ fn which(s: &SignatureInfo) -> String {
     }
 }
 
-/// SG003: a signature checked against the trust anchors that does not verify.
+/// SG003: a signature checked against the trust anchors that does not verify. When the only
+/// reason is that the message's certificate is not the trusted one, that is SG004's to say.
 pub fn sg003(sigs: &[SignatureInfo]) -> Vec<Diagnosis> {
     sigs.iter()
         .filter(|s| s.verified == Some(false))
+        .filter(|s| {
+            !(s.status.as_deref() == Some("no_key") && s.keyinfo_certificate_trusted == Some(false))
+        })
         .map(|s| {
             let reason = s.reason.clone().unwrap_or_default();
             let detail = match &s.key {
