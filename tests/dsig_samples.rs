@@ -604,3 +604,20 @@ fn many_encrypted_assertions_and_extra_assertions_are_bounded() {
             .any(|w| w == "and 41 more assertions")
     );
 }
+
+#[test]
+fn a_bare_public_key_anchor_trusts_a_certificate_with_that_key() {
+    let r = report(
+        "dsig/response-sha256.xml",
+        &keys(Some("dsig/keys/idp-public.pem"), None),
+    );
+    let s = &r.signatures[0];
+    assert_eq!(s.verified, Some(true));
+    assert_eq!(s.keyinfo_certificate_trusted, Some(true));
+    assert!(
+        s.key
+            .as_deref()
+            .unwrap()
+            .contains("public key from dsig/keys/idp-public.pem")
+    );
+}

@@ -218,6 +218,9 @@ def encrypted():
 
 def main():
     ensure_keys()
+    # The IdP's bare public key, for the "--idp-cert takes a public key" tests.
+    with open(os.path.join(KEYS, "idp-public.pem"), "w") as f:
+        f.write(run("openssl", "x509", "-pubkey", "-noout", "-in", IDP_CERT))
     os.makedirs(os.path.join(HERE, "golden"), exist_ok=True)
     for sha in ("sha256", "sha1"):
         for name, xml in signed_set(sha).items():

@@ -203,6 +203,16 @@ impl PublicKey {
             .map_err(|e| format!("unusable RSA public key: {e}"))
     }
 
+    /// True when both are the same public key.
+    pub fn same_key(&self, other: &PublicKey) -> bool {
+        match (self, other) {
+            (PublicKey::Rsa(a), PublicKey::Rsa(b)) => a == b,
+            (PublicKey::P256(a), PublicKey::P256(b)) => a == b,
+            (PublicKey::P384(a), PublicKey::P384(b)) => a == b,
+            _ => false,
+        }
+    }
+
     /// `RSA 2048`, `EC P-256`.
     pub fn describe(&self) -> String {
         use rsa::traits::PublicKeyParts;

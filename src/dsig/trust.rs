@@ -164,13 +164,22 @@ impl Trust {
         Ok(())
     }
 
-    /// True when a certificate from a message equals an anchor certificate or matches a
-    /// configured fingerprint.
+    /// True when a certificate from a message equals an anchor certificate, carries the key of
+    /// a bare public-key anchor, or matches a configured fingerprint.
     pub fn trusts_certificate(&self, cert_der: &[u8]) -> bool {
-        self.keys
-            .iter()
-            .any(|k| k.cert_der.as_deref() == Some(cert_der))
-            || self.fingerprints.iter().any(|f| f.matches(cert_der))
+        if self.fingerprints.iter().any(|f| f.matches(cert_der))
+            || self
+                .keys
+                .iter()
+                .any(|k| k.cert_der.as_deref() == Some(cert_der))
+        {
+            return true;
+        }
+        let bare: Vec<&TrustedKey> = self.keys.iter().filter(|k| k.cert_der.is_none()).collect();
+        if bare.is_empty() {
+            return false;
+        }
+        certificate_key(cert_der).is_ok_and(|key| bare.iter().any(|k| k.key.same_key(&key)))
     }
 
     /// True when a certificate from a message matches a configured fingerprint.
