@@ -361,6 +361,7 @@ fn redirect_query_signature_verifies_over_the_raw_query() {
     assert_eq!(changed.verified, Some(false));
     let none = verify(&Trust::new(), signed);
     assert_eq!(none.verified, None);
+    assert_eq!(none.status.as_deref(), Some("not_checked"));
 }
 
 /// The signed response with one part replaced: every variant must give a reason, not a panic.

@@ -60,7 +60,7 @@ pub struct SignatureInfo {
     /// `None` without a trust anchor; `Some(true|false)` once verified against one.
     pub verified: Option<bool>,
     /// Outcome of the check: `verified`, `digest_ok`, `content_changed`, `wrong_key`, `no_key`,
-    /// `unsupported`, `refused` or `malformed`; absent when no check ran.
+    /// `not_checked`, `unsupported`, `refused` or `malformed`; absent when no check ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Why the signature is not verified, in words.
@@ -121,6 +121,7 @@ fn status_name(s: &Status) -> &'static str {
         Status::ContentChanged { .. } => "content_changed",
         Status::WrongKey { .. } => "wrong_key",
         Status::NoKey(_) => "no_key",
+        Status::NotChecked(_) => "not_checked",
         Status::Unsupported(_) => "unsupported",
         Status::Refused(_) => "refused",
         _ => "malformed",

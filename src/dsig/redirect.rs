@@ -88,7 +88,7 @@ fn check<'t>(
     };
     if trust.is_empty() {
         return (
-            Status::Malformed(
+            Status::NotChecked(
                 "no trust anchor given: a redirect signature can only be checked with \
                  --idp-cert or --idp-metadata"
                     .to_owned(),

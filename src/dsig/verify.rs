@@ -47,6 +47,8 @@ pub enum Status {
     /// Trust was configured but gives no key for this signature (fingerprint mismatch, no
     /// certificate in KeyInfo to match a fingerprint).
     NoKey(String),
+    /// Nothing could be checked without a trust anchor (a redirect signature has no digest).
+    NotChecked(String),
     Unsupported(String),
     Refused(String),
     Malformed(String),
@@ -77,7 +79,10 @@ impl Status {
                 format!("signature value does not verify with this key: wrong certificate ({d})")
             }
             Status::Unsupported(alg) => format!("unsupported algorithm {alg}"),
-            Status::NoKey(s) | Status::Refused(s) | Status::Malformed(s) => s.clone(),
+            Status::NoKey(s)
+            | Status::NotChecked(s)
+            | Status::Refused(s)
+            | Status::Malformed(s) => s.clone(),
         })
     }
 

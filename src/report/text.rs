@@ -425,7 +425,10 @@ fn signatures(out: &mut Out, sigs: &[&SignatureInfo]) {
                 paint(KEY_VALUE, &signature_label(s))
             ),
         );
-        let fine = matches!(s.status.as_deref(), None | Some("verified" | "digest_ok"));
+        let fine = matches!(
+            s.status.as_deref(),
+            None | Some("verified" | "digest_ok" | "not_checked")
+        );
         if !fine && let Some(r) = &s.reason {
             let style = if s.verified == Some(false) {
                 BAD
