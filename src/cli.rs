@@ -30,6 +30,12 @@ pub struct Cli {
 pub enum Command {
     /// Decode captured SAML messages (the default when no subcommand is given).
     Decode(DecodeArgs),
+    /// Compare each message's NameID with an identity list: match, near_match, mismatch,
+    /// inactive, ambiguous or not_found, with the reason and the API call that fixes it.
+    Compare(CompareArgs),
+    /// Identity lists from GitLab.
+    #[command(subcommand)]
+    Scim(ScimCommand),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -46,6 +52,78 @@ pub struct DecodeArgs {
 
     #[command(flatten)]
     pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub identities: IdentityArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// Files, '-' for stdin, or payloads given inline.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub identities: IdentityArgs,
+}
+
+/// Where identities come from. SOURCE is a file (SCIM JSON, GitLab REST JSON, CSV, one id per
+/// line, auth_json.log, or a list saved by `scim fetch`) or a GitLab URL read with the token in
+/// SAMLTRACE_TOKEN or --token-file.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Identities")]
+pub struct IdentityArgs {
+    /// Identity list: a file, a SCIM base URL (https://gitlab.com/api/scim/v2/groups/GROUP) or a
+    /// group URL (https://gitlab.com/groups/GROUP). Repeat to combine lists.
+    #[arg(long = "scim", value_name = "SOURCE")]
+    pub scim: Vec<String>,
+
+    /// Format of identity files [auto, scim, rest, csv, text, auth-log, samltrace].
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub scim_format: String,
+
+    /// Read the GitLab token from this file instead of SAMLTRACE_TOKEN.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<std::path::PathBuf>,
+
+    /// With a group URL, also read the group's SAML identities (REST saml/identities).
+    #[arg(long)]
+    pub saml_identities: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScimCommand {
+    /// Save an identity list from the GitLab API, in a format --scim FILE reads back. The file
+    /// is written only when the whole list was read.
+    Fetch(FetchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
+    /// A SCIM base URL (SCIM token) or a group URL (personal or group access token).
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+
+    /// Write the list here (atomically) instead of to stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+
+    /// Read the GitLab token from this file instead of SAMLTRACE_TOKEN.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<std::path::PathBuf>,
+
+    /// With a group URL, also read the group's SAML identities (REST saml/identities).
+    #[arg(long)]
+    pub saml_identities: bool,
 }
 
 /// What the checks compare each message with.
@@ -152,6 +230,42 @@ mod tests {
             panic!("expected decode")
         };
         assert_eq!(args.inputs.len(), 2);
+    }
+
+    #[test]
+    fn compare_and_scim_fetch_parse() {
+        let c = Cli::try_parse_from([
+            "samltrace",
+            "compare",
+            "--scim",
+            "ids.csv",
+            "--scim",
+            "m.json",
+            "r.b64",
+        ])
+        .unwrap();
+        let Some(Command::Compare(args)) = c.command else {
+            panic!("expected compare")
+        };
+        assert_eq!(args.identities.scim, ["ids.csv", "m.json"]);
+        assert_eq!(args.inputs, ["r.b64"]);
+        let f = Cli::try_parse_from([
+            "samltrace",
+            "scim",
+            "fetch",
+            "https://gitlab.com/groups/acme",
+            "-o",
+            "x.json",
+        ])
+        .unwrap();
+        assert!(matches!(
+            f.command,
+            Some(Command::Scim(ScimCommand::Fetch(_)))
+        ));
+        assert!(
+            Cli::try_parse_from(["samltrace", "decode", "--token", "x"]).is_err(),
+            "no token flag"
+        );
     }
 
     #[test]

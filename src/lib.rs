@@ -4,10 +4,12 @@
 //! does the I/O and maps errors to exit codes.
 
 pub mod checks;
+pub mod compare;
 pub mod dsig;
 pub mod input;
 pub mod report;
 pub mod saml;
 pub mod sanitize;
+pub mod scim;
 pub mod trace;
 pub mod xml;

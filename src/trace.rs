@@ -35,8 +35,8 @@ pub struct Trace {
     pub coverage: Option<Coverage>,
     /// What the checks found, errors first; empty until [`Trace::check`] runs.
     pub findings: Vec<Finding>,
-    // Typed by the compare layer as it lands; null until then.
-    pub verdict: Option<serde_json::Value>,
+    /// The identity verdict for the NameID; null without `--scim`.
+    pub verdict: Option<crate::compare::Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TraceError>,
 }

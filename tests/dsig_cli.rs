@@ -211,3 +211,20 @@ fn signature_findings_make_the_exit_code_1() {
     assert!(findings.contains("EN002"), "{findings}");
     assert!(!findings.contains("EN001"), "{findings}");
 }
+
+#[test]
+fn compare_takes_the_key_flags_too() {
+    let (v, out) = json(&[
+        "compare",
+        "--scim",
+        "samples/identities.csv",
+        "samples/compare-match.xml",
+        "--idp-cert",
+        "samples/dsig/keys/sp.crt",
+        AT,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let t = &v["traces"][0];
+    assert_eq!(t["signatures"][0]["status"], "wrong_key");
+    assert!(t["findings"].to_string().contains("SG003"));
+}

@@ -1,49 +1,139 @@
-//! `samltrace decode INPUT...`: every payload of every input, decoded and reported.
+//! `samltrace decode INPUT...` (and `compare --scim SOURCE INPUT...`): every payload of every
+//! input, decoded, checked, compared with the identity list when one is given, and reported.
 
 use std::io::IsTerminal;
 
-use crate::cli::DecodeArgs;
+use crate::cli::{CheckArgs, CompareArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
+use samltrace::compare::{self, FixApi, Index};
+use samltrace::scim::Remote;
 use samltrace::trace::{self, Trace};
 
+use super::identities::{self, Wanted};
 use super::{Exit, Fatal, checks, inputs, keys, output};
 
-pub fn run(mut args: DecodeArgs) -> Result<Exit, Fatal> {
+pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
+    run_with(
+        args.inputs,
+        &args.output,
+        &args.checks,
+        &args.keys,
+        &args.identities,
+    )
+}
+
+pub fn compare(args: CompareArgs) -> Result<Exit, Fatal> {
+    if args.identities.scim.is_empty() {
+        return Err(Fatal::new(
+            "compare needs --scim SOURCE: an identity list file, a SCIM base URL or a group URL",
+        ));
+    }
+    run_with(
+        args.inputs,
+        &args.output,
+        &args.checks,
+        &args.keys,
+        &args.identities,
+    )
+}
+
+fn run_with(
+    mut inputs: Vec<String>,
+    out: &OutputArgs,
+    check_args: &CheckArgs,
+    key_args: &KeyArgs,
+    ids: &IdentityArgs,
+) -> Result<Exit, Fatal> {
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let mut checks = checks::configure(&args.checks, now)?;
-    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
+    let mut checks = checks::configure(check_args, now)?;
+    let keys = keys::load(key_args, check_args.fingerprint.as_deref())?;
     checks.context.sp_key_given = keys.sp_key.is_some();
-    if args.inputs.is_empty() {
+    if inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             return Err(Fatal::new(
                 "no INPUT given: pass a file, '-' for stdin, or a payload (see samltrace --help)",
             ));
         }
-        args.inputs.push("-".into());
+        inputs.push("-".into());
     }
     let mut failed = false;
     let mut traces = Vec::new();
-    for read in inputs::read_all(&args.inputs) {
+    for read in inputs::read_all(&inputs) {
         match read {
             Ok(input) => traces.extend(trace::decode_with(&input.name, &input.bytes, &keys)),
             Err(message) => {
-                output::error_line(&message, args.output.color);
+                output::error_line(&message, out.color);
                 failed = true;
             }
         }
     }
     checks::judge(&mut traces, &checks);
-    checks::print_notes(&checks, args.output.color);
-    output::print(&traces, &args.output)?;
-    checks::print_not_checked(&checks, &traces, &args.output)?;
+    if !ids.scim.is_empty() {
+        judge_identities(&mut traces, ids, check_args, out)?;
+    }
+    checks::print_notes(&checks, out.color);
+    output::print(&traces, out)?;
+    checks::print_not_checked(&checks, &traces, out)?;
     Ok(exit_code(&traces, failed))
 }
 
-/// 2 when something could not be read or decoded, else 1 when a check found an error, else 0.
+/// Loads the identity list once and gives every message that names a user its verdict.
+fn judge_identities(
+    traces: &mut [Trace],
+    ids: &IdentityArgs,
+    check_args: &CheckArgs,
+    out: &OutputArgs,
+) -> Result<(), Fatal> {
+    let loaded = identities::load(ids, &wanted(traces), out.color)?;
+    let fix = match (loaded.fix, check_args.gitlab_group.as_deref()) {
+        // A file says nothing about where it came from: --gitlab-group does.
+        (FixApi::Rest { base, .. }, Some(group)) if base.starts_with('$') => {
+            Remote::parse(group).map_or_else(|_| FixApi::default(), |r| r.fix_api())
+        }
+        (fix, _) => fix,
+    };
+    let index = Index::new(&loaded.identities).with_fix_api(fix);
+    for t in traces {
+        t.verdict = t
+            .message
+            .as_ref()
+            .filter(|m| names_a_user(m))
+            .map(|m| index.verdict(m));
+    }
+    Ok(())
+}
+
+/// Messages that speak for a user: responses, bare assertions and logout requests.
+fn names_a_user(m: &samltrace::saml::Message) -> bool {
+    matches!(m.kind.as_str(), "Response" | "Assertion" | "LogoutRequest")
+}
+
+/// What a filtered look-up would need to find for these traces.
+fn wanted(traces: &[Trace]) -> Wanted {
+    let mut w = Wanted::default();
+    let messages = traces.iter().filter_map(|t| t.message.as_ref());
+    for m in messages.filter(|m| names_a_user(m)) {
+        w.name_ids.extend(m.name_id().map(|n| n.value.clone()));
+        w.people.extend(
+            compare::hints(m)
+                .into_iter()
+                .filter(|h| h.value.contains('@') || h.what.contains("username"))
+                .map(|h| h.value),
+        );
+    }
+    w
+}
+
+/// 2 when something could not be read or decoded, else 1 when a check found an error or a
+/// verdict is not `match`, else 0.
 fn exit_code(traces: &[Trace], read_failed: bool) -> Exit {
+    let bad_verdict = |t: &Trace| t.verdict.as_ref().is_some_and(|v| v.state.is_problem());
     if read_failed || traces.iter().any(Trace::is_error) {
         Exit::Failed
-    } else if traces.iter().any(Trace::has_error_findings) {
+    } else if traces
+        .iter()
+        .any(|t| t.has_error_findings() || bad_verdict(t))
+    {
         Exit::Problems
     } else {
         Exit::Clean

@@ -2,9 +2,11 @@
 
 mod checks;
 mod decode;
+mod identities;
 mod inputs;
 mod keys;
 mod output;
+mod scim;
 
 use std::fmt;
 use std::io;
@@ -64,6 +66,8 @@ impl fmt::Display for Fatal {
 pub fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(args),
+        Some(Command::Compare(args)) => decode::compare(args),
+        Some(Command::Scim(command)) => scim::run(command),
         None => decode::run(cli.decode),
     }
 }

@@ -9,6 +9,7 @@ use anstyle::{AnsiColor, Effects, Style};
 
 use crate::checks::render::{Line, LineKind, render_text};
 use crate::checks::{Finding, Severity};
+use crate::compare::{State, Verdict};
 use crate::dsig::SignatureInfo;
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
@@ -103,6 +104,84 @@ fn trace(out: &mut Out, t: &Trace) {
         out.blank();
         findings(out, &t.findings);
     }
+    if let Some(v) = &t.verdict {
+        out.blank();
+        verdict(out, v);
+    }
+}
+
+/// The identity verdict: state, the identity compared, why, and the call that fixes it.
+fn verdict(out: &mut Out, v: &Verdict) {
+    out.line(2, &paint(TITLE, "Identity"));
+    let style = match v.state {
+        State::Match => GOOD,
+        State::NearMatch | State::Inactive => WARN,
+        _ => BAD,
+    };
+    out.field(4, "Verdict", &paint(style, v.state.as_str()));
+    if let Some(id) = &v.identity {
+        let mut parts: Vec<String> = Vec::new();
+        parts.extend(
+            id.external_id
+                .as_deref()
+                .map(|e| quoted_if_padded(e).into_owned()),
+        );
+        parts.extend(
+            id.user_name
+                .as_deref()
+                .map(|u| format!("user {}", visible(u))),
+        );
+        parts.extend(id.email.as_deref().map(|e| visible(e).into_owned()));
+        if id.active == Some(false) {
+            parts.push(paint(BAD, "inactive"));
+        }
+        parts.push(format!("{} · {}", id.source.as_str(), visible(&id.origin)));
+        out.field(4, "Identity", &parts.join(" · "));
+    }
+    if !v.difference.is_empty() {
+        let words: Vec<&str> = v.difference.iter().map(|d| d.describe()).collect();
+        out.field(4, "Differs by", &words.join(", "));
+    }
+    for c in &v.candidates {
+        let ext = c.identity.external_id.as_deref().unwrap_or("(no id)");
+        let who = c
+            .identity
+            .user_name
+            .as_deref()
+            .or(c.identity.email.as_deref())
+            .unwrap_or("");
+        let text = format!(
+            "{} {} ({}; {})",
+            quoted_if_padded(ext),
+            visible(who),
+            visible(&c.why),
+            visible(&c.identity.origin)
+        );
+        out.field(4, "Candidate", &text);
+    }
+    for (i, line) in wrap(&visible(&v.reason), 76).iter().enumerate() {
+        out.field(4, if i == 0 { "Why" } else { "" }, line);
+    }
+    if let Some(fix) = &v.fix {
+        out.field(4, "Fix", &visible(fix));
+    }
+}
+
+/// Splits text into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }
 
 /// The checks' findings, grouped by severity, with a closing count ("No problems found." for a

@@ -1,5 +1,7 @@
-//! Helpers for running the real binary as a user runs it.
+//! Helpers for running the real binary as a user runs it, and the stand-in GitLab.
 #![allow(dead_code)]
+
+pub mod gitlab;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

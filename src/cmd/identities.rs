@@ -1,0 +1,202 @@
+//! `--scim SOURCE`: identity lists read from files or fetched from GitLab (or, for a handful
+//! of NameIDs and a SCIM URL, looked up with server-side filters), merged into one list, with
+//! skipped rows and problems of the list reported on stderr.
+
+use std::io::{IsTerminal, Write};
+
+use crate::cli::{ColorWhen, IdentityArgs};
+use samltrace::compare::{self, FixApi, is_invisible, percent_decode};
+use samltrace::scim::{
+    self, Client, ClientConfig, Format, Identity, IdentityList, Progress, Remote, Source, Token,
+};
+
+use super::{Fatal, output};
+
+/// At most this many NameIDs are looked up with filters; more read the whole list.
+const LOOKUP_LIMIT: usize = 10;
+
+/// The merged identities and where a fix is sent.
+pub struct Loaded {
+    pub identities: Vec<Identity>,
+    pub fix: FixApi,
+}
+
+/// The values a filtered look-up needs: NameIDs and the emails or usernames of the people.
+#[derive(Default)]
+pub struct Wanted {
+    pub name_ids: Vec<String>,
+    pub people: Vec<String>,
+}
+
+pub fn load(args: &IdentityArgs, wanted: &Wanted, color: ColorWhen) -> Result<Loaded, Fatal> {
+    let format: Format = args.scim_format.parse().map_err(fatal)?;
+    let mut token = None;
+    let mut fix = None;
+    let mut identities = Vec::new();
+    let mut partial = false;
+    for value in &args.scim {
+        let list = match Source::parse(value).map_err(fatal)? {
+            Source::File(path) => scim::load_file(&path, format).map_err(fatal)?,
+            Source::Remote(remote) => {
+                let token = match &token {
+                    Some(t) => t,
+                    None => token.insert(read_token(args.token_file.as_deref())?),
+                };
+                fix.get_or_insert_with(|| remote.fix_api());
+                fetch(&remote, token.clone(), args.saml_identities, wanted)?
+            }
+        };
+        report_list(&list, color);
+        partial |= list.partial;
+        identities.extend(list.identities);
+    }
+    scim::join_people(&mut identities);
+    if !partial {
+        for problem in compare::list_problems(&identities) {
+            output::error_line(&format!("warning: {}", problem.message), color);
+        }
+    }
+    Ok(Loaded {
+        identities,
+        fix: fix.unwrap_or_default(),
+    })
+}
+
+fn fatal(e: scim::ScimError) -> Fatal {
+    Fatal::new(e.to_string())
+}
+
+/// The token from `--token-file`, else `SAMLTRACE_TOKEN`.
+pub fn read_token(file: Option<&std::path::Path>) -> Result<Token, Fatal> {
+    let env = std::env::var("SAMLTRACE_TOKEN").ok();
+    Token::read(env.as_deref(), file).map_err(fatal)
+}
+
+fn fetch(
+    remote: &Remote,
+    token: Token,
+    saml: bool,
+    wanted: &Wanted,
+) -> Result<IdentityList, Fatal> {
+    let client = Client::new(
+        token,
+        ClientConfig {
+            saml_identities: saml,
+            ..ClientConfig::default()
+        },
+    );
+    if let Some((ids, people)) = lookups(remote, wanted, saml) {
+        return client.lookup(remote, &ids, &people).map_err(fatal);
+    }
+    let bar = Bar::new();
+    let result = client.fetch(remote, &|p| bar.show(&p));
+    bar.done();
+    result.map_err(fatal)
+}
+
+/// The filter values for a look-up, or `None` when the whole list must be read: not a SCIM
+/// URL, too many NameIDs, or a value GitLab's filter cannot carry (a space or a quote).
+fn lookups(remote: &Remote, wanted: &Wanted, saml: bool) -> Option<(Vec<String>, Vec<String>)> {
+    let fits = |v: &str| !v.is_empty() && !v.contains([' ', '"']);
+    if !remote.is_scim()
+        || saml
+        || wanted.name_ids.is_empty()
+        || wanted.name_ids.len() > LOOKUP_LIMIT
+    {
+        return None;
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for n in &wanted.name_ids {
+        let clean: String = n
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .collect::<String>()
+            .trim()
+            .to_owned();
+        let unbraced = clean
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .to_owned();
+        let decoded = percent_decode(&clean).unwrap_or_default();
+        if !fits(n.trim()) {
+            return None;
+        }
+        for v in [n.clone(), clean, unbraced, decoded] {
+            if fits(&v) && !ids.contains(&v) {
+                ids.push(v);
+            }
+        }
+    }
+    let mut people: Vec<String> = Vec::new();
+    for p in wanted.people.iter().map(|p| p.trim()).filter(|p| fits(p)) {
+        if !people.iter().any(|q| q.eq_ignore_ascii_case(p)) {
+            people.push(p.to_owned());
+        }
+    }
+    Some((ids, people))
+}
+
+/// Skipped rows and notes of one list, one line each on stderr.
+fn report_list(list: &IdentityList, color: ColorWhen) {
+    for issue in &list.skipped {
+        output::error_line(
+            &format!("warning: {} {issue} (row skipped)", list.input),
+            color,
+        );
+    }
+    for note in &list.notes {
+        output::error_line(&format!("warning: {}: {note}", list.input), color);
+    }
+}
+
+/// A one-line progress display on stderr, only when stderr is a terminal.
+pub struct Bar {
+    on: bool,
+}
+
+impl Bar {
+    pub fn new() -> Bar {
+        Bar {
+            on: std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn show(&self, p: &Progress) {
+        if !self.on {
+            return;
+        }
+        let text = match p {
+            Progress::Fetched {
+                identities,
+                total: Some(t),
+            } => {
+                let width = 30usize;
+                let filled = (*identities * width)
+                    .checked_div(*t as usize)
+                    .unwrap_or(width)
+                    .min(width);
+                format!(
+                    "[{}{}] {identities}/{t} identities",
+                    "#".repeat(filled),
+                    "-".repeat(width - filled)
+                )
+            }
+            Progress::Fetched {
+                identities,
+                total: None,
+            } => format!("{identities} records"),
+            Progress::Waiting { status, seconds } => {
+                format!("HTTP {status}: waiting {seconds} s before trying again")
+            }
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{text}");
+        let _ = err.flush();
+    }
+
+    pub fn done(&self) {
+        if self.on {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}
