@@ -3,16 +3,22 @@
 
 use std::io::IsTerminal;
 
-use crate::cli::{CheckArgs, CompareArgs, DecodeArgs, IdentityArgs, OutputArgs};
+use crate::cli::{CheckArgs, CompareArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
 use samltrace::compare::{self, FixApi, Index};
 use samltrace::scim::Remote;
 use samltrace::trace::{self, Trace};
 
 use super::identities::{self, Wanted};
-use super::{Exit, Fatal, checks, inputs, output};
+use super::{Exit, Fatal, checks, inputs, keys, output};
 
 pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
-    run_with(args.inputs, &args.output, &args.checks, &args.identities)
+    run_with(
+        args.inputs,
+        &args.output,
+        &args.checks,
+        &args.keys,
+        &args.identities,
+    )
 }
 
 pub fn compare(args: CompareArgs) -> Result<Exit, Fatal> {
@@ -21,18 +27,27 @@ pub fn compare(args: CompareArgs) -> Result<Exit, Fatal> {
             "compare needs --scim SOURCE: an identity list file, a SCIM base URL or a group URL",
         ));
     }
-    run_with(args.inputs, &args.output, &args.checks, &args.identities)
+    run_with(
+        args.inputs,
+        &args.output,
+        &args.checks,
+        &args.keys,
+        &args.identities,
+    )
 }
 
 fn run_with(
     mut inputs: Vec<String>,
     out: &OutputArgs,
     check_args: &CheckArgs,
+    key_args: &KeyArgs,
     ids: &IdentityArgs,
 ) -> Result<Exit, Fatal> {
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let checks = checks::configure(check_args, now)?;
+    let mut checks = checks::configure(check_args, now)?;
+    let keys = keys::load(key_args, check_args.fingerprint.as_deref())?;
+    checks.context.sp_key_given = keys.sp_key.is_some();
     if inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             return Err(Fatal::new(
@@ -45,7 +60,7 @@ fn run_with(
     let mut traces = Vec::new();
     for read in inputs::read_all(&inputs) {
         match read {
-            Ok(input) => traces.extend(trace::decode(&input.name, &input.bytes)),
+            Ok(input) => traces.extend(trace::decode_with(&input.name, &input.bytes, &keys)),
             Err(message) => {
                 output::error_line(&message, out.color);
                 failed = true;

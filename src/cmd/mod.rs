@@ -4,6 +4,7 @@ mod checks;
 mod decode;
 mod identities;
 mod inputs;
+mod keys;
 mod output;
 mod scim;
 

@@ -209,7 +209,8 @@ fn authn(e: Element<'_>) -> Authn {
     }
 }
 
-fn attribute(e: Element<'_>) -> Attribute {
+/// Reads one `Attribute` element (also used for decrypted EncryptedAttributes).
+pub fn attribute(e: Element<'_>) -> Attribute {
     Attribute {
         name: attr(e, "Name").unwrap_or_default(),
         friendly_name: attr(e, "FriendlyName"),
