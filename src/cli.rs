@@ -32,7 +32,8 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Compare each message's NameID with an identity list: match, near_match, mismatch,
     /// inactive, ambiguous or not_found, with the reason and the API call that fixes it.
-    Compare(CompareArgs),
+    /// Takes the same arguments as decode; --scim is required.
+    Compare(DecodeArgs),
     /// Identity lists from GitLab.
     #[command(subcommand)]
     Scim(ScimCommand),
@@ -40,25 +41,6 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct DecodeArgs {
-    /// Files, '-' for stdin, or payloads given inline.
-    #[arg(value_name = "INPUT")]
-    pub inputs: Vec<String>,
-
-    #[command(flatten)]
-    pub keys: KeyArgs,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
-
-    #[command(flatten)]
-    pub checks: CheckArgs,
-
-    #[command(flatten)]
-    pub identities: IdentityArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct CompareArgs {
     /// Files, '-' for stdin, or payloads given inline.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use crate::cli::{CheckArgs, CompareArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
+use crate::cli::{CheckArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
 use samltrace::compare::{self, FixApi, Index};
 use samltrace::scim::Remote;
 use samltrace::trace::{self, Trace};
@@ -21,19 +21,14 @@ pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
     )
 }
 
-pub fn compare(args: CompareArgs) -> Result<Exit, Fatal> {
+/// `compare` is `decode` with an identity list required.
+pub fn compare(args: DecodeArgs) -> Result<Exit, Fatal> {
     if args.identities.scim.is_empty() {
         return Err(Fatal::new(
             "compare needs --scim SOURCE: an identity list file, a SCIM base URL or a group URL",
         ));
     }
-    run_with(
-        args.inputs,
-        &args.output,
-        &args.checks,
-        &args.keys,
-        &args.identities,
-    )
+    run(args)
 }
 
 fn run_with(
