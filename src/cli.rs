@@ -1,5 +1,7 @@
 //! The command line: clap derive structs only. Validation into a configuration happens in `cmd`.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -30,7 +32,8 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Compare each message's NameID with an identity list: match, near_match, mismatch,
     /// inactive, ambiguous or not_found, with the reason and the API call that fixes it.
-    Compare(CompareArgs),
+    /// Takes the same arguments as decode; --scim is required.
+    Compare(DecodeArgs),
     /// Identity lists from GitLab.
     #[command(subcommand)]
     Scim(ScimCommand),
@@ -64,6 +67,9 @@ pub struct HarArgs {
 
     #[command(flatten)]
     pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -105,20 +111,7 @@ pub struct DecodeArgs {
     pub inputs: Vec<String>,
 
     #[command(flatten)]
-    pub output: OutputArgs,
-
-    #[command(flatten)]
-    pub checks: CheckArgs,
-
-    #[command(flatten)]
-    pub identities: IdentityArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct CompareArgs {
-    /// Files, '-' for stdin, or payloads given inline.
-    #[arg(value_name = "INPUT")]
-    pub inputs: Vec<String>,
+    pub keys: KeyArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -207,6 +200,26 @@ pub struct CheckArgs {
     /// The certificate fingerprint GitLab is configured with (SHA-1 or SHA-256 hex, any case, colons optional).
     #[arg(long, value_name = "HEX")]
     pub fingerprint: Option<String>,
+}
+
+/// Trust anchors for signatures and the SP key for encrypted parts.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Signatures and encryption")]
+pub struct KeyArgs {
+    /// Verify signatures with this IdP certificate (PEM or DER), bare public key, or IdP
+    /// metadata XML. Repeatable. A certificate inside the message is never trusted by itself
+    /// (with --fingerprint, it is trusted when its fingerprint matches, as GitLab does).
+    #[arg(long, value_name = "FILE")]
+    pub idp_cert: Vec<PathBuf>,
+
+    /// Verify signatures with every signing certificate of this IdP metadata XML. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub idp_metadata: Vec<PathBuf>,
+
+    /// Decrypt EncryptedAssertion, EncryptedID and EncryptedAttribute with this SP private key
+    /// (RSA, PEM or DER, PKCS#1 or PKCS#8, not password-protected).
+    #[arg(long, value_name = "FILE")]
+    pub sp_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -321,5 +334,26 @@ mod tests {
         assert_eq!(c.gitlab_group.as_deref(), Some("https://gitlab.com/acme"));
         assert_eq!(c.fingerprint.as_deref(), Some("AB:CD"));
         assert!(Cli::try_parse_from(["samltrace", "--skew", "-5", "a"]).is_err());
+    }
+
+    #[test]
+    fn key_flags_repeat() {
+        let cli = Cli::try_parse_from([
+            "samltrace",
+            "a.xml",
+            "--idp-cert",
+            "a.pem",
+            "--idp-cert",
+            "b.der",
+            "--sp-key",
+            "sp.key",
+            "--idp-metadata",
+            "md.xml",
+        ])
+        .unwrap();
+        let k = cli.decode.keys;
+        assert_eq!(k.idp_cert.len(), 2);
+        assert_eq!(k.sp_key, Some(PathBuf::from("sp.key")));
+        assert_eq!(k.idp_metadata.len(), 1);
     }
 }

@@ -424,3 +424,31 @@ fn generated_capture_matches_its_expected_list() {
         }
     }
 }
+
+/// (entry, verified) of every signature of every message, as `--idp-cert` leaves them.
+fn verified(args: &[&str]) -> Vec<(u64, Value)> {
+    let (v, _) = json(args);
+    let traces = v["traces"].as_array().expect("traces").iter();
+    traces
+        .filter(|t| !t["message"].is_null())
+        .flat_map(|t| {
+            let entry = t["origin"]["har_entry"].as_u64().expect("har_entry");
+            let sigs = t["signatures"].as_array().cloned().unwrap_or_default();
+            sigs.into_iter()
+                .map(move |s| (entry, s["verified"].clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn idp_cert_verifies_the_signatures_in_a_capture() {
+    let har = sample("har-chrome.har");
+    let cert = sample("keys/idp.crt");
+    let checked = verified(&["har", &har, "--idp-cert", &cert]);
+    assert_eq!(checked, [(3, Value::Bool(true)), (4, Value::Bool(true))]);
+    let unchecked = verified(&["har", &har]);
+    assert_eq!(unchecked, [(3, Value::Null), (4, Value::Null)]);
+    // decode reads the same capture with the same keys.
+    let via_decode = verified(&["decode", &har, "--idp-cert", &cert]);
+    assert_eq!(via_decode, checked);
+}

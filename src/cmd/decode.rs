@@ -2,39 +2,51 @@
 //! input, decoded, checked, compared with the identity list when one is given, and reported.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
-use crate::cli::{CheckArgs, CompareArgs, DecodeArgs, IdentityArgs, OutputArgs};
+use crate::cli::{CheckArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
 use samltrace::compare::{self, FixApi, Index};
+use samltrace::dsig::Keys;
 use samltrace::har::Assembler;
 use samltrace::input::har::{self, HarEvent};
 use samltrace::scim::Remote;
 use samltrace::trace::{self, Trace};
 
 use super::identities::{self, Wanted};
-use super::{Exit, Fatal, checks, inputs, output};
+use super::{Exit, Fatal, checks, inputs, keys, output};
 
 pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
-    run_with(args.inputs, &args.output, &args.checks, &args.identities)
+    run_with(
+        args.inputs,
+        &args.output,
+        &args.checks,
+        &args.keys,
+        &args.identities,
+    )
 }
 
-pub fn compare(args: CompareArgs) -> Result<Exit, Fatal> {
+/// `compare` is `decode` with an identity list required.
+pub fn compare(args: DecodeArgs) -> Result<Exit, Fatal> {
     if args.identities.scim.is_empty() {
         return Err(Fatal::new(
             "compare needs --scim SOURCE: an identity list file, a SCIM base URL or a group URL",
         ));
     }
-    run_with(args.inputs, &args.output, &args.checks, &args.identities)
+    run(args)
 }
 
 fn run_with(
     mut inputs: Vec<String>,
     out: &OutputArgs,
     check_args: &CheckArgs,
+    key_args: &KeyArgs,
     ids: &IdentityArgs,
 ) -> Result<Exit, Fatal> {
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let checks = checks::configure(check_args, now)?;
+    let mut checks = checks::configure(check_args, now)?;
+    let keys = Arc::new(keys::load(key_args, check_args.fingerprint.as_deref())?);
+    checks.context.sp_key_given = keys.sp_key.is_some();
     if inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             return Err(Fatal::new(
@@ -49,7 +61,7 @@ fn run_with(
         match read {
             Ok(input) if har::sniff(&input.bytes) => {
                 let fixed_time = check_args.at.is_some();
-                match capture(&input.name, &input.bytes, &checks, fixed_time, out.color) {
+                match capture(&input, &checks, &keys, fixed_time, out.color) {
                     Ok(found) => traces.extend(found),
                     Err(message) => {
                         output::error_line(&message, out.color);
@@ -58,7 +70,7 @@ fn run_with(
                 }
             }
             Ok(input) => {
-                let mut found = trace::decode(&input.name, &input.bytes);
+                let mut found = trace::decode_with(&input.name, &input.bytes, &keys);
                 checks::judge(&mut found, &checks);
                 traces.extend(found);
             }
@@ -80,13 +92,15 @@ fn run_with(
 /// A HAR file or SAML-tracer export given to `decode`: its messages as `har` finds and judges
 /// them (the capture is already in memory here; `har` streams it).
 fn capture(
-    name: &str,
-    bytes: &[u8],
+    input: &inputs::Input,
     checks: &checks::Checks,
+    keys: &Arc<Keys>,
     fixed_time: bool,
     color: crate::cli::ColorWhen,
 ) -> Result<Vec<Trace>, String> {
-    let mut assembler = Assembler::new(checks.context.clone(), fixed_time);
+    let (name, bytes) = (input.name.as_str(), input.bytes.as_slice());
+    let mut assembler =
+        Assembler::new(checks.context.clone(), fixed_time).with_keys(Arc::clone(keys));
     let mut traces = Vec::new();
     let mut sink = |event| match event {
         HarEvent::Found(found) => traces.push(assembler.trace(*found)),

@@ -17,13 +17,14 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use samltrace::checks::Context;
+use samltrace::dsig::Keys;
 use samltrace::har::Assembler;
 use samltrace::input::har::{self, HarError, HarEvent, Summary};
 use samltrace::trace::Trace;
 
 use crate::cli::{HarArgs, HarCommand};
 
-use super::{Exit, Fatal, checks};
+use super::{Exit, Fatal, checks, keys};
 
 /// One FILE to scan: its name as shown, and where to read it.
 #[derive(Debug, Clone)]
@@ -45,18 +46,23 @@ pub fn run(args: HarArgs) -> Result<Exit, Fatal> {
     }
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let checks = checks::configure(&args.checks, now)?;
+    let mut checks = checks::configure(&args.checks, now)?;
+    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
+    checks.context.sp_key_given = keys.sp_key.is_some();
     let (sources, unreadable) = expand(&args.files)?;
     checks::print_notes(&checks, args.output.color);
     let mut writer = writer::Writer::new(&args.output, &checks);
     for message in &unreadable {
         writer.unreadable_path(message);
     }
-    let fixed_time = args.checks.at.is_some();
-    let context = &checks.context;
+    let judging = Judging {
+        context: checks.context.clone(),
+        fixed_time: args.checks.at.is_some(),
+        keys: Arc::new(keys),
+    };
     let next = AtomicUsize::new(0);
     thread::scope(|scope| -> Result<(), Fatal> {
-        let receivers = spawn_workers(scope, &sources, &next, context, fixed_time);
+        let receivers = spawn_workers(scope, &sources, &next, &judging);
         for (source, rx) in sources.iter().zip(receivers) {
             writer.file(&source.name, rx)?;
         }
@@ -132,8 +138,7 @@ fn spawn_workers<'s>(
     scope: &'s thread::Scope<'s, '_>,
     sources: &'s [Source],
     next: &'s AtomicUsize,
-    context: &'s Context,
-    fixed_time: bool,
+    judging: &'s Judging,
 ) -> Vec<Receiver<Msg>> {
     let (senders, receivers): (Vec<Sender<Msg>>, Vec<Receiver<Msg>>) =
         sources.iter().map(|_| mpsc::channel()).unzip();
@@ -146,7 +151,7 @@ fn spawn_workers<'s>(
                 let (Some(source), Some(tx)) = (sources.get(i), senders.get(i)) else {
                     break;
                 };
-                scan_file(source, context, fixed_time, tx);
+                scan_file(source, judging, tx);
             }
         });
     }
@@ -156,7 +161,7 @@ fn spawn_workers<'s>(
 /// Scans one file, sending each trace as soon as it is made: a scanning thread reads and
 /// unwraps while this one decodes and judges, so a single large file uses two cores. Stops early
 /// when the printer has gone (the output was closed).
-fn scan_file(source: &Source, context: &Context, fixed_time: bool, tx: &Sender<Msg>) {
+fn scan_file(source: &Source, judging: &Judging, tx: &Sender<Msg>) {
     let reader: Box<dyn Read + Send> = if source.stdin {
         Box::new(io::stdin())
     } else {
@@ -186,7 +191,7 @@ fn scan_file(source: &Source, context: &Context, fixed_time: bool, tx: &Sender<M
             let result = har::scan(name, reader, &mut sink);
             let _ = found_tx.send(Scanned::End(result));
         });
-        let mut assembler = Assembler::new(context.clone(), fixed_time);
+        let mut assembler = judging.assembler();
         for scanned in found_rx {
             let msg = match scanned {
                 Scanned::Event(event) => judge(&mut assembler, name, event),
@@ -198,6 +203,20 @@ fn scan_file(source: &Source, context: &Context, fixed_time: bool, tx: &Sender<M
             }
         }
     });
+}
+
+/// How every file's messages are judged: GitLab's expectations, whether `--at` fixed the time,
+/// and the keys signatures are verified with.
+struct Judging {
+    context: Context,
+    fixed_time: bool,
+    keys: Arc<Keys>,
+}
+
+impl Judging {
+    fn assembler(&self) -> Assembler {
+        Assembler::new(self.context.clone(), self.fixed_time).with_keys(Arc::clone(&self.keys))
+    }
 }
 
 /// What the scanning thread hands the judging one.

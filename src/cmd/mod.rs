@@ -5,6 +5,7 @@ mod decode;
 mod har;
 mod identities;
 mod inputs;
+mod keys;
 mod output;
 mod scim;
 

@@ -14,12 +14,14 @@ pub mod sanitize;
 mod scrub;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::checks::instant::parse_instant;
 use crate::checks::{Context, SeenRequest};
+use crate::dsig::Keys;
 use crate::input::Unwrapped;
 use crate::input::har::Problem;
 use crate::trace::{self, Trace};
@@ -29,6 +31,9 @@ use crate::trace::{self, Trace};
 pub struct Assembler {
     context: Context,
     fixed_time: bool,
+    /// The IdP certificates signatures are verified against, and the SP key that opens
+    /// encrypted parts.
+    keys: Arc<Keys>,
     /// The first trace that carried each decoded document, by its SHA-256.
     seen: HashMap<[u8; 32], usize>,
     /// AuthnRequests met so far, oldest first, and where each ID is in that list.
@@ -50,12 +55,20 @@ impl Assembler {
         Assembler {
             context,
             fixed_time,
+            keys: Arc::default(),
             seen: HashMap::new(),
             requests: Vec::new(),
             by_id: HashMap::new(),
             count: 0,
             recent: VecDeque::new(),
         }
+    }
+
+    /// Verifies signatures and opens encrypted parts with `keys` (without, signatures are
+    /// described but not verified).
+    pub fn with_keys(mut self, keys: Arc<Keys>) -> Assembler {
+        self.keys = keys;
+        self
     }
 
     /// How many traces were made so far (the index the next one gets).
@@ -101,7 +114,7 @@ impl Assembler {
                 t.findings.clear();
                 t
             }
-            (found, _) => trace::from_unwrapped(found),
+            (found, _) => trace::from_unwrapped_with(found, &self.keys),
         }
     }
 

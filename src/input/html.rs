@@ -76,6 +76,9 @@ fn scan_forms(text: &str) -> Vec<Form> {
     while let Some(lt) = text[at..].find('<').map(|i| at + i) {
         let (name, attrs, end) = read_tag(text, lt);
         at = end.max(lt + 1);
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
         match name.as_str() {
             "form" => forms.push(Form {
                 action: attr(&attrs, "action"),
@@ -262,6 +265,24 @@ mod tests {
         assert!(!is_html_form(
             "<samlp:Response>SAMLResponse</samlp:Response>"
         ));
+    }
+
+    #[test]
+    fn a_tag_opening_on_a_multibyte_character_does_not_panic() {
+        // Found by the decode fuzz target: "<" followed by a non-ASCII character.
+        for page in [
+            "<input name=SAMLResponse value=x><э",
+            "<э<input name=SAMLRequest value=y>",
+            "<\u{10348}>",
+        ] {
+            let _ = scan_forms(page);
+        }
+        assert_eq!(
+            scan_forms("<э><form action=a><input name=SAMLResponse value=v></form>")[0]
+                .fields
+                .len(),
+            1
+        );
     }
 
     #[test]
