@@ -145,6 +145,17 @@ pub struct IdentityArgs {
     /// With a group URL, also read the group's SAML identities (REST saml/identities).
     #[arg(long)]
     pub saml_identities: bool,
+
+    /// Mask the identity list with this key before comparing, as `har sanitize --mask-key KEY`
+    /// masked the messages: masked NameIDs then match masked externalIds (exact matches only;
+    /// case and whitespace differences cannot be told apart once masked).
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SAMLTRACE_MASK_KEY",
+        hide_env_values = true
+    )]
+    pub mask_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

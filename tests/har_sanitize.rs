@@ -109,6 +109,15 @@ fn a_mask_key_hides_who_the_messages_are_about() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("masked.har");
     std::fs::write(&path, &out.stdout).unwrap();
+    // Every message is still found where it was, once: masking changes values, not places.
+    let places = |p: &str| -> Vec<_> {
+        let strip = |(e, l, p, k, i, _xml)| (e, l, p, k, i);
+        messages(p).into_iter().map(strip).collect()
+    };
+    assert_eq!(
+        places(path.to_str().unwrap()),
+        places(&sample("har-chrome.har"))
+    );
     let (v, _) = json(&["har", path.to_str().unwrap()]);
     let text = v.to_string();
     assert!(!text.contains("alice@example.com"), "an identity survived");
@@ -148,4 +157,50 @@ fn refuses_to_overwrite_its_input_and_leaves_nothing_on_failure() {
         1,
         "no partial file left"
     );
+}
+
+#[test]
+fn compare_with_the_same_mask_key_matches_a_masked_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let masked = dir.path().join("masked.har");
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "alice@example.com\n").unwrap();
+    let out = run(&[
+        "har",
+        "sanitize",
+        &sample("har-chrome.har"),
+        "--mask-key",
+        "ticket-4711",
+        "-o",
+        masked.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let states = |capture: &str, key: Option<&str>| -> Vec<String> {
+        let mut args = vec!["compare", "--scim", ids.to_str().unwrap(), capture];
+        args.extend(key.map(|k| ["--mask-key", k]).into_iter().flatten());
+        let (v, _) = json(&args);
+        let traces = v["traces"].as_array().expect("traces").iter();
+        traces
+            .filter_map(|t| t["verdict"]["state"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let original = sample("har-chrome.har");
+    let masked = masked.to_str().unwrap();
+    assert_eq!(states(&original, None), ["match", "match", "match"]);
+    assert_eq!(
+        states(masked, Some("ticket-4711")),
+        ["match", "match", "match"]
+    );
+    assert_eq!(states(masked, None), ["not_found"; 3]);
+    assert_eq!(states(masked, Some("another key")), ["not_found"; 3]);
+    let out = run(&[
+        "compare",
+        "--scim",
+        ids.to_str().unwrap(),
+        masked,
+        "--mask-key",
+        "",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--mask-key: the key is empty"));
 }

@@ -118,7 +118,22 @@ fn judge_identities(
     check_args: &CheckArgs,
     out: &OutputArgs,
 ) -> Result<(), Fatal> {
-    let loaded = identities::load(ids, &wanted(traces), out.color)?;
+    let mask_key = match ids.mask_key.as_deref() {
+        Some("") => return Err(Fatal::new("--mask-key: the key is empty")),
+        key => key,
+    };
+    // Masked NameIDs cannot be looked up on the server: read the whole list, then mask it.
+    let wanted = if mask_key.is_some() {
+        Wanted::default()
+    } else {
+        wanted(traces)
+    };
+    let mut loaded = identities::load(ids, &wanted, out.color)?;
+    if let Some(key) = mask_key {
+        for identity in &mut loaded.identities {
+            samltrace::mask::mask_identity(key, identity);
+        }
+    }
     let fix = match (loaded.fix, check_args.gitlab_group.as_deref()) {
         // A file says nothing about where it came from: --gitlab-group does.
         (FixApi::Rest { base, .. }, Some(group)) if base.starts_with('$') => {

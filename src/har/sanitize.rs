@@ -258,7 +258,11 @@ impl<R: Read> Sanitizer<'_, R> {
                     .get("name")
                     .and_then(Json::as_str)
                     .is_some_and(|n| n.eq_ignore_ascii_case("location"));
-                if let (true, Some(Json::Str(v))) = (is_location, h.get_mut("value")) {
+                // An absolute URL is masked with every other URL of the entry (`urls`); masking
+                // it here too would mask it twice.
+                if let (true, Some(Json::Str(v))) = (is_location, h.get_mut("value"))
+                    && !is_url(v)
+                {
                     let n = mask_query(key, v);
                     self.receipt.add(Removed::MaskedValues, n);
                 }
