@@ -77,5 +77,5 @@ print(f"samltrace is {py/ours:.1f}x faster than the baseline (goal >= 10x)")
 print(f"samltrace takes {ours/cat:.2f}x the time of cat (goal <= 3x)")
 print(f"peak RSS {rss_kb/1024:.1f} MiB (goal <= 64 MiB)")
 ok = py / ours >= 10 and ours / cat <= 3 and rss_kb <= 64 * 1024
-print("goals met" if ok else "a goal was NOT met: see docs/har-benchmark.md for why")
+print("goals met" if ok else "a goal was NOT met (docs/har-benchmark.md has the last figures)")
 PY
