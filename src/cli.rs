@@ -37,6 +37,71 @@ pub enum Command {
     /// Identity lists from GitLab.
     #[command(subcommand)]
     Scim(ScimCommand),
+    /// Every SAML message in HAR files and SAML-tracer exports, in order, decoded and checked.
+    #[command(
+        long_about = "Every SAML message in HAR files and SAML-tracer exports, in order, decoded and checked.\n\n\
+        FILE is a HAR file (Chrome, Edge, Firefox, Safari, Playwright, proxies), a SAML-tracer \
+        export, a directory of them (*.har and *.json), or '-' for stdin. Files of any size are \
+        streamed, several in parallel; output keeps the order of the FILE arguments. Each \
+        occurrence of a message is one trace; a message seen again (the IdP's form and the \
+        browser's POST) points at the first with origin.duplicate_of. Messages are judged at \
+        their entry's time unless --at is given.",
+        after_help = "Exit status: 0 nothing wrong, 1 problems found (an error finding or a \
+        message that cannot be decoded), 2 a FILE could not be read at all.",
+        args_conflicts_with_subcommands = true
+    )]
+    Har(HarArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HarArgs {
+    #[command(subcommand)]
+    pub command: Option<HarCommand>,
+
+    /// HAR files, SAML-tracer exports, directories of them, or '-' for stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum HarCommand {
+    /// Write a copy of a HAR that is safe to attach to a ticket: cookies, authorization and
+    /// session headers, tokens, passwords and bodies without SAML removed; SAML kept intact.
+    Sanitize(SanitizeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SanitizeArgs {
+    /// The HAR file to sanitise ('-' for stdin).
+    #[arg(value_name = "IN")]
+    pub input: String,
+
+    /// Where to write the sanitised HAR (default: stdout). Never the input itself.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<String>,
+
+    /// Also replace NameID and attribute values with a keyed hash (HMAC-SHA256), so traces can
+    /// still be matched with `compare --mask-key KEY` without showing who they name.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SAMLTRACE_MASK_KEY",
+        hide_env_values = true
+    )]
+    pub mask_key: Option<String>,
+
+    /// When to colour the receipt on stderr.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -80,6 +145,17 @@ pub struct IdentityArgs {
     /// With a group URL, also read the group's SAML identities (REST saml/identities).
     #[arg(long)]
     pub saml_identities: bool,
+
+    /// Mask the identity list with this key before comparing, as `har sanitize --mask-key KEY`
+    /// masked the messages: masked NameIDs then match masked externalIds (exact matches only;
+    /// case and whitespace differences cannot be told apart once masked).
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SAMLTRACE_MASK_KEY",
+        hide_env_values = true
+    )]
+    pub mask_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

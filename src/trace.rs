@@ -75,6 +75,22 @@ impl Trace {
         }
     }
 
+    /// A part of an input that could not be read at all (a broken HAR entry): `message: null`
+    /// and an `input`-stage error at `offset`.
+    pub fn unreadable(origin: Origin, message: String, offset: Option<usize>) -> Trace {
+        let position = offset.map(|offset| Position {
+            offset,
+            line: None,
+            column: None,
+        });
+        let error = TraceError {
+            stage: Stage::Input,
+            message,
+            position,
+        };
+        Trace::failed(origin, Vec::new(), error)
+    }
+
     pub fn is_error(&self) -> bool {
         self.error.is_some()
     }
@@ -137,11 +153,22 @@ pub fn decode(name: &str, bytes: &[u8]) -> Vec<Trace> {
 pub fn decode_with(name: &str, bytes: &[u8], keys: &Keys) -> Vec<Trace> {
     input::unwrap(name, bytes)
         .into_iter()
-        .map(|r| match r {
-            Ok(payload) => from_payload_with(payload, keys),
-            Err(e) => from_unwrap_error(e),
-        })
+        .map(|u| from_unwrapped_with(u, keys))
         .collect()
+}
+
+/// One unwrapped payload (or the reason it could not be unwrapped) as a trace.
+pub fn from_unwrapped(unwrapped: input::Unwrapped) -> Trace {
+    from_unwrapped_with(unwrapped, &Keys::default())
+}
+
+/// One unwrapped payload as a trace, its signatures verified and encrypted parts opened with
+/// `keys`.
+pub fn from_unwrapped_with(unwrapped: input::Unwrapped, keys: &Keys) -> Trace {
+    match unwrapped {
+        Ok(payload) => from_payload_with(payload, keys),
+        Err(e) => from_unwrap_error(e),
+    }
 }
 
 fn from_unwrap_error(e: UnwrapError) -> Trace {

@@ -2,6 +2,7 @@
 
 mod checks;
 mod decode;
+mod har;
 mod identities;
 mod inputs;
 mod keys;
@@ -66,6 +67,7 @@ impl fmt::Display for Fatal {
 pub fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(args),
+        Some(Command::Har(args)) => har::run(args),
         Some(Command::Compare(args)) => decode::compare(args),
         Some(Command::Scim(command)) => scim::run(command),
         None => decode::run(cli.decode),

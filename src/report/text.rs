@@ -216,6 +216,12 @@ fn header(t: &Trace) -> String {
     if let Some(line) = t.origin.line {
         parts[0].push_str(&format!(":{line}"));
     }
+    if let Some(entry) = t.origin.har_entry {
+        parts[0].push_str(&format!(" entry {entry}"));
+    }
+    if let Some(location) = &t.origin.location {
+        parts.push(visible(location).into_owned());
+    }
     let steps: Vec<&str> = t.encoding.iter().map(|s: &Step| s.label()).collect();
     parts.push(if steps.is_empty() {
         "raw XML".to_owned()
