@@ -1,5 +1,7 @@
 //! The command line: clap derive structs only. Validation into a configuration happens in `cmd`.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -30,13 +32,79 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Compare each message's NameID with an identity list: match, near_match, mismatch,
     /// inactive, ambiguous or not_found, with the reason and the API call that fixes it.
-    Compare(CompareArgs),
+    /// Takes the same arguments as decode; --scim is required.
+    Compare(DecodeArgs),
     /// Identity lists from GitLab.
     #[command(subcommand)]
     Scim(ScimCommand),
+    /// Every SAML message in HAR files and SAML-tracer exports, in order, decoded and checked.
+    #[command(
+        long_about = "Every SAML message in HAR files and SAML-tracer exports, in order, decoded and checked.\n\n\
+        FILE is a HAR file (Chrome, Edge, Firefox, Safari, Playwright, proxies), a SAML-tracer \
+        export, a directory of them (*.har and *.json), or '-' for stdin. Files of any size are \
+        streamed, several in parallel; output keeps the order of the FILE arguments. Each \
+        occurrence of a message is one trace; a message seen again (the IdP's form and the \
+        browser's POST) points at the first with origin.duplicate_of. Messages are judged at \
+        their entry's time unless --at is given.",
+        after_help = "Exit status: 0 nothing wrong, 1 problems found (an error finding or a \
+        message that cannot be decoded), 2 a FILE could not be read at all.",
+        args_conflicts_with_subcommands = true
+    )]
+    Har(HarArgs),
     /// A terminal UI: paste or open SAML messages and see who each names, whether GitLab will
     /// link it, and why not (also what bare `samltrace` opens on a terminal).
     Tui(TuiArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HarArgs {
+    #[command(subcommand)]
+    pub command: Option<HarCommand>,
+
+    /// HAR files, SAML-tracer exports, directories of them, or '-' for stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum HarCommand {
+    /// Write a copy of a HAR that is safe to attach to a ticket: cookies, authorization and
+    /// session headers, tokens, passwords and bodies without SAML removed; SAML kept intact.
+    Sanitize(SanitizeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SanitizeArgs {
+    /// The HAR file to sanitise ('-' for stdin).
+    #[arg(value_name = "IN")]
+    pub input: String,
+
+    /// Where to write the sanitised HAR (default: stdout). Never the input itself.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<String>,
+
+    /// Also replace NameID and attribute values with a keyed hash (HMAC-SHA256), so traces can
+    /// still be matched with `compare --mask-key KEY` without showing who they name.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SAMLTRACE_MASK_KEY",
+        hide_env_values = true
+    )]
+    pub mask_key: Option<String>,
+
+    /// When to colour the receipt on stderr.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -45,7 +113,8 @@ pub enum Command {
         The files given (messages and identity lists) are watched and read again when they change."
 )]
 pub struct TuiArgs {
-    /// Files of SAML messages (any form, several per file); more can be opened or pasted later.
+    /// Files of SAML messages (any form, several per file) or HAR captures and SAML-tracer
+    /// exports; more can be opened or pasted later.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<std::path::PathBuf>,
 
@@ -54,6 +123,9 @@ pub struct TuiArgs {
 
     #[command(flatten)]
     pub identities: IdentityArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -63,20 +135,7 @@ pub struct DecodeArgs {
     pub inputs: Vec<String>,
 
     #[command(flatten)]
-    pub output: OutputArgs,
-
-    #[command(flatten)]
-    pub checks: CheckArgs,
-
-    #[command(flatten)]
-    pub identities: IdentityArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct CompareArgs {
-    /// Files, '-' for stdin, or payloads given inline.
-    #[arg(value_name = "INPUT")]
-    pub inputs: Vec<String>,
+    pub keys: KeyArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -110,6 +169,17 @@ pub struct IdentityArgs {
     /// With a group URL, also read the group's SAML identities (REST saml/identities).
     #[arg(long)]
     pub saml_identities: bool,
+
+    /// Mask the identity list with this key before comparing, as `har sanitize --mask-key KEY`
+    /// masked the messages: masked NameIDs then match masked externalIds (exact matches only;
+    /// case and whitespace differences cannot be told apart once masked).
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SAMLTRACE_MASK_KEY",
+        hide_env_values = true
+    )]
+    pub mask_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +235,26 @@ pub struct CheckArgs {
     /// The certificate fingerprint GitLab is configured with (SHA-1 or SHA-256 hex, any case, colons optional).
     #[arg(long, value_name = "HEX")]
     pub fingerprint: Option<String>,
+}
+
+/// Trust anchors for signatures and the SP key for encrypted parts.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Signatures and encryption")]
+pub struct KeyArgs {
+    /// Verify signatures with this IdP certificate (PEM or DER), bare public key, or IdP
+    /// metadata XML. Repeatable. A certificate inside the message is never trusted by itself
+    /// (with --fingerprint, it is trusted when its fingerprint matches, as GitLab does).
+    #[arg(long, value_name = "FILE")]
+    pub idp_cert: Vec<PathBuf>,
+
+    /// Verify signatures with every signing certificate of this IdP metadata XML. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub idp_metadata: Vec<PathBuf>,
+
+    /// Decrypt EncryptedAssertion, EncryptedID and EncryptedAttribute with this SP private key
+    /// (RSA, PEM or DER, PKCS#1 or PKCS#8, not password-protected).
+    #[arg(long, value_name = "FILE")]
+    pub sp_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -302,5 +392,26 @@ mod tests {
         assert_eq!(c.gitlab_group.as_deref(), Some("https://gitlab.com/acme"));
         assert_eq!(c.fingerprint.as_deref(), Some("AB:CD"));
         assert!(Cli::try_parse_from(["samltrace", "--skew", "-5", "a"]).is_err());
+    }
+
+    #[test]
+    fn key_flags_repeat() {
+        let cli = Cli::try_parse_from([
+            "samltrace",
+            "a.xml",
+            "--idp-cert",
+            "a.pem",
+            "--idp-cert",
+            "b.der",
+            "--sp-key",
+            "sp.key",
+            "--idp-metadata",
+            "md.xml",
+        ])
+        .unwrap();
+        let k = cli.decode.keys;
+        assert_eq!(k.idp_cert.len(), 2);
+        assert_eq!(k.sp_key, Some(PathBuf::from("sp.key")));
+        assert_eq!(k.idp_metadata.len(), 1);
     }
 }

@@ -8,7 +8,9 @@
 pub mod checks;
 pub mod compare;
 pub mod dsig;
+pub mod har;
 pub mod input;
+pub mod mask;
 pub mod report;
 pub mod saml;
 pub mod sanitize;

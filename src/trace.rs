@@ -7,7 +7,9 @@
 use serde::Serialize;
 
 use crate::checks::{self, Context, Finding, Severity};
-use crate::dsig::{self, SignatureInfo};
+use crate::dsig::open::DecryptionInfo;
+use crate::dsig::wrapping::Coverage;
+use crate::dsig::{self, Keys, SignatureInfo};
 use crate::input::{self, Origin, Payload, Stage, Step, UnwrapError};
 use crate::saml::Message;
 use crate::xml::Document;
@@ -21,6 +23,16 @@ pub struct Trace {
     /// The decoded document exactly as received (not re-serialised).
     pub xml: Option<String>,
     pub signatures: Vec<SignatureInfo>,
+    /// The HTTP-Redirect binding's query signature (`SigAlg` + `Signature`), when present: it
+    /// signs the query, not an element, so it is kept apart from the document's signatures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_signature: Option<SignatureInfo>,
+    /// Encrypted parts and what became of them (only with `--sp-key`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decryption: Vec<DecryptionInfo>,
+    /// Which assertion is shown and what the signatures cover (present when signed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     /// What the checks found, errors first; empty until [`Trace::check`] runs.
     pub findings: Vec<Finding>,
     /// The identity verdict for the NameID; null without `--scim`.
@@ -54,10 +66,29 @@ impl Trace {
             message: None,
             xml: None,
             signatures: Vec::new(),
+            redirect_signature: None,
+            decryption: Vec::new(),
+            coverage: None,
             findings: Vec::new(),
             verdict: None,
             error: Some(error),
         }
+    }
+
+    /// A part of an input that could not be read at all (a broken HAR entry): `message: null`
+    /// and an `input`-stage error at `offset`.
+    pub fn unreadable(origin: Origin, message: String, offset: Option<usize>) -> Trace {
+        let position = offset.map(|offset| Position {
+            offset,
+            line: None,
+            column: None,
+        });
+        let error = TraceError {
+            stage: Stage::Input,
+            message,
+            position,
+        };
+        Trace::failed(origin, Vec::new(), error)
     }
 
     pub fn is_error(&self) -> bool {
@@ -69,6 +100,9 @@ impl Trace {
         let Some(message) = &self.message else { return };
         let mut ctx = ctx.clone();
         ctx.signatures = self.signatures.clone();
+        ctx.redirect_signature = self.redirect_signature.clone();
+        ctx.coverage = self.coverage.clone();
+        ctx.decryption = self.decryption.clone();
         self.findings = checks::run(message, &ctx);
     }
 
@@ -111,13 +145,30 @@ impl Trace {
 
 /// Decodes every payload of one input.
 pub fn decode(name: &str, bytes: &[u8]) -> Vec<Trace> {
+    decode_with(name, bytes, &Keys::default())
+}
+
+/// Decodes every payload of one input, verifying signatures against `keys.trust` and opening
+/// encrypted parts with `keys.sp_key`.
+pub fn decode_with(name: &str, bytes: &[u8], keys: &Keys) -> Vec<Trace> {
     input::unwrap(name, bytes)
         .into_iter()
-        .map(|r| match r {
-            Ok(payload) => from_payload(payload),
-            Err(e) => from_unwrap_error(e),
-        })
+        .map(|u| from_unwrapped_with(u, keys))
         .collect()
+}
+
+/// One unwrapped payload (or the reason it could not be unwrapped) as a trace.
+pub fn from_unwrapped(unwrapped: input::Unwrapped) -> Trace {
+    from_unwrapped_with(unwrapped, &Keys::default())
+}
+
+/// One unwrapped payload as a trace, its signatures verified and encrypted parts opened with
+/// `keys`.
+pub fn from_unwrapped_with(unwrapped: input::Unwrapped, keys: &Keys) -> Trace {
+    match unwrapped {
+        Ok(payload) => from_payload_with(payload, keys),
+        Err(e) => from_unwrap_error(e),
+    }
 }
 
 fn from_unwrap_error(e: UnwrapError) -> Trace {
@@ -139,6 +190,11 @@ fn from_unwrap_error(e: UnwrapError) -> Trace {
 
 /// Parses and models one payload.
 pub fn from_payload(payload: Payload) -> Trace {
+    from_payload_with(payload, &Keys::default())
+}
+
+/// Parses, models, verifies and decrypts one payload.
+pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
     let Payload {
         xml,
         steps,
@@ -172,11 +228,31 @@ pub fn from_payload(payload: Payload) -> Trace {
         }
     };
     infer_origin(&mut origin, &message, &steps);
-    let signatures = dsig::describe(&doc);
+    let dsig::Report {
+        message,
+        signatures,
+        decryption,
+        coverage,
+        ..
+    } = dsig::check(&doc, &message, keys);
+    let redirect_signature = match (&origin.signed_query, &origin.sig_alg, &origin.signature) {
+        (Some(q), Some(alg), Some(sig)) => Some(dsig::verify_redirect(
+            q,
+            alg,
+            sig,
+            &keys.trust,
+            &message.kind,
+        )),
+        _ => None,
+    };
+    let coverage = (!signatures.is_empty()).then_some(coverage);
     Trace {
         origin,
         encoding: steps,
         signatures,
+        redirect_signature,
+        decryption,
+        coverage,
         message: Some(message),
         xml: Some(doc.into_text()),
         findings: Vec::new(),

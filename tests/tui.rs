@@ -116,6 +116,16 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Waits until the program has ended and the script has printed both its exit status and
+    /// the terminal's mode (`icanon` or `-icanon`), which come a moment apart.
+    fn wait_exit(&self, timeout: Duration) -> String {
+        self.wait("the exit status and terminal mode", timeout, |s| {
+            s.contains("EXIT=") && s.lines().any(|l| l.trim_start_matches('-') == "icanon")
+        })
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -198,7 +208,7 @@ fn lists_pastes_reloads_and_quits_cleanly() {
 
     // q quits with status 0, and the terminal is as it was.
     t.keys(&["q"]);
-    let screen = t.wait("the exit status", long, |s| s.contains("EXIT="));
+    let screen = t.wait_exit(long);
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(
         screen.lines().any(|l| l == "icanon"),
@@ -239,7 +249,7 @@ fn sigterm_restores_the_terminal() {
             .status()
             .expect("kill runs");
     }
-    let screen = t.wait("the exit", Duration::from_secs(10), |s| s.contains("EXIT="));
+    let screen = t.wait_exit(Duration::from_secs(10));
     assert!(
         screen.lines().any(|l| l == "icanon"),
         "cooked mode:\n{screen}"
@@ -259,8 +269,6 @@ fn bare_samltrace_on_a_terminal_opens_the_tui() {
         s.contains("No SAML message yet: paste a SAML response")
     });
     t.keys(&["q"]);
-    let screen = t.wait("the exit status", Duration::from_secs(10), |s| {
-        s.contains("EXIT=")
-    });
+    let screen = t.wait_exit(Duration::from_secs(10));
     assert!(screen.contains("EXIT=0"), "{screen}");
 }

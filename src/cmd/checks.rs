@@ -81,7 +81,7 @@ pub fn print_not_checked(
 }
 
 /// "Not checked: …", when a comparison with GitLab's settings was not made.
-fn not_checked_line(checks: &Checks) -> Option<String> {
+pub fn not_checked_line(checks: &Checks) -> Option<String> {
     let missing = checks.context.not_checked();
     (!missing.is_empty()).then(|| format!("Not checked: {}.", missing.join("; ")))
 }

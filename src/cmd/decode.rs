@@ -2,37 +2,51 @@
 //! input, decoded, checked, compared with the identity list when one is given, and reported.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
-use crate::cli::{CheckArgs, CompareArgs, DecodeArgs, IdentityArgs, OutputArgs};
+use crate::cli::{CheckArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
 use samltrace::compare::{self, FixApi, Index};
+use samltrace::dsig::Keys;
+use samltrace::har::Assembler;
+use samltrace::input::har::{self, End, HarEvent};
 use samltrace::scim::Remote;
 use samltrace::trace::{self, Trace};
 
 use super::identities::{self, Wanted};
-use super::{Exit, Fatal, checks, inputs, output};
+use super::{Exit, Fatal, checks, inputs, keys, output};
 
 pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
-    run_with(args.inputs, &args.output, &args.checks, &args.identities)
+    run_with(
+        args.inputs,
+        &args.output,
+        &args.checks,
+        &args.keys,
+        &args.identities,
+    )
 }
 
-pub fn compare(args: CompareArgs) -> Result<Exit, Fatal> {
+/// `compare` is `decode` with an identity list required.
+pub fn compare(args: DecodeArgs) -> Result<Exit, Fatal> {
     if args.identities.scim.is_empty() {
         return Err(Fatal::new(
             "compare needs --scim SOURCE: an identity list file, a SCIM base URL or a group URL",
         ));
     }
-    run_with(args.inputs, &args.output, &args.checks, &args.identities)
+    run(args)
 }
 
 fn run_with(
     mut inputs: Vec<String>,
     out: &OutputArgs,
     check_args: &CheckArgs,
+    key_args: &KeyArgs,
     ids: &IdentityArgs,
 ) -> Result<Exit, Fatal> {
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let checks = checks::configure(check_args, now)?;
+    let mut checks = checks::configure(check_args, now)?;
+    let keys = Arc::new(keys::load(key_args, check_args.fingerprint.as_deref())?);
+    checks.context.sp_key_given = keys.sp_key.is_some();
     if inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             return Err(Fatal::new(
@@ -45,14 +59,27 @@ fn run_with(
     let mut traces = Vec::new();
     for read in inputs::read_all(&inputs) {
         match read {
-            Ok(input) => traces.extend(trace::decode(&input.name, &input.bytes)),
+            Ok(input) if har::sniff(&input.bytes) => {
+                let fixed_time = check_args.at.is_some();
+                match capture(&input, &checks, &keys, fixed_time, out.color) {
+                    Ok(found) => traces.extend(found),
+                    Err(message) => {
+                        output::error_line(&message, out.color);
+                        failed = true;
+                    }
+                }
+            }
+            Ok(input) => {
+                let mut found = trace::decode_with(&input.name, &input.bytes, &keys);
+                checks::judge(&mut found, &checks);
+                traces.extend(found);
+            }
             Err(message) => {
                 output::error_line(&message, out.color);
                 failed = true;
             }
         }
     }
-    checks::judge(&mut traces, &checks);
     if !ids.scim.is_empty() {
         judge_identities(&mut traces, ids, check_args, out)?;
     }
@@ -62,6 +89,32 @@ fn run_with(
     Ok(exit_code(&traces, failed))
 }
 
+/// A HAR file or SAML-tracer export given to `decode`: its messages as `har` finds and judges
+/// them (the capture is already in memory here; `har` streams it).
+fn capture(
+    input: &inputs::Input,
+    checks: &checks::Checks,
+    keys: &Arc<Keys>,
+    fixed_time: bool,
+    color: crate::cli::ColorWhen,
+) -> Result<Vec<Trace>, String> {
+    let (name, bytes) = (input.name.as_str(), input.bytes.as_slice());
+    let mut assembler =
+        Assembler::new(checks.context.clone(), fixed_time).with_keys(Arc::clone(keys));
+    let mut traces = Vec::new();
+    let mut sink = |event| match event {
+        HarEvent::Found(found) => traces.push(assembler.trace(*found)),
+        HarEvent::Skipped(p) => traces.push(assembler.unreadable(name, &p)),
+        HarEvent::Masked(p) => output::note_line(&format!("{name}: {}", p.message), color),
+    };
+    let summary = har::scan(name, bytes, &mut sink).map_err(|e| format!("{name}: {e}"))?;
+    if let End::Truncated(p) | End::Broken(p) = &summary.end {
+        let message = format!("{name}: {}; what came before was read", p.message);
+        output::warning_line(&message, color);
+    }
+    Ok(traces)
+}
+
 /// Loads the identity list once and gives every message that names a user its verdict.
 fn judge_identities(
     traces: &mut [Trace],
@@ -69,7 +122,22 @@ fn judge_identities(
     check_args: &CheckArgs,
     out: &OutputArgs,
 ) -> Result<(), Fatal> {
-    let loaded = identities::load(ids, &wanted(traces), out.color)?;
+    let mask_key = match ids.mask_key.as_deref() {
+        Some("") => return Err(Fatal::new("--mask-key: the key is empty")),
+        key => key,
+    };
+    // Masked NameIDs cannot be looked up on the server: read the whole list, then mask it.
+    let wanted = if mask_key.is_some() {
+        Wanted::default()
+    } else {
+        wanted(traces)
+    };
+    let mut loaded = identities::load(ids, &wanted, out.color)?;
+    if let Some(key) = mask_key {
+        for identity in &mut loaded.identities {
+            samltrace::mask::mask_identity(key, identity);
+        }
+    }
     let fix = match (loaded.fix, check_args.gitlab_group.as_deref()) {
         // A file says nothing about where it came from: --gitlab-group does.
         (FixApi::Rest { base, .. }, Some(group)) if base.starts_with('$') => {

@@ -2,8 +2,10 @@
 
 mod checks;
 mod decode;
+mod har;
 mod identities;
 mod inputs;
+mod keys;
 mod output;
 mod scim;
 mod tui;
@@ -66,12 +68,15 @@ impl fmt::Display for Fatal {
 pub fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(args),
+        Some(Command::Har(args)) => har::run(args),
         Some(Command::Compare(args)) => decode::compare(args),
         Some(Command::Scim(command)) => scim::run(command),
         Some(Command::Tui(args)) => tui::run(args),
-        None if tui::wanted(&cli.decode.inputs) => {
-            tui::run(tui::from_decode(cli.decode.checks, cli.decode.identities))
-        }
+        None if tui::wanted(&cli.decode.inputs) => tui::run(tui::from_decode(
+            cli.decode.checks,
+            cli.decode.identities,
+            cli.decode.keys,
+        )),
         None => decode::run(cli.decode),
     }
 }

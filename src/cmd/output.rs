@@ -45,6 +45,21 @@ pub fn note_line(message: &str, color: ColorWhen) {
     let _ = writeln!(err, "{style}samltrace: note:{style:#} {safe}");
 }
 
+/// One `samltrace: warning: …` line on stderr: something was read only in part.
+pub fn warning_line(message: &str, color: ColorWhen) {
+    let style = anstyle::AnsiColor::Yellow
+        .on_default()
+        .effects(anstyle::Effects::BOLD);
+    let mut err = anstream::AutoStream::new(std::io::stderr().lock(), color_choice(color));
+    let safe = samltrace::sanitize::visible(message);
+    let _ = writeln!(err, "{style}samltrace: warning:{style:#} {safe}");
+}
+
+/// Standard output with colour decided once (escape codes removed when it is off).
+pub fn stdout(color: ColorWhen) -> anstream::AutoStream<std::io::StdoutLock<'static>> {
+    anstream::AutoStream::new(std::io::stdout().lock(), color_choice(color))
+}
+
 /// A dimmed closing line of the text report, after a blank line.
 pub fn footer(line: &str, color: ColorWhen) -> Result<(), Fatal> {
     let style = anstyle::Style::new().effects(anstyle::Effects::DIMMED);

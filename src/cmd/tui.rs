@@ -3,13 +3,14 @@
 //! so that a mistake is one line on a normal terminal, not a flash of a screen.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
-use crate::cli::{CheckArgs, IdentityArgs, TuiArgs};
+use crate::cli::{CheckArgs, IdentityArgs, KeyArgs, TuiArgs};
 use samltrace::scim::{self, Remote, Source};
 use samltrace::tui::app::{Config, Evaluation, State};
 use samltrace::tui::{event, worker};
 
-use super::{Exit, Fatal, checks, identities};
+use super::{Exit, Fatal, checks, identities, keys};
 
 pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -17,12 +18,14 @@ pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
             "the TUI needs a terminal: run it in one, or use `samltrace decode` for a report",
         ));
     }
-    let config = configure(&args)?;
+    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
+    let mut config = configure(&args)?;
+    config.context.sp_key_given = keys.sp_key.is_some();
     let remote = worker::Remote {
         token_file: args.identities.token_file.clone(),
         saml_identities: args.identities.saml_identities,
     };
-    event::run(State::new(config), remote)?;
+    event::run(State::new(config), remote, Arc::new(keys))?;
     Ok(Exit::Clean)
 }
 
@@ -32,11 +35,12 @@ pub fn wanted(inputs: &[String]) -> bool {
 }
 
 /// The arguments of bare `samltrace` as the TUI's.
-pub fn from_decode(checks: CheckArgs, identities: IdentityArgs) -> TuiArgs {
+pub fn from_decode(checks: CheckArgs, identities: IdentityArgs, keys: KeyArgs) -> TuiArgs {
     TuiArgs {
         inputs: Vec::new(),
         checks,
         identities,
+        keys,
     }
 }
 

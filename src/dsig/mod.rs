@@ -1,9 +1,32 @@
-//! XML signatures: what each `ds:Signature` in a document covers and with which algorithms.
+//! XML signatures and encryption: what each `ds:Signature` covers, whether it verifies, and
+//! what the encrypted parts hold.
 //!
-//! This module records signatures; it does not verify them (`verified` stays `None` until a
-//! trust anchor is given and verification runs).
+//! `describe` records signatures; `verify` checks them against `trust` anchors (`algorithms` is
+//! the allow-list, `redirect` handles HTTP-Redirect query signatures); `decrypt`, `cipher` and
+//! `open` open encrypted parts with the SP key; `wrapping` decides whether what is shown is what
+//! was signed; [`check`] runs all of it for one message and `diagnose` words the findings.
+//! Nothing here does I/O or reads the clock (keys arrive as bytes from the binary, the time as a
+//! parameter), and nothing trusts a certificate because the message carries it.
 
+pub mod algorithms;
 pub mod cert;
+pub mod cipher;
+pub mod decrypt;
+pub mod diagnose;
+mod error;
+pub mod open;
+pub mod redirect;
+mod report;
+pub mod trust;
+pub mod verify;
+pub mod wrapping;
+
+pub use decrypt::SpKey;
+pub use error::DsigError;
+pub use redirect::verify_redirect;
+pub use report::{Keys, Report, check};
+pub use trust::{Fingerprint, Trust, TrustedKey};
+pub use verify::{Status, Verification, verify_document};
 
 use serde::Serialize;
 
@@ -36,6 +59,73 @@ pub struct SignatureInfo {
     pub certificate_error: Option<String>,
     /// `None` without a trust anchor; `Some(true|false)` once verified against one.
     pub verified: Option<bool>,
+    /// Outcome of the check: `verified`, `digest_ok`, `content_changed`, `wrong_key`, `no_key`,
+    /// `not_checked`, `unsupported`, `refused` or `malformed`; absent when no check ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Why the signature is not verified, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Whether the referenced content still hashes to the signed digest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest_valid: Option<bool>,
+    /// Path of the element the Reference resolves to (what the signature really covers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covers: Option<String>,
+    /// The trusted key that verified, or the keys tried, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The anchor certificate whose key verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_certificate: Option<CertInfo>,
+    /// Whether the KeyInfo certificate is one the trust anchors name (`false` is SG004).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyinfo_certificate_trusted: Option<bool>,
+    /// SHA-1 uses (`sha1 digest`, `rsa-sha1 signature`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weak: Vec<String>,
+    /// True for a signature found inside a decrypted part.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub decrypted: bool,
+}
+
+impl SignatureInfo {
+    /// Records what verification found (paths are already those of the received document).
+    pub fn apply(&mut self, v: &Verification, trust: &Trust) {
+        self.verified = v.verified(trust);
+        self.status = Some(status_name(&v.status).to_owned());
+        self.reason = v.status.reason();
+        self.digest_valid = v.digest_valid;
+        self.covers = v.covers.clone();
+        self.key = v.key.clone();
+        self.key_certificate = v.key_certificate.clone();
+        self.keyinfo_certificate_trusted = v.keyinfo_certificate_trusted;
+        self.weak = v.weak.clone();
+    }
+
+    /// True when this signature may vouch for what it covers: verified with a trusted key (or,
+    /// with no anchors, intact), and sitting in the element it references.
+    pub fn vouches(&self, anchored: bool) -> bool {
+        let ok = match anchored {
+            true => self.status.as_deref() == Some("verified"),
+            false => self.status.as_deref() == Some("digest_ok"),
+        };
+        ok && self.covers.as_deref() == Some(self.path.as_str())
+    }
+}
+
+fn status_name(s: &Status) -> &'static str {
+    match s {
+        Status::Verified => "verified",
+        Status::DigestOk => "digest_ok",
+        Status::ContentChanged { .. } => "content_changed",
+        Status::WrongKey { .. } => "wrong_key",
+        Status::NoKey(_) => "no_key",
+        Status::NotChecked(_) => "not_checked",
+        Status::Unsupported(_) => "unsupported",
+        Status::Refused(_) => "refused",
+        _ => "malformed",
+    }
 }
 
 /// Every signature in the document, in document order.
@@ -86,6 +176,15 @@ fn signature(sig: Element<'_>) -> SignatureInfo {
         },
         certificate: cert.and_then(Result::ok),
         verified: None,
+        status: None,
+        reason: None,
+        digest_valid: None,
+        covers: None,
+        key: None,
+        key_certificate: None,
+        keyinfo_certificate_trusted: None,
+        weak: Vec::new(),
+        decrypted: false,
     }
 }
 

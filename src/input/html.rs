@@ -20,6 +20,19 @@ struct Form {
 }
 
 pub(super) fn unwrap_forms(text: &str) -> Vec<Unwrapped> {
+    let mut out = found_forms(text, &Origin::default());
+    if out.is_empty() {
+        out.push(Err(UnwrapError::new(
+            Stage::Input,
+            "the HTML page has no input named SAMLResponse or SAMLRequest: expected the IdP's auto-submit form",
+        )));
+    }
+    out
+}
+
+/// The SAML fields of every form in the page (none when it has none), each with `base`'s
+/// origin fields completed by the form's.
+pub(super) fn found_forms(text: &str, base: &Origin) -> Vec<Unwrapped> {
     let mut out = Vec::new();
     for form in scan_forms(text) {
         let relay_state = field(&form, "RelayState");
@@ -28,8 +41,8 @@ pub(super) fn unwrap_forms(text: &str) -> Vec<Unwrapped> {
                 param: Some(name.clone()),
                 binding: Some("post".into()),
                 relay_state: relay_state.clone(),
-                url: form.action.clone(),
-                ..Origin::default()
+                url: form.action.clone().or_else(|| base.url.clone()),
+                ..base.clone()
             };
             match name.as_str() {
                 "SAMLRequest" | "SAMLResponse" => {
@@ -45,12 +58,6 @@ pub(super) fn unwrap_forms(text: &str) -> Vec<Unwrapped> {
                 _ => {}
             }
         }
-    }
-    if out.is_empty() {
-        out.push(Err(UnwrapError::new(
-            Stage::Input,
-            "the HTML page has no input named SAMLResponse or SAMLRequest: expected the IdP's auto-submit form",
-        )));
     }
     out
 }
@@ -69,6 +76,9 @@ fn scan_forms(text: &str) -> Vec<Form> {
     while let Some(lt) = text[at..].find('<').map(|i| at + i) {
         let (name, attrs, end) = read_tag(text, lt);
         at = end.max(lt + 1);
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
         match name.as_str() {
             "form" => forms.push(Form {
                 action: attr(&attrs, "action"),
@@ -255,6 +265,24 @@ mod tests {
         assert!(!is_html_form(
             "<samlp:Response>SAMLResponse</samlp:Response>"
         ));
+    }
+
+    #[test]
+    fn a_tag_opening_on_a_multibyte_character_does_not_panic() {
+        // Found by the decode fuzz target: "<" followed by a non-ASCII character.
+        for page in [
+            "<input name=SAMLResponse value=x><э",
+            "<э<input name=SAMLRequest value=y>",
+            "<\u{10348}>",
+        ] {
+            let _ = scan_forms(page);
+        }
+        assert_eq!(
+            scan_forms("<э><form action=a><input name=SAMLResponse value=v></form>")[0]
+                .fields
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //! steps taken. Pure: no files, no network. Every size is bounded.
 
 mod base64;
+pub mod har;
 mod html;
+pub(crate) mod jsonlex;
 mod params;
+pub mod tracer;
 
 use serde::Serialize;
 
@@ -176,6 +179,86 @@ pub fn unwrap(name: &str, input: &[u8]) -> Vec<Unwrapped> {
         origin.input.clone_from(&base.input);
     }
     out
+}
+
+/// The SAML parameters of a URL found in a capture (`https://idp/sso?SAMLRequest=…`, or a
+/// relative `Location`). `origin` holds what the caller knows (input, HAR entry, location, time);
+/// the URL without its query becomes `origin.url` unless one is set, and the binding is
+/// HTTP-Redirect. Returns nothing when the URL carries no SAML parameter.
+pub fn unwrap_url_at(url: &str, mut origin: Origin) -> Vec<Unwrapped> {
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    let Some((base, query)) = url.split_once('?') else {
+        return Vec::new();
+    };
+    if origin.url.is_none() {
+        origin.url = Some(base.to_owned());
+    }
+    origin.binding = Some("redirect".into());
+    params::unwrap_params(query, Step::Url, origin)
+}
+
+/// The SAML parameters of a form-encoded body found in a capture (`SAMLResponse=…&RelayState=…`).
+/// The binding is HTTP-POST unless the message was deflated. Nothing when the body has none.
+pub fn unwrap_form_at(body: &str, origin: Origin) -> Vec<Unwrapped> {
+    params::unwrap_params(body.trim(), Step::Form, origin)
+}
+
+/// The SAML parameters among name/value pairs found in a capture (a HAR's `queryString` or
+/// `postData.params`, a multipart body). Values may be percent-encoded or already decoded.
+pub fn unwrap_pairs_at(pairs: &[(String, String)], step: Step, origin: Origin) -> Vec<Unwrapped> {
+    params::unwrap_param_list(&params::pairs_to_params(pairs), step, origin)
+}
+
+/// True when `name` is `SAMLRequest`, `SAMLResponse` or `SAMLart`.
+pub fn is_saml_param(name: &str) -> bool {
+    params::is_saml_param(name)
+}
+
+/// The SAML fields of the auto-submit forms in an HTML page found in a capture; nothing (not an
+/// error) when the page has none.
+pub fn unwrap_html_at(page: &str, origin: Origin) -> Vec<Unwrapped> {
+    html::found_forms(page, &origin)
+}
+
+/// One SAML parameter's value, already taken out of its query or form (a SAML-tracer export's
+/// GET or POST parameter): `origin.param` names it; `step` says where it was taken from.
+pub fn unwrap_value_at(value: &str, step: Step, origin: Origin) -> Unwrapped {
+    if origin.param.as_deref() == Some("SAMLart") {
+        return Err(UnwrapError {
+            origin: Box::new(origin),
+            ..UnwrapError::new(
+                Stage::Saml,
+                "SAMLart is an artifact reference, not a message: nothing to decode",
+            )
+        });
+    }
+    let mut result = unwrap_blob(value, vec![step], origin);
+    if let Ok(p) = &mut result
+        && p.origin.binding.is_none()
+    {
+        let deflated = p.steps.contains(&Step::Deflate);
+        p.origin.binding = Some(if deflated { "redirect" } else { "post" }.into());
+    }
+    result
+}
+
+/// A message a capture tool already decoded to XML (SAML-tracer's `saml` field).
+pub fn unwrap_xml_at(xml: &str, origin: Origin) -> Unwrapped {
+    if starts_like_xml(xml.as_bytes()) {
+        let xml = xml.trim_start_matches('\u{feff}').trim();
+        return Ok(Payload {
+            xml: xml.as_bytes().to_vec(),
+            steps: Vec::new(),
+            origin,
+        });
+    }
+    Err(UnwrapError {
+        origin: Box::new(origin),
+        ..UnwrapError::new(
+            Stage::Input,
+            "the decoded message is not XML: expected a SAML document",
+        )
+    })
 }
 
 /// Bytes that are not UTF-8: a saved DEFLATE stream is the one form we can still read.

@@ -101,16 +101,65 @@ pub(super) fn unwrap_form(text: &str) -> Vec<Unwrapped> {
 
 /// Every SAML message parameter of a query or form body, with RelayState and the redirect
 /// signature kept in the origin.
-fn unwrap_params(query: &str, step: Step, origin: Origin) -> Vec<Unwrapped> {
-    let params = parse_query(query);
+pub(super) fn unwrap_params(query: &str, step: Step, origin: Origin) -> Vec<Unwrapped> {
+    unwrap_param_list(&parse_query(query), step, origin)
+}
+
+/// Parameters already split into names and values (a HAR's `queryString` or `postData.params`,
+/// a multipart body). Values may still be percent-encoded (Chrome) or already decoded (Firefox):
+/// a value with `%XX` escapes is taken as encoded.
+pub(super) fn pairs_to_params(pairs: &[(String, String)]) -> Vec<Param<'_>> {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let encoded = has_escape(v);
+            let plus_is_space = encoded && !MESSAGE_PARAMS.contains(&k.as_str());
+            Param {
+                key: k.clone(),
+                raw: v,
+                value: if encoded {
+                    decode_component(v, plus_is_space)
+                } else {
+                    v.clone()
+                },
+            }
+        })
+        .collect()
+}
+
+fn has_escape(v: &str) -> bool {
+    v.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+}
+
+/// True when a query string, form body or parameter list names a SAML parameter.
+pub(super) fn is_saml_param(key: &str) -> bool {
+    MESSAGE_PARAMS.contains(&key) || key == "SAMLart"
+}
+
+/// The SAML parameters of a parsed parameter list; see [`unwrap_params`].
+pub(super) fn unwrap_param_list(
+    params: &[Param<'_>],
+    step: Step,
+    origin: Origin,
+) -> Vec<Unwrapped> {
     let get = |k: &str| params.iter().find(|p| p.key == k);
     let relay_state = get("RelayState").map(|p| p.value.clone());
     let sig_alg = get("SigAlg").map(|p| p.value.clone());
     let signature = get("Signature").map(|p| p.value.clone());
     let mut out = Vec::new();
-    for p in &params {
+    for p in params {
         if p.key == "SAMLart" {
-            out.push(Err(artifact(&p.value)));
+            let origin = Origin {
+                param: Some(p.key.clone()),
+                relay_state: relay_state.clone(),
+                ..origin.clone()
+            };
+            out.push(Err(UnwrapError {
+                origin: Box::new(origin),
+                ..artifact(&p.value)
+            }));
             continue;
         }
         if !MESSAGE_PARAMS.contains(&p.key.as_str()) {
@@ -121,7 +170,7 @@ fn unwrap_params(query: &str, step: Step, origin: Origin) -> Vec<Unwrapped> {
             relay_state: relay_state.clone(),
             sig_alg: sig_alg.clone(),
             signature: signature.clone(),
-            signed_query: sig_alg.as_ref().map(|_| signed_query(&params, &p.key)),
+            signed_query: sig_alg.as_ref().map(|_| signed_query(params, &p.key)),
             ..origin.clone()
         };
         let mut result = unwrap_blob(&p.value, vec![step], origin);

@@ -3,6 +3,7 @@
 //! Pure: each function returns a string. The text report carries ANSI styles; the binary's
 //! output stream strips them when colour is off (NO_COLOR, `--color never`, not a terminal).
 
+pub mod flow;
 pub mod json;
 pub mod text;
 pub mod xml;

@@ -11,6 +11,8 @@ use crate::checks::render::{Line, LineKind, render_text};
 use crate::checks::{Finding, Severity};
 use crate::compare::{State, Verdict};
 use crate::dsig::SignatureInfo;
+use crate::dsig::open::DecryptionInfo;
+use crate::dsig::wrapping::Coverage;
 use crate::input::Step;
 use crate::saml::{Assertion, Attribute, Message, Request, format_label};
 use crate::sanitize::{quoted_if_padded, visible};
@@ -78,9 +80,17 @@ fn trace(out: &mut Out, t: &Trace) {
         out.blank();
         assertion(out, a, i, msg.assertions.len());
     }
-    if !t.signatures.is_empty() {
+    let sigs: Vec<&SignatureInfo> = t.signatures.iter().chain(&t.redirect_signature).collect();
+    if !sigs.is_empty() {
         out.blank();
-        signatures(out, &t.signatures);
+        signatures(out, &sigs);
+    }
+    if let Some(c) = &t.coverage {
+        coverage(out, c);
+    }
+    if !t.decryption.is_empty() {
+        out.blank();
+        decryption(out, &t.decryption);
     }
     if !msg.notes.is_empty() {
         out.blank();
@@ -206,6 +216,12 @@ fn header(t: &Trace) -> String {
     if let Some(line) = t.origin.line {
         parts[0].push_str(&format!(":{line}"));
     }
+    if let Some(entry) = t.origin.har_entry {
+        parts[0].push_str(&format!(" entry {entry}"));
+    }
+    if let Some(location) = &t.origin.location {
+        parts.push(visible(location).into_owned());
+    }
     let steps: Vec<&str> = t.encoding.iter().map(|s: &Step| s.label()).collect();
     parts.push(if steps.is_empty() {
         "raw XML".to_owned()
@@ -328,9 +344,14 @@ fn assertion(out: &mut Out, a: &Assertion, index: usize, count: usize) {
         if let Some(k) = &e.key_algorithm {
             how.push_str(&format!(", key {}", crate::dsig::short_name(k)));
         }
+        if !a.encrypted {
+            how.push_str(" (decrypted with --sp-key)");
+        }
         out.field(4, "Encryption", &visible(&how));
-        out.line(4, &paint(WARN, "its NameID and attributes cannot be read without the service provider's private key"));
-        return;
+        if a.encrypted {
+            out.line(4, &paint(WARN, "its NameID and attributes cannot be read without the service provider's private key"));
+            return;
+        }
     }
     out.opt(4, "Issuer", a.issuer.as_deref());
     subject(out, a);
@@ -458,7 +479,7 @@ fn attribute_name(a: &Attribute) -> String {
     }
 }
 
-fn signatures(out: &mut Out, sigs: &[SignatureInfo]) {
+fn signatures(out: &mut Out, sigs: &[&SignatureInfo]) {
     out.line(2, &paint(TITLE, "Signatures"));
     for s in sigs {
         let algs = match (&s.algorithm, &s.digest) {
@@ -486,9 +507,29 @@ fn signatures(out: &mut Out, sigs: &[SignatureInfo]) {
             4,
             &format!(
                 "{}{reference}  {algs}  {state}",
-                paint(KEY_VALUE, &s.element)
+                paint(KEY_VALUE, &signature_label(s))
             ),
         );
+        let fine = matches!(
+            s.status.as_deref(),
+            None | Some("verified" | "digest_ok" | "not_checked")
+        );
+        if !fine && let Some(r) = &s.reason {
+            let style = if s.verified == Some(false) {
+                BAD
+            } else {
+                LABEL
+            };
+            out.field(6, "Why", &paint(style, &visible(r)));
+        }
+        if let Some(c) = s.covers.as_deref().filter(|c| *c != s.path) {
+            out.field(6, "Covers", &paint(BAD, &visible(c)));
+        }
+        if s.verified == Some(true)
+            && let Some(k) = &s.key
+        {
+            out.field(6, "Key", &visible(k));
+        }
         if let Some(c) = &s.certificate {
             out.field(6, "Certificate", &visible(&c.subject));
             out.field(6, "Valid", &format!("{} → {}", c.not_before, c.not_after));
@@ -499,5 +540,68 @@ fn signatures(out: &mut Out, sigs: &[SignatureInfo]) {
         } else if let Some(k) = &s.key_info {
             out.field(6, "KeyInfo", &visible(k));
         }
+    }
+}
+
+/// `Assertion`, or `Assertion (decrypted)` for a signature found inside an encrypted part.
+fn signature_label(s: &SignatureInfo) -> String {
+    match s.decrypted {
+        true => format!("{} (decrypted)", s.element),
+        false => s.element.clone(),
+    }
+}
+
+/// Signature wrapping in plain words: which element is signed, which one the NameID came from.
+fn coverage(out: &mut Out, c: &Coverage) {
+    if c.wrapping.is_empty() {
+        return;
+    }
+    out.blank();
+    out.line(
+        2,
+        &paint(
+            BAD,
+            "Signature wrapping (SG005): do not trust the NameID shown",
+        ),
+    );
+    let signed = if c.signed.is_empty() {
+        "nothing (no valid signature covers an element)".to_owned()
+    } else {
+        c.signed.join(", ")
+    };
+    out.field(4, "Signed", &visible(&signed));
+    if let Some(shown) = &c.shown {
+        let note = match c.shown_signed {
+            Some(false) => paint(BAD, " (not covered by a valid signature)"),
+            _ => String::new(),
+        };
+        out.field(4, "NameID from", &format!("{}{note}", visible(shown)));
+    }
+    for w in &c.wrapping {
+        out.line(4, &paint(BAD, &format!("! {}", visible(w))));
+    }
+}
+
+fn decryption(out: &mut Out, parts: &[DecryptionInfo]) {
+    out.line(2, &paint(TITLE, "Encrypted parts"));
+    for d in parts {
+        let algs = [d.content.as_deref(), d.key_transport.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let state = match &d.error {
+            None => paint(GOOD, "decrypted"),
+            Some(e) => paint(BAD, &format!("NOT decrypted: {}", visible(e))),
+        };
+        out.line(
+            4,
+            &format!(
+                "{}  {}  {state}",
+                paint(KEY_VALUE, &d.element),
+                visible(&algs)
+            ),
+        );
+        out.field(6, "At", &visible(&d.path));
     }
 }

@@ -102,29 +102,53 @@ fn status(e: Element<'_>) -> Status {
     }
 }
 
+/// The Response's assertions. Paths are numbered here in one pass: asking each element for its
+/// path would scan its siblings every time, quadratic in a document of many assertions.
 fn response_assertions(root: Element<'_>) -> Vec<Assertion> {
-    root.child_elements()
-        .filter_map(|e| {
-            if e.is(ns::SAML, "Assertion") {
-                Some(assertion(e))
-            } else if e.is(ns::SAML, "EncryptedAssertion") {
-                Some(encrypted_assertion(e))
-            } else {
-                None
-            }
-        })
-        .collect()
+    let is_plain = |e: &Element<'_>| e.is(ns::SAML, "Assertion");
+    let is_encrypted = |e: &Element<'_>| e.is(ns::SAML, "EncryptedAssertion");
+    let plain_count = root.child_elements().filter(is_plain).count();
+    let encrypted_count = root.child_elements().filter(is_encrypted).count();
+    let root_path = root.path();
+    let (mut plain, mut encrypted) = (0, 0);
+    let mut out = Vec::with_capacity(plain_count + encrypted_count);
+    for e in root.child_elements() {
+        let (seen, count) = if is_plain(&e) {
+            (&mut plain, plain_count)
+        } else if is_encrypted(&e) {
+            (&mut encrypted, encrypted_count)
+        } else {
+            continue;
+        };
+        *seen += 1;
+        let index = if count > 1 {
+            format!("[{seen}]")
+        } else {
+            String::new()
+        };
+        let path = format!("{root_path}/{}{index}", e.local_name());
+        out.push(if is_plain(&e) {
+            assertion_at(e, path)
+        } else {
+            encrypted_assertion(e, path)
+        });
+    }
+    out
 }
 
 /// Reads one assertion element.
 pub fn assertion(e: Element<'_>) -> Assertion {
+    assertion_at(e, e.path())
+}
+
+fn assertion_at(e: Element<'_>, path: String) -> Assertion {
     Assertion {
         id: attr(e, "ID"),
         issue_instant: attr(e, "IssueInstant"),
         issuer: child_text(e, ns::SAML, "Issuer"),
         encrypted: false,
         encryption: None,
-        path: e.path(),
+        path,
         subject: e.child(ns::SAML, "Subject").map(subject),
         conditions: e.child(ns::SAML, "Conditions").map(conditions),
         authn: e.child(ns::SAML, "AuthnStatement").map(authn),
@@ -141,11 +165,11 @@ pub fn assertion(e: Element<'_>) -> Assertion {
     }
 }
 
-fn encrypted_assertion(e: Element<'_>) -> Assertion {
+fn encrypted_assertion(e: Element<'_>, path: String) -> Assertion {
     Assertion {
         encrypted: true,
         encryption: Some(encryption(e)),
-        path: e.path(),
+        path,
         ..Assertion::default()
     }
 }
@@ -209,7 +233,8 @@ fn authn(e: Element<'_>) -> Authn {
     }
 }
 
-fn attribute(e: Element<'_>) -> Attribute {
+/// Reads one `Attribute` element (also used for decrypted EncryptedAttributes).
+pub fn attribute(e: Element<'_>) -> Attribute {
     Attribute {
         name: attr(e, "Name").unwrap_or_default(),
         friendly_name: attr(e, "FriendlyName"),
@@ -325,10 +350,12 @@ fn logout_request(e: Element<'_>) -> LogoutRequest {
 /// Observations about the document's shape that a reader should see.
 fn notes(root: Element<'_>, msg: &Message) -> Vec<String> {
     let mut notes = Vec::new();
-    let modelled: Vec<&str> = msg.assertions.iter().map(|a| a.path.as_str()).collect();
+    // Modelled assertions are exactly the Response's own children.
+    let modelled =
+        |e: &Element<'_>| msg.kind == "Response" && e.parent().is_some_and(|p| p == root);
     for e in root.descendants() {
         let misplaced = (e.is(ns::SAML, "Assertion") || e.is(ns::SAML, "EncryptedAssertion"))
-            && !modelled.contains(&e.path().as_str())
+            && !modelled(&e)
             && !is_advice(e);
         if misplaced {
             notes.push(format!(

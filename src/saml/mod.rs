@@ -6,7 +6,7 @@
 mod extract;
 pub mod model;
 
-pub use extract::{assertion, encryption, name_id};
+pub use extract::{assertion, attribute, encryption, name_id};
 pub use model::*;
 
 use crate::xml::Document;

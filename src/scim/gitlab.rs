@@ -426,7 +426,7 @@ impl Client {
 
     fn transport_error(&self, url: &Url, e: &ureq::Error, attempts: u32) -> ScimError {
         let text = e.to_string();
-        let hint = if text.contains("certificate") || text.contains("UnknownIssuer") {
+        let hint = if certificate_problem(e) {
             ": the server's certificate is not trusted (set SSL_CERT_FILE to your CA bundle if a proxy or private CA signs it)"
         } else {
             ""
@@ -443,14 +443,21 @@ impl Client {
     }
 }
 
+/// A TLS failure over the server's certificate: waiting will not change it.
+fn certificate_problem(e: &ureq::Error) -> bool {
+    let text = e.to_string();
+    text.contains("certificate") || text.contains("UnknownIssuer")
+}
+
 fn retryable(e: &ureq::Error) -> bool {
-    matches!(
-        e,
-        ureq::Error::Timeout(_)
-            | ureq::Error::Io(_)
-            | ureq::Error::ConnectionFailed
-            | ureq::Error::Protocol(_)
-    )
+    !certificate_problem(e)
+        && matches!(
+            e,
+            ureq::Error::Timeout(_)
+                | ureq::Error::Io(_)
+                | ureq::Error::ConnectionFailed
+                | ureq::Error::Protocol(_)
+        )
 }
 
 /// What a final status means for this kind of URL, in words that say what to do.

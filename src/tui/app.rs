@@ -273,6 +273,9 @@ pub enum Effect {
         /// How the list names the input.
         source: String,
         context: Box<Context>,
+        /// True when `--at` fixed the time: a capture's messages are then not judged at their
+        /// entries' times.
+        fixed_time: bool,
     },
     /// Report changes of this file as `FileChanged`.
     Watch(PathBuf),
@@ -440,6 +443,7 @@ impl State {
             payload,
             source: input.short(),
             context: Box::new(self.context()),
+            fixed_time: matches!(self.config.evaluation, Evaluation::At(_)),
         })
     }
 }

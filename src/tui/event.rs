@@ -7,8 +7,8 @@
 //! through `update`, and never decodes or draws anything itself.
 
 use std::io::{self, Stdout, Write, stdout};
-use std::sync::Once;
 use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Once};
 use std::thread;
 use std::time::Duration;
 
@@ -25,19 +25,20 @@ use ratatui::layout::Size;
 use super::app::{Action, Level, Phase, State, update};
 use super::view;
 use super::worker::{Remote, Workers};
+use crate::dsig::Keys;
 
 /// How often the clock ticks (ages in the header, status messages that fade).
 const TICK: Duration = Duration::from_secs(1);
 
 /// Runs the TUI until the user quits or a signal arrives; the terminal is restored in every
 /// case, a panic included.
-pub fn run(mut state: State, remote: Remote) -> io::Result<State> {
+pub fn run(mut state: State, remote: Remote, keys: Arc<Keys>) -> io::Result<State> {
     let mut screen = Screen::enter()?;
     let (tx, rx) = channel();
     spawn_input(tx.clone());
     spawn_ticks(tx.clone());
     spawn_signals(tx.clone());
-    let mut workers = Workers::start(tx, remote);
+    let mut workers = Workers::start(tx, remote, keys);
     let size = screen.terminal.size()?;
     let first = [
         Action::Tick(Timestamp::now()),

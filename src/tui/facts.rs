@@ -6,13 +6,17 @@
 //! kept raw here; the view passes every one through the sanitiser when it draws them. Never
 //! reads the clock (the evaluation time is the context's).
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
 use crate::checks::instant::{human, parse_instant};
 use crate::checks::{Context, Severity};
 use crate::compare::attributes;
-use crate::dsig::SignatureInfo;
-use crate::input::Step;
+use crate::dsig::{Keys, SignatureInfo};
+use crate::har::Assembler;
+use crate::input::har::{self, End, HarEvent, Summary};
+use crate::input::{Origin, Step};
 use crate::report;
 use crate::saml::{Assertion, Message, Request, format_label};
 use crate::trace::Trace;
@@ -134,22 +138,88 @@ impl Field {
     }
 }
 
-/// Decodes one input's bytes, checks every message and works out its facts: what a worker
-/// does with a file or a paste. `source` is how the list names the input; a message that was
-/// one of several is named with its line (`several.txt:3`).
+/// Decodes one input's bytes, checks every message and works out its facts, without keys and
+/// at `ctx`'s time. See [`decoded_with`].
 pub fn decoded(name: &str, bytes: &[u8], source: &str, ctx: &Context) -> Vec<Decoded> {
-    crate::trace::decode(name, bytes)
+    decoded_with(name, bytes, source, ctx, &Decoding::default())
+}
+
+/// How a worker decodes: the keys signatures are verified (and encrypted parts opened) with,
+/// and whether the evaluation time was fixed (`--at`) or a capture's messages are judged at
+/// their entries' times.
+#[derive(Debug, Clone, Default)]
+pub struct Decoding {
+    pub keys: Arc<Keys>,
+    pub fixed_time: bool,
+}
+
+/// Decodes one input's bytes (payloads of any form, or a HAR file or SAML-tracer export),
+/// checks every message and works out its facts: what a worker does with a file or a paste.
+/// `source` is how the list names the input; a message that was one of several is named with
+/// its line (`several.txt:3`) or its capture entry (`flow.har #4`).
+pub fn decoded_with(
+    name: &str,
+    bytes: &[u8],
+    source: &str,
+    ctx: &Context,
+    how: &Decoding,
+) -> Vec<Decoded> {
+    let is_capture = har::sniff(bytes);
+    let traces = if is_capture {
+        capture(name, bytes, ctx, how)
+    } else {
+        let mut traces = crate::trace::decode_with(name, bytes, &how.keys);
+        traces.iter_mut().for_each(|t| t.check(ctx));
+        traces
+    };
+    traces
         .into_iter()
-        .map(|mut t| {
-            t.check(ctx);
-            let label = match t.origin.line {
-                Some(line) => format!("{source}:{line}"),
-                None => source.to_owned(),
+        .map(|t| {
+            let label = match (t.origin.har_entry, t.origin.line) {
+                (Some(entry), _) => format!("{source} #{entry}"),
+                (None, Some(line)) => format!("{source}:{line}"),
+                (None, None) => source.to_owned(),
             };
-            let facts = of(&t, ctx, &label);
+            // A capture's messages were judged at their entries' times: show them so.
+            let at = (is_capture && !how.fixed_time)
+                .then(|| crate::har::evaluation_time(&t))
+                .flatten();
+            let facts = match at {
+                Some(at) => of(&t, &Context { at, ..ctx.clone() }, &label),
+                None => of(&t, ctx, &label),
+            };
             Decoded { trace: t, facts }
         })
         .collect()
+}
+
+/// Every message of a capture, in entry order, judged as `samltrace har` judges them; a capture
+/// that could not be read to its end ends with a trace that says why.
+fn capture(name: &str, bytes: &[u8], ctx: &Context, how: &Decoding) -> Vec<Trace> {
+    let mut assembler =
+        Assembler::new(ctx.clone(), how.fixed_time).with_keys(Arc::clone(&how.keys));
+    let mut traces = Vec::new();
+    let mut sink = |event| match event {
+        HarEvent::Found(found) => traces.push(assembler.trace(*found)),
+        HarEvent::Skipped(problem) => traces.push(assembler.unreadable(name, &problem)),
+        HarEvent::Masked(_) => {}
+    };
+    match har::scan(name, bytes, &mut sink) {
+        Ok(Summary {
+            end: End::Truncated(p) | End::Broken(p),
+            ..
+        }) => traces.push(assembler.unreadable(name, &p)),
+        Ok(_) => {}
+        Err(e) => {
+            let origin = Origin {
+                input: name.to_owned(),
+                ..Origin::default()
+            };
+            let offset = e.offset().and_then(|o| usize::try_from(o).ok());
+            traces.push(Trace::unreadable(origin, e.to_string(), offset));
+        }
+    }
+    traces
 }
 
 /// The facts of a checked trace. `source` is the short name of where it came from.
@@ -549,6 +619,74 @@ mod tests {
         let path = format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).unwrap();
         trace::decode(name, &bytes).remove(0)
+    }
+
+    #[test]
+    fn a_capture_gives_every_message_in_entry_order_verified_with_the_keys() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let har = std::fs::read(format!("{root}/samples/har-chrome.har")).unwrap();
+        let cert = std::fs::read(format!("{root}/samples/keys/idp.crt")).unwrap();
+        let mut keys = Keys::default();
+        keys.trust.add_anchor(&cert, "idp.crt").unwrap();
+        let how = Decoding {
+            keys: Arc::new(keys),
+            fixed_time: false,
+        };
+        // Judged at each entry's time, not at this far-off one: no time-window errors.
+        let far = ctx("2031-01-01T00:00:00Z");
+        let all = decoded_with("h.har", &har, "h.har", &far, &how);
+        let labels: Vec<&str> = all.iter().map(|d| d.facts.source.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["h.har #0", "h.har #1", "h.har #3", "h.har #4", "h.har #6"]
+        );
+        let kinds: Vec<Kind> = all.iter().map(|d| d.facts.kind.clone()).collect();
+        use Kind::{AuthnRequest, LogoutRequest, Response};
+        assert_eq!(
+            kinds,
+            [
+                AuthnRequest,
+                AuthnRequest,
+                Response,
+                Response,
+                LogoutRequest
+            ]
+        );
+        let response = &all[2].trace;
+        assert_eq!(response.signatures[0].verified, Some(true));
+        let codes: Vec<&str> = response.findings.iter().map(|f| f.code).collect();
+        assert!(!codes.iter().any(|c| c.starts_with("TM")), "{codes:?}");
+        let judged = all[2].facts.summary.iter().find(|f| f.label == "Judged at");
+        let judged = judged.map(|f| f.value.as_str()).unwrap_or_default();
+        assert!(judged.starts_with("2026-11-02"), "{judged}");
+        // Fixed at that time (`--at`), the same response has expired.
+        let fixed = Decoding {
+            fixed_time: true,
+            ..how
+        };
+        let all = decoded_with("h.har", &har, "h.har", &far, &fixed);
+        assert!(
+            all[2]
+                .trace
+                .findings
+                .iter()
+                .any(|f| f.code.starts_with("TM"))
+        );
+        // Without keys, signatures are described but not verified.
+        let plain = decoded("h.har", &har, "h.har", &far);
+        assert_eq!(plain[2].trace.signatures[0].verified, None);
+    }
+
+    #[test]
+    fn a_capture_cut_off_says_so_after_what_it_held() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let har = std::fs::read(format!("{root}/samples/har-truncated.har")).unwrap();
+        let all = decoded("t.har", &har, "t.har", &ctx("2026-11-02T09:00:00Z"));
+        assert_eq!(all.len(), 5, "four messages and the warning");
+        let last = all.last().unwrap();
+        assert!(last.trace.message.is_none());
+        let error = last.facts.error.as_deref().unwrap_or_default();
+        assert!(error.contains("cut off"), "{error}");
     }
 
     #[test]

@@ -226,7 +226,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &[ch('o')],
         Command::Open,
         Group::Act,
-        "open a file (payloads of any form, several per file)",
+        "open a file (payloads of any form, several per file, or a HAR capture)",
     )
     .hinted("open"),
     bind(

@@ -135,14 +135,20 @@ impl Shell {
                 payload,
                 source,
                 context,
+                fixed_time,
             } => {
+                let how = facts::Decoding {
+                    fixed_time,
+                    ..facts::Decoding::default()
+                };
+                let decode = |name: &str, bytes: &[u8]| {
+                    facts::decoded_with(name, bytes, &source, &context, &how)
+                };
                 let result = match payload {
                     Payload::File(p) => std::fs::read(&p)
-                        .map(|b| facts::decoded(&p.display().to_string(), &b, &source, &context))
+                        .map(|b| decode(&p.display().to_string(), &b))
                         .map_err(|e| format!("{}: {e}", p.display())),
-                    Payload::Text(t) => {
-                        Ok(facts::decoded(&source, t.as_bytes(), &source, &context))
-                    }
+                    Payload::Text(t) => Ok(decode(&source, t.as_bytes())),
                 };
                 queue.push_back(Action::Decoded { input, result });
             }

@@ -22,6 +22,7 @@ use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer_opt};
 
 use crate::checks::Context;
 use crate::compare::{FixApi, Index, Verdict};
+use crate::dsig::Keys;
 use crate::report;
 use crate::scim::{self, Client, ClientConfig, IdentityList, Source, Token};
 use crate::trace::Trace;
@@ -47,10 +48,12 @@ pub struct Workers {
     judge: Sender<JudgeJob>,
     watch: Option<Watch>,
     remote: Remote,
+    /// The keys every input is decoded with.
+    keys: Arc<Keys>,
 }
 
 impl Workers {
-    pub fn start(tx: Sender<Action>, remote: Remote) -> Workers {
+    pub fn start(tx: Sender<Action>, remote: Remote, keys: Arc<Keys>) -> Workers {
         let (judge, jobs) = channel();
         let back = tx.clone();
         thread::spawn(move || judge_loop(&jobs, &back));
@@ -69,6 +72,7 @@ impl Workers {
             judge,
             watch,
             remote,
+            keys,
         }
     }
 
@@ -86,7 +90,14 @@ impl Workers {
                 payload,
                 source,
                 context,
-            } => self.spawn(move || decode_action(input, &payload, &source, &context)),
+                fixed_time,
+            } => {
+                let how = facts::Decoding {
+                    keys: Arc::clone(&self.keys),
+                    fixed_time,
+                };
+                self.spawn(move || decode_action(input, &payload, &source, &context, &how))
+            }
             Effect::Watch(path) => self.watch(&path),
             Effect::LoadIdentities {
                 generation,
@@ -154,13 +165,25 @@ pub fn osc52(text: &str) -> String {
 }
 
 /// Reads (for a file) and decodes one input, checks every message and works out its facts.
-fn decode_action(input: InputId, payload: &Payload, source: &str, ctx: &Context) -> Action {
+fn decode_action(
+    input: InputId,
+    payload: &Payload,
+    source: &str,
+    ctx: &Context,
+    how: &facts::Decoding,
+) -> Action {
     let result = match payload {
         Payload::File(path) => read_file(path).map(|bytes| {
             let name = path.display().to_string();
-            facts::decoded(&name, &bytes, source, ctx)
+            facts::decoded_with(&name, &bytes, source, ctx, how)
         }),
-        Payload::Text(text) => Ok(facts::decoded(source, text.as_bytes(), source, ctx)),
+        Payload::Text(text) => Ok(facts::decoded_with(
+            source,
+            text.as_bytes(),
+            source,
+            ctx,
+            how,
+        )),
     };
     Action::Decoded { input, result }
 }

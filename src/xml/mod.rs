@@ -4,6 +4,7 @@
 //! into the text kept exactly as received. It refuses DOCTYPE and entity declarations, bounds
 //! depth, size and node count, and never fetches anything. Nothing here does I/O.
 
+pub mod c14n;
 mod error;
 mod tree;
 

@@ -1,0 +1,446 @@
+//! A HAR that is safe to attach to a ticket: cookies, credential headers, tokens and passwords
+//! removed, bodies without SAML dropped, every SAML message kept decodable (and, with a mask
+//! key, the identities in it replaced by keyed hashes). Streams one entry at a time, so memory
+//! does not grow with the file; the output is a well-formed HAR, pretty-printed.
+//!
+//! Pure: reads the reader and writes the writer it is given; it reports what it removed in a
+//! [`Receipt`] and never prints.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+
+use base64::Engine;
+
+use super::json::{Json, newline, separator, write_str};
+use super::masking::{is_message_param, mask_html, mask_pairs, mask_param, mask_query};
+use super::scrub::{self, REDACTED, SecretHeader};
+use crate::input::har::HarError;
+use crate::input::jsonlex::{Kind, Lexer};
+
+/// A kind of thing the sanitiser removed or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Removed {
+    Cookies,
+    CookieHeaders,
+    AuthorizationHeaders,
+    SessionHeaders,
+    QueryParameters,
+    FormFields,
+    JsonFields,
+    RequestBodies,
+    ResponseBodies,
+    OversizedValues,
+    BrokenEntries,
+    MaskedValues,
+}
+
+impl Removed {
+    pub fn label(self) -> &'static str {
+        match self {
+            Removed::Cookies => "cookies",
+            Removed::CookieHeaders => "Cookie and Set-Cookie headers",
+            Removed::AuthorizationHeaders => "Authorization and Proxy-Authorization headers",
+            Removed::SessionHeaders => "CSRF, token and session headers",
+            Removed::QueryParameters => "tokens and passwords in URLs",
+            Removed::FormFields => "tokens and passwords in form fields",
+            Removed::JsonFields => "tokens and passwords in JSON bodies",
+            Removed::RequestBodies => "request bodies without SAML",
+            Removed::ResponseBodies => "response bodies without SAML",
+            Removed::OversizedValues => "values too large to read (over 8 MiB)",
+            Removed::BrokenEntries => "entries that were not valid JSON",
+            Removed::MaskedValues => "NameID and attribute values masked",
+        }
+    }
+}
+
+/// What a sanitisation did: how many entries it wrote, and counts per kind of removal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Receipt {
+    pub entries: usize,
+    pub removed: BTreeMap<Removed, usize>,
+}
+
+impl Receipt {
+    fn add(&mut self, kind: Removed, n: usize) {
+        if n > 0 {
+            *self.removed.entry(kind).or_default() += n;
+        }
+    }
+
+    /// How many of a kind were removed.
+    pub fn count(&self, kind: Removed) -> usize {
+        self.removed.get(&kind).copied().unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Receipt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} entries written", self.entries)?;
+        if self.removed.is_empty() {
+            return writeln!(f, "  nothing needed removing");
+        }
+        for (kind, n) in &self.removed {
+            writeln!(f, "  {n:>6}  {}", kind.label())?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a HAR could not be sanitised.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SanitizeError {
+    #[error("{0}")]
+    Read(#[from] HarError),
+    #[error("writing failed: {0}")]
+    Write(#[from] io::Error),
+}
+
+/// Sanitises the HAR read from `input` into `out`; `mask_key` also masks identities.
+pub fn sanitize(
+    input: impl Read,
+    out: &mut dyn Write,
+    mask_key: Option<&str>,
+) -> Result<Receipt, SanitizeError> {
+    let mut s = Sanitizer {
+        lx: Lexer::new(input),
+        out,
+        key: mask_key,
+        receipt: Receipt::default(),
+    };
+    s.top()?;
+    Ok(s.receipt)
+}
+
+struct Sanitizer<'a, R> {
+    lx: Lexer<R>,
+    out: &'a mut dyn Write,
+    key: Option<&'a str>,
+    receipt: Receipt,
+}
+
+impl<R: Read> Sanitizer<'_, R> {
+    fn top(&mut self) -> Result<(), SanitizeError> {
+        match self.lx.peek()? {
+            Some(b'{') => {}
+            Some(_) => {
+                let head = self.lx.head()?;
+                return Err(HarError::NotJson {
+                    found: format!("{:?}", String::from_utf8_lossy(&head)),
+                }
+                .into());
+            }
+            None => return Err(HarError::Empty.into()),
+        }
+        self.lx.begin_object()?;
+        self.out.write_all(b"{")?;
+        let mut first = true;
+        let mut i = 0;
+        let mut saw_log = false;
+        while let Some(key) = self.lx.next_key(&mut first)? {
+            separator(self.out, i, 2)?;
+            write_str(self.out, &key)?;
+            self.out.write_all(b": ")?;
+            if &*key == "log" && self.lx.peek_kind("log")? == Kind::Object {
+                saw_log = true;
+                self.log()?;
+            } else {
+                Json::read(&mut self.lx, &key)?.write(self.out, 2)?;
+            }
+            i += 1;
+        }
+        if !saw_log {
+            return Err(HarError::NotCapture {
+                found: "it has no \"log\" object".into(),
+            }
+            .into());
+        }
+        newline(self.out, 0)?;
+        self.out.write_all(b"}\n")?;
+        Ok(())
+    }
+
+    fn log(&mut self) -> Result<(), SanitizeError> {
+        self.lx.begin_object()?;
+        self.out.write_all(b"{")?;
+        let mut first = true;
+        let mut i = 0;
+        while let Some(key) = self.lx.next_key(&mut first)? {
+            separator(self.out, i, 4)?;
+            write_str(self.out, &key)?;
+            self.out.write_all(b": ")?;
+            if &*key == "entries" && self.lx.peek_kind("log.entries")? == Kind::Array {
+                self.entries()?;
+            } else {
+                let mut value = Json::read(&mut self.lx, &key)?;
+                if &*key == "pages" {
+                    self.urls(&mut value);
+                }
+                value.write(self.out, 4)?;
+            }
+            i += 1;
+        }
+        newline(self.out, 2)?;
+        self.out.write_all(b"}")?;
+        Ok(())
+    }
+
+    fn entries(&mut self) -> Result<(), SanitizeError> {
+        self.lx.begin_array()?;
+        let depth = self.lx.depth();
+        self.out.write_all(b"[")?;
+        let mut first = true;
+        let mut written = 0;
+        while self.lx.next_item(&mut first)? {
+            let mut entry = match Json::read(&mut self.lx, "") {
+                Ok(e) => e,
+                Err(HarError::Syntax { .. } | HarError::TooDeep { .. }) => {
+                    self.receipt.add(Removed::BrokenEntries, 1);
+                    self.lx.recover(depth)?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            self.entry(&mut entry);
+            separator(self.out, written, 6)?;
+            entry.write(self.out, 6)?;
+            written += 1;
+        }
+        self.receipt.entries = written;
+        if written > 0 {
+            newline(self.out, 4)?;
+        }
+        self.out.write_all(b"]")?;
+        Ok(())
+    }
+
+    fn entry(&mut self, e: &mut Json) {
+        if let Some(req) = e.get_mut("request") {
+            self.headers(req);
+            self.cookies(req);
+            self.query_string(req);
+            self.request_body(req);
+        }
+        if let Some(resp) = e.get_mut("response") {
+            self.headers(resp);
+            self.cookies(resp);
+            self.response_body(resp);
+        }
+        self.urls(e);
+    }
+
+    fn headers(&mut self, side: &mut Json) {
+        let Some(Json::Array(headers)) = side.get_mut("headers") else {
+            return;
+        };
+        let mut counts = [0usize; 3];
+        headers.retain(|h| {
+            let kind = h
+                .get("name")
+                .and_then(Json::as_str)
+                .and_then(scrub::secret_header);
+            match kind {
+                Some(SecretHeader::Cookie) => counts[0] += 1,
+                Some(SecretHeader::Authorization) => counts[1] += 1,
+                Some(SecretHeader::Session) => counts[2] += 1,
+                None => {}
+            }
+            kind.is_none()
+        });
+        self.receipt.add(Removed::CookieHeaders, counts[0]);
+        self.receipt.add(Removed::AuthorizationHeaders, counts[1]);
+        self.receipt.add(Removed::SessionHeaders, counts[2]);
+        if let Some(key) = self.key {
+            for h in headers.iter_mut() {
+                let is_location = h
+                    .get("name")
+                    .and_then(Json::as_str)
+                    .is_some_and(|n| n.eq_ignore_ascii_case("location"));
+                // An absolute URL is masked with every other URL of the entry (`urls`); masking
+                // it here too would mask it twice.
+                if let (true, Some(Json::Str(v))) = (is_location, h.get_mut("value"))
+                    && !is_url(v)
+                {
+                    let n = mask_query(key, v);
+                    self.receipt.add(Removed::MaskedValues, n);
+                }
+            }
+        }
+    }
+
+    fn cookies(&mut self, side: &mut Json) {
+        if let Some(Json::Array(cookies)) = side.get_mut("cookies") {
+            self.receipt.add(Removed::Cookies, cookies.len());
+            cookies.clear();
+        }
+    }
+
+    /// `{name, value}` parameters: secret values redacted, SAML values masked with a key.
+    fn params(&mut self, list: Option<&mut Json>, kind: Removed) {
+        let Some(Json::Array(items)) = list else {
+            return;
+        };
+        for item in items {
+            let name = item
+                .get("name")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let Some(Json::Str(value)) = item.get_mut("value") else {
+                continue;
+            };
+            if scrub::is_secret_name(&name) && !value.is_empty() {
+                *value = REDACTED.to_owned();
+                self.receipt.add(kind, 1);
+            } else if let Some(key) = self.key.filter(|_| is_message_param(&name))
+                && let Some((masked, n)) = mask_param(key, value)
+            {
+                *value = masked;
+                self.receipt.add(Removed::MaskedValues, n);
+            }
+        }
+    }
+
+    fn query_string(&mut self, req: &mut Json) {
+        self.params(req.get_mut("queryString"), Removed::QueryParameters);
+    }
+
+    fn request_body(&mut self, req: &mut Json) {
+        let Some(post) = req.get_mut("postData") else {
+            return;
+        };
+        let mime = post
+            .get("mimeType")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let text_saml = post
+            .get("text")
+            .and_then(Json::as_str)
+            .is_some_and(scrub::carries_saml);
+        let params_saml = matches!(post.get("params"), Some(Json::Array(p))
+            if p.iter().any(|i| i.get("name").and_then(Json::as_str).is_some_and(is_message_param)));
+        if !text_saml && !params_saml {
+            let had_text = match post.get("text") {
+                Some(Json::Str(s)) => !s.is_empty(),
+                Some(Json::Dropped { .. }) => true,
+                _ => false,
+            };
+            if let Some(t) = post.get_mut("text") {
+                *t = Json::Str(String::new());
+            }
+            if let Some(Json::Array(p)) = post.get_mut("params") {
+                p.clear();
+            }
+            self.receipt
+                .add(Removed::RequestBodies, usize::from(had_text));
+            return;
+        }
+        if let Some(Json::Str(text)) = post.get_mut("text") {
+            self.scrub_body(text, &mime);
+        }
+        self.params(post.get_mut("params"), Removed::FormFields);
+    }
+
+    /// A kept request body: secrets out (form or JSON), identities masked with a key.
+    fn scrub_body(&mut self, text: &mut String, mime: &str) {
+        if mime.contains("json") {
+            if let Some((clean, n)) = scrub::scrub_json(text) {
+                *text = clean;
+                self.receipt.add(Removed::JsonFields, n);
+            }
+        } else if !mime.starts_with("multipart/") {
+            let (clean, n) = scrub::scrub_pairs(text);
+            *text = clean;
+            self.receipt.add(Removed::FormFields, n);
+            if let Some(key) = self.key {
+                let n = mask_pairs(key, text);
+                self.receipt.add(Removed::MaskedValues, n);
+            }
+        }
+    }
+
+    fn response_body(&mut self, resp: &mut Json) {
+        let Some(content) = resp.get_mut("content") else {
+            return;
+        };
+        let base64 = content.get("encoding").and_then(Json::as_str) == Some("base64");
+        let page = match content.get("text") {
+            Some(Json::Str(s)) if base64 => crate::input::decode_base64(s)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            Some(Json::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        match page {
+            Some(page) if scrub::carries_saml(&page) => self.mask_page(content, page, base64),
+            _ => {
+                let kind = match content.get("text") {
+                    Some(Json::Dropped { saml: true, .. }) => Removed::OversizedValues,
+                    _ => Removed::ResponseBodies,
+                };
+                let had = match content.get("text") {
+                    Some(Json::Str(s)) => !s.is_empty(),
+                    Some(Json::Dropped { len, .. }) => *len > 0,
+                    _ => false,
+                };
+                content.remove("text");
+                content.remove("encoding");
+                self.receipt.add(kind, usize::from(had));
+            }
+        }
+    }
+
+    fn mask_page(&mut self, content: &mut Json, page: String, base64: bool) {
+        let Some(key) = self.key else { return };
+        let (masked, n) = mask_html(key, &page);
+        if n == 0 {
+            return;
+        }
+        self.receipt.add(Removed::MaskedValues, n);
+        let text = if base64 {
+            base64::engine::general_purpose::STANDARD.encode(masked)
+        } else {
+            masked
+        };
+        if let Some(t) = content.get_mut("text") {
+            *t = Json::Str(text);
+        }
+    }
+
+    /// Every URL left in a value (request URL, redirects, Referer, Chrome's initiator): secret
+    /// parameters redacted, SAML identities masked with a key. Bodies are not URLs and are left
+    /// to the body rules.
+    fn urls(&mut self, v: &mut Json) {
+        match v {
+            Json::Str(s) if is_url(s) => {
+                let (clean, n) = scrub::scrub_url(s);
+                *s = clean;
+                self.receipt.add(Removed::QueryParameters, n);
+                if let Some(key) = self.key {
+                    let n = mask_query(key, s);
+                    self.receipt.add(Removed::MaskedValues, n);
+                }
+            }
+            Json::Array(items) => items.iter_mut().for_each(|i| self.urls(i)),
+            Json::Object(members) => {
+                for (k, v) in members {
+                    if k != "text" {
+                        self.urls(v);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    let head = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    head.starts_with("http://") || head.starts_with("https://")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,206 @@
+//! `samltrace har sanitize` on the bundled captures: every seeded secret gone, every SAML message
+//! still found, the output a HAR that parses, the receipt on stderr.
+
+mod common;
+
+use common::{json, run, samltrace, sample, stderr, stdout};
+use serde_json::Value;
+
+/// The messages `har` finds: (entry, location, param, kind, id, xml).
+fn messages(path: &str) -> Vec<(Value, Value, Value, Value, Value, Value)> {
+    let (v, out) = json(&["har", path]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    v["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let o = &t["origin"];
+            (
+                o["har_entry"].clone(),
+                o["location"].clone(),
+                o["param"].clone(),
+                t["message"]["kind"].clone(),
+                t["message"]["id"].clone(),
+                t["xml"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn no_seeded_secret_survives_and_the_same_messages_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["har-chrome.har", "har-firefox.har"] {
+        let out_path = dir.path().join(name);
+        let out = run(&[
+            "har",
+            "sanitize",
+            &sample(name),
+            "-o",
+            out_path.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let original = std::fs::read_to_string(sample(name)).unwrap();
+        let clean = std::fs::read_to_string(&out_path).unwrap();
+        assert!(original.contains("SECRET-"), "{name} is seeded");
+        assert!(!clean.contains("SECRET-"), "{name}: a secret survived");
+        for word in [
+            "\"cookie\"",
+            "\"Cookie\"",
+            "\"set-cookie\"",
+            "\"authorization\"",
+        ] {
+            assert!(!clean.contains(word), "{name}: {word} survived");
+        }
+        let parsed: Value = serde_json::from_str(&clean).expect("the output is JSON");
+        assert_eq!(parsed["log"]["version"], "1.2");
+        assert_eq!(
+            parsed["log"]["entries"].as_array().map(Vec::len),
+            serde_json::from_str::<Value>(&original).unwrap()["log"]["entries"]
+                .as_array()
+                .map(Vec::len)
+        );
+        assert_eq!(
+            messages(out_path.to_str().unwrap()),
+            messages(&sample(name)),
+            "{name}: the messages differ after sanitising"
+        );
+        let receipt = stderr(&out);
+        assert!(receipt.contains("cookies"), "{receipt}");
+        assert!(
+            receipt.contains("request bodies without SAML") || name.contains("firefox"),
+            "{receipt}"
+        );
+    }
+}
+
+#[test]
+fn the_receipt_counts_per_kind() {
+    let out = run(&["har", "sanitize", &sample("har-chrome.har")]);
+    assert_eq!(out.status.code(), Some(0));
+    let receipt = stderr(&out);
+    for line in [
+        "7 entries written",
+        "2  cookies",
+        "3  Cookie and Set-Cookie headers",
+        "1  Authorization and Proxy-Authorization headers",
+        "1  CSRF, token and session headers",
+        "1  request bodies without SAML",
+    ] {
+        assert!(receipt.contains(line), "missing {line:?} in:\n{receipt}");
+    }
+    assert!(stdout(&out).starts_with("{\n  \"log\": {"));
+}
+
+#[test]
+fn a_mask_key_hides_who_the_messages_are_about() {
+    let out = samltrace()
+        .args([
+            "har",
+            "sanitize",
+            &sample("har-chrome.har"),
+            "--mask-key",
+            "ticket-4711",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("masked.har");
+    std::fs::write(&path, &out.stdout).unwrap();
+    // Every message is still found where it was, once: masking changes values, not places.
+    let places = |p: &str| -> Vec<_> {
+        let strip = |(e, l, p, k, i, _xml)| (e, l, p, k, i);
+        messages(p).into_iter().map(strip).collect()
+    };
+    assert_eq!(
+        places(path.to_str().unwrap()),
+        places(&sample("har-chrome.har"))
+    );
+    let (v, _) = json(&["har", path.to_str().unwrap()]);
+    let text = v.to_string();
+    assert!(!text.contains("alice@example.com"), "an identity survived");
+    let masked = samltrace::mask::mask_value("ticket-4711", "alice@example.com");
+    let response = &v["traces"][2]["message"]["assertions"][0];
+    assert_eq!(response["subject"]["name_id"]["value"], masked.as_str());
+    assert_eq!(
+        v["traces"][4]["message"]["request"]["name_id"]["value"],
+        masked.as_str()
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("ticket-4711"));
+}
+
+#[test]
+fn refuses_to_overwrite_its_input_and_leaves_nothing_on_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("c.har");
+    std::fs::copy(sample("har-chrome.har"), &copy).unwrap();
+    let c = copy.to_str().unwrap();
+    let out = run(&["har", "sanitize", c, "-o", c]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("OUT is the input itself"));
+
+    let target = dir.path().join("t.har");
+    let out = run(&[
+        "har",
+        "sanitize",
+        &sample("har-truncated.har"),
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cut off"), "{}", stderr(&out));
+    assert!(!target.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no partial file left"
+    );
+}
+
+#[test]
+fn compare_with_the_same_mask_key_matches_a_masked_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let masked = dir.path().join("masked.har");
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "alice@example.com\n").unwrap();
+    let out = run(&[
+        "har",
+        "sanitize",
+        &sample("har-chrome.har"),
+        "--mask-key",
+        "ticket-4711",
+        "-o",
+        masked.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let states = |capture: &str, key: Option<&str>| -> Vec<String> {
+        let mut args = vec!["compare", "--scim", ids.to_str().unwrap(), capture];
+        args.extend(key.map(|k| ["--mask-key", k]).into_iter().flatten());
+        let (v, _) = json(&args);
+        let traces = v["traces"].as_array().expect("traces").iter();
+        traces
+            .filter_map(|t| t["verdict"]["state"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let original = sample("har-chrome.har");
+    let masked = masked.to_str().unwrap();
+    assert_eq!(states(&original, None), ["match", "match", "match"]);
+    assert_eq!(
+        states(masked, Some("ticket-4711")),
+        ["match", "match", "match"]
+    );
+    assert_eq!(states(masked, None), ["not_found"; 3]);
+    assert_eq!(states(masked, Some("another key")), ["not_found"; 3]);
+    let out = run(&[
+        "compare",
+        "--scim",
+        ids.to_str().unwrap(),
+        masked,
+        "--mask-key",
+        "",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--mask-key: the key is empty"));
+}
