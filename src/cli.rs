@@ -51,6 +51,9 @@ pub enum Command {
         args_conflicts_with_subcommands = true
     )]
     Har(HarArgs),
+    /// A terminal UI: paste or open SAML messages and see who each names, whether GitLab will
+    /// link it, and why not (also what bare `samltrace` opens on a terminal).
+    Tui(TuiArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -102,6 +105,27 @@ pub struct SanitizeArgs {
     /// When to colour the receipt on stderr.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Keys: ? shows them all. Paste a payload of any form at any time; o opens a file; / filters; q quits.\n\
+        The files given (messages and identity lists) are watched and read again when they change."
+)]
+pub struct TuiArgs {
+    /// Files of SAML messages (any form, several per file) or HAR captures and SAML-tracer
+    /// exports; more can be opened or pasted later.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub identities: IdentityArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -324,6 +348,29 @@ mod tests {
             Cli::try_parse_from(["samltrace", "decode", "--token", "x"]).is_err(),
             "no token flag"
         );
+    }
+
+    #[test]
+    fn tui_takes_files_checks_and_identities() {
+        let c = Cli::try_parse_from([
+            "samltrace",
+            "tui",
+            "--scim",
+            "ids.csv",
+            "a.xml",
+            "b.b64",
+            "--at",
+            "2026-11-02T09:00:00Z",
+        ])
+        .unwrap();
+        let Some(Command::Tui(args)) = c.command else {
+            panic!("expected tui")
+        };
+        assert_eq!(args.inputs.len(), 2);
+        assert_eq!(args.identities.scim, ["ids.csv"]);
+        assert!(args.checks.at.is_some());
+        let bare = Cli::try_parse_from(["samltrace"]).unwrap();
+        assert!(bare.command.is_none() && bare.decode.inputs.is_empty());
     }
 
     #[test]

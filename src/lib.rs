@@ -1,7 +1,9 @@
 //! samltrace: decode captured SAML messages and explain why a user cannot sign in.
 //!
-//! Every module here is pure: no files, network, terminal or clock. The binary (`src/main.rs`)
-//! does the I/O and maps errors to exit codes.
+//! Every module here is pure: no files, network, terminal or clock, with two exceptions that
+//! say so: `scim::files`/`scim::gitlab` (reading identity lists) and the terminal UI's shell
+//! (`tui::event`, `tui::worker`). The binary (`src/main.rs`) does the rest of the I/O and maps
+//! errors to exit codes.
 
 pub mod checks;
 pub mod compare;
@@ -14,4 +16,5 @@ pub mod saml;
 pub mod sanitize;
 pub mod scim;
 pub mod trace;
+pub mod tui;
 pub mod xml;

@@ -45,6 +45,34 @@ fn push_visible(out: &mut String, c: char) {
     }
 }
 
+/// A run of text as [`visible`] shows it: plain characters, or the marker standing for one
+/// invisible or control character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part<'a> {
+    Text(&'a str),
+    Marker(String),
+}
+
+/// The text cut into plain runs and markers: what [`visible`] shows, for a display that styles
+/// the markers so that they cannot be mistaken for text.
+pub fn parts(s: &str) -> Vec<Part<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices().filter(|(_, c)| is_invisible(*c)) {
+        if start < i {
+            out.push(Part::Text(&s[start..i]));
+        }
+        let mut marker = String::new();
+        push_visible(&mut marker, c);
+        out.push(Part::Marker(marker));
+        start = i + c.len_utf8();
+    }
+    if start < s.len() {
+        out.push(Part::Text(&s[start..]));
+    }
+    out
+}
+
 /// Like [`visible`], but keeps line breaks and tabs: for showing whole documents.
 pub fn multiline(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| is_invisible(c) && c != '\n' && c != '\t') {
@@ -88,6 +116,21 @@ mod tests {
         assert_eq!(visible("a\u{a0}b\nc"), "a<U+00A0>b\\nc");
         assert_eq!(visible("\u{9b}2J"), "<U+009B>2J");
         assert_eq!(multiline("a\n\u{7}b"), "a\n<U+0007>b");
+    }
+
+    #[test]
+    fn parts_split_text_from_markers() {
+        assert_eq!(parts("plain"), [Part::Text("plain")]);
+        assert_eq!(
+            parts("a\u{200b}b\t"),
+            [
+                Part::Text("a"),
+                Part::Marker("<U+200B>".into()),
+                Part::Text("b"),
+                Part::Marker("\\t".into()),
+            ]
+        );
+        assert!(parts("").is_empty());
     }
 
     #[test]

@@ -290,6 +290,10 @@ fn a_truncated_capture_yields_what_it_held() {
     );
     assert!(err.contains("cut off"), "{err}");
     assert_eq!(out.status.code(), Some(0));
+    // decode reads it the same way, and says so too.
+    let (v, out) = json(&["decode", &sample("har-truncated.har")]);
+    assert_eq!(places(&v).len(), 4);
+    assert!(stderr(&out).contains("cut off"), "{}", stderr(&out));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::cli::{CheckArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
 use samltrace::compare::{self, FixApi, Index};
 use samltrace::dsig::Keys;
 use samltrace::har::Assembler;
-use samltrace::input::har::{self, HarEvent};
+use samltrace::input::har::{self, End, HarEvent};
 use samltrace::scim::Remote;
 use samltrace::trace::{self, Trace};
 
@@ -107,7 +107,11 @@ fn capture(
         HarEvent::Skipped(p) => traces.push(assembler.unreadable(name, &p)),
         HarEvent::Masked(p) => output::note_line(&format!("{name}: {}", p.message), color),
     };
-    har::scan(name, bytes, &mut sink).map_err(|e| format!("{name}: {e}"))?;
+    let summary = har::scan(name, bytes, &mut sink).map_err(|e| format!("{name}: {e}"))?;
+    if let End::Truncated(p) | End::Broken(p) = &summary.end {
+        let message = format!("{name}: {}; what came before was read", p.message);
+        output::warning_line(&message, color);
+    }
     Ok(traces)
 }
 

@@ -8,6 +8,7 @@ mod inputs;
 mod keys;
 mod output;
 mod scim;
+mod tui;
 
 use std::fmt;
 use std::io;
@@ -70,6 +71,12 @@ pub fn run(cli: Cli) -> Result<Exit, Fatal> {
         Some(Command::Har(args)) => har::run(args),
         Some(Command::Compare(args)) => decode::compare(args),
         Some(Command::Scim(command)) => scim::run(command),
+        Some(Command::Tui(args)) => tui::run(args),
+        None if tui::wanted(&cli.decode.inputs) => tui::run(tui::from_decode(
+            cli.decode.checks,
+            cli.decode.identities,
+            cli.decode.keys,
+        )),
         None => decode::run(cli.decode),
     }
 }

@@ -169,7 +169,7 @@ impl Assembler {
 
 /// When a message is judged: its entry's time, else (a capture without times) its own
 /// IssueInstant.
-fn evaluation_time(t: &Trace) -> Option<Timestamp> {
+pub fn evaluation_time(t: &Trace) -> Option<Timestamp> {
     let from_origin = t.origin.time.as_deref().and_then(|s| parse_instant(s).ok());
     let from_message = || {
         t.message

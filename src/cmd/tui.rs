@@ -1,0 +1,84 @@
+//! `samltrace tui [INPUT...] [--scim SOURCE] [check flags]`, and bare `samltrace` on a
+//! terminal: the flags validated into the TUI's configuration before the screen is taken over,
+//! so that a mistake is one line on a normal terminal, not a flash of a screen.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use crate::cli::{CheckArgs, IdentityArgs, KeyArgs, TuiArgs};
+use samltrace::scim::{self, Remote, Source};
+use samltrace::tui::app::{Config, Evaluation, State};
+use samltrace::tui::{event, worker};
+
+use super::{Exit, Fatal, checks, identities, keys};
+
+pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Fatal::new(
+            "the TUI needs a terminal: run it in one, or use `samltrace decode` for a report",
+        ));
+    }
+    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
+    let mut config = configure(&args)?;
+    config.context.sp_key_given = keys.sp_key.is_some();
+    let remote = worker::Remote {
+        token_file: args.identities.token_file.clone(),
+        saml_identities: args.identities.saml_identities,
+    };
+    event::run(State::new(config), remote, Arc::new(keys))?;
+    Ok(Exit::Clean)
+}
+
+/// True when bare `samltrace` (no INPUT) should open the TUI rather than read stdin.
+pub fn wanted(inputs: &[String]) -> bool {
+    inputs.is_empty() && std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// The arguments of bare `samltrace` as the TUI's.
+pub fn from_decode(checks: CheckArgs, identities: IdentityArgs, keys: KeyArgs) -> TuiArgs {
+    TuiArgs {
+        inputs: Vec::new(),
+        checks,
+        identities,
+        keys,
+    }
+}
+
+fn configure(args: &TuiArgs) -> Result<Config, Fatal> {
+    let now = jiff::Timestamp::now();
+    let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
+    let checks = checks::configure(&args.checks, now)?;
+    let mut config = Config::new(checks.context);
+    if args.checks.at.is_none() {
+        config.evaluation = Evaluation::WhenLoaded;
+    }
+    for path in &args.inputs {
+        if !path.is_file() {
+            return Err(Fatal::new(format!(
+                "{}: not a file: expected a file holding SAML messages",
+                path.display()
+            )));
+        }
+    }
+    config.inputs = args.inputs.clone();
+    config.identity_format = args
+        .identities
+        .scim_format
+        .parse()
+        .map_err(|e: scim::ScimError| Fatal::new(e.to_string()))?;
+    for value in &args.identities.scim {
+        let source = Source::parse(value).map_err(|e| Fatal::new(e.to_string()))?;
+        if let Source::Remote(_) = &source {
+            identities::read_token(args.identities.token_file.as_deref())?;
+        }
+        config.identity_sources.push(source);
+    }
+    // A file says nothing of where fixes go: --gitlab-group does.
+    config.fix = args
+        .checks
+        .gitlab_group
+        .as_deref()
+        .and_then(|g| Remote::parse(g).ok())
+        .map(|r| r.fix_api());
+    Ok(config)
+}

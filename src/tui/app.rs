@@ -1,0 +1,583 @@
+//! The TUI's pure core: one [`State`] of plain data, the [`Action`]s that change it (key
+//! intents, and the results of background work), and [`update`], the only function that
+//! mutates it, which answers with the [`Effect`] the shell should run.
+//!
+//! `update` never does I/O, never decodes, never reads the clock: files are read and payloads
+//! decoded by workers that send back `Action::Decoded`; time arrives in `Action::Tick`. All the
+//! work that depends on the data (filtered indexes, verdicts, identity marks, scroll offsets) is
+//! done here or by workers, so that `render` only reads.
+
+mod commands;
+mod list;
+mod people;
+mod prompt;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Size;
+
+use crate::checks::Context;
+use crate::compare::{FixApi, Verdict};
+use crate::scim::{self, Progress};
+use crate::trace::Trace;
+
+use super::facts::Facts;
+use super::keys::{self, Command, Edit};
+use super::layout::Areas;
+
+pub use list::{Judgement, Pick, Row, TraceId, Traces, word as verdict_word};
+pub use people::{Identities, IdentityLoad, Mark, NOTE_LINES, People};
+pub use prompt::{Confirm, LineEdit, Prompt, PromptKind};
+
+/// The detail tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Summary,
+    Attributes,
+    Findings,
+    Identity,
+    Xml,
+    Identities,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Summary,
+        Tab::Attributes,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Xml,
+        Tab::Identities,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Summary => "Summary",
+            Tab::Attributes => "Attributes",
+            Tab::Findings => "Findings",
+            Tab::Identity => "Identity",
+            Tab::Xml => "XML",
+            Tab::Identities => "Identities",
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    fn next(self) -> Tab {
+        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+    }
+
+    fn prev(self) -> Tab {
+        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+}
+
+/// Which pane the movement keys act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Details,
+}
+
+/// What the screen is doing besides showing the data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Help { scroll: usize },
+    Prompt(Prompt),
+    Confirm(Confirm),
+}
+
+/// Whether the program goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Running,
+    Done,
+}
+
+/// When messages are judged: a fixed `--at`, or the time each was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evaluation {
+    At(Timestamp),
+    WhenLoaded,
+}
+
+/// How much a status message matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// The status line's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub level: Level,
+    pub text: String,
+    pub since: Timestamp,
+}
+
+/// Seconds an information message stays on the status line; warnings and errors stay until
+/// replaced.
+const INFO_SECONDS: i64 = 6;
+
+/// The session's settings, from the command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub evaluation: Evaluation,
+    /// The checks' context; its time is replaced by each message's evaluation time.
+    pub context: Context,
+    /// Where a fix is sent when the identity list does not say (from `--gitlab-group`).
+    pub fix: Option<FixApi>,
+    /// The files to read first.
+    pub inputs: Vec<PathBuf>,
+    /// Where identities come from.
+    pub identity_sources: Vec<scim::Source>,
+    pub identity_format: scim::Format,
+    /// The file `e` offers to write.
+    pub export_path: String,
+}
+
+impl Config {
+    pub fn new(context: Context) -> Config {
+        Config {
+            evaluation: Evaluation::At(context.at),
+            context,
+            fix: None,
+            inputs: Vec::new(),
+            identity_sources: Vec::new(),
+            identity_format: scim::Format::Auto,
+            export_path: "samltrace-export.json".into(),
+        }
+    }
+}
+
+/// One input's id: stable for the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InputId(pub u32);
+
+/// Where traces come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputKind {
+    File(PathBuf),
+    Paste(u32),
+}
+
+/// How an input's last read went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    Loading,
+    Loaded,
+    Failed(String),
+}
+
+/// A file or a paste, and how its last read went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub id: InputId,
+    pub kind: InputKind,
+    pub load: Load,
+}
+
+impl Input {
+    /// `samples/x.xml`, `paste 2`.
+    pub fn label(&self) -> String {
+        match &self.kind {
+            InputKind::File(p) => p.display().to_string(),
+            InputKind::Paste(n) => format!("paste {n}"),
+        }
+    }
+
+    /// The file name alone, for the list's narrow source column.
+    pub fn short(&self) -> String {
+        match &self.kind {
+            InputKind::File(p) => p
+                .file_name()
+                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
+            InputKind::Paste(n) => format!("paste {n}"),
+        }
+    }
+}
+
+/// The whole state of the TUI: plain data, changed only by [`update`].
+#[derive(Debug, Clone)]
+pub struct State {
+    pub config: Config,
+    /// The time of the last tick.
+    pub now: Timestamp,
+    pub size: Size,
+    pub inputs: Vec<Input>,
+    pub traces: Traces,
+    pub identities: Identities,
+    pub tab: Tab,
+    pub focus: Focus,
+    /// The first line shown of the selected tab.
+    pub scroll: usize,
+    /// The XML search: the query and the lines of the selected message that hold it.
+    pub search: Option<Search>,
+    pub mode: Mode,
+    pub status: Option<Status>,
+    pub phase: Phase,
+    next_input: u32,
+    pastes: u32,
+}
+
+/// A search in the XML of the selected message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    /// Indexes of the XML lines that hold the query (case-insensitively).
+    pub lines: Vec<usize>,
+    /// Which of them was jumped to last.
+    pub current: Option<usize>,
+}
+
+/// A payload for a worker to decode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    File(PathBuf),
+    Text(String),
+}
+
+/// Whether an export may replace an existing file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    Refuse,
+    Allow,
+}
+
+/// Verdicts to work out on a worker: every trace against one identity list.
+#[derive(Debug, Clone)]
+pub struct JudgeJob {
+    pub generation: u64,
+    pub people: Arc<People>,
+    pub traces: Vec<(TraceId, Arc<Trace>)>,
+}
+
+/// What the shell should do after an update: I/O and slow work, run off the UI thread.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Batch(Vec<Effect>),
+    /// Read (for a file) and decode, check and describe every payload; answers `Decoded`.
+    Decode {
+        input: InputId,
+        payload: Payload,
+        /// How the list names the input.
+        source: String,
+        context: Box<Context>,
+        /// True when `--at` fixed the time: a capture's messages are then not judged at their
+        /// entries' times.
+        fixed_time: bool,
+    },
+    /// Report changes of this file as `FileChanged`.
+    Watch(PathBuf),
+    /// Read every identity source; answers `IdentityProgress` and `IdentitiesLoaded`.
+    LoadIdentities {
+        generation: u64,
+        sources: Vec<scim::Source>,
+        format: scim::Format,
+        fix: Option<FixApi>,
+    },
+    /// Answers `Judged`.
+    Judge(JudgeJob),
+    /// Write the traces as `samltrace/v1` JSON; answers `Exported`.
+    Export {
+        path: PathBuf,
+        traces: Vec<(Arc<Trace>, Option<Verdict>)>,
+        overwrite: Overwrite,
+    },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// List the files that complete a path; answers `Completed`.
+    Complete(String),
+}
+
+/// A decoded trace and what the TUI shows of it.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub trace: Trace,
+    pub facts: Facts,
+}
+
+/// The verdict for one trace, and the index of the identity it is about.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub trace: TraceId,
+    pub verdict: Verdict,
+    pub identity: Option<u32>,
+}
+
+/// Why an export did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    Exists,
+    Failed(String),
+}
+
+/// Everything that can change the state: keys and pastes, ticks and resizes, and the results
+/// of effects.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// The first action: reads the inputs and identities of the configuration.
+    Start,
+    Tick(Timestamp),
+    Resize(Size),
+    Key(KeyEvent),
+    Paste(String),
+    Command(Command),
+    Edit(Edit),
+    Decoded {
+        input: InputId,
+        result: Result<Vec<Decoded>, String>,
+    },
+    FileChanged(PathBuf),
+    IdentityProgress {
+        generation: u64,
+        progress: Progress,
+    },
+    IdentitiesLoaded {
+        generation: u64,
+        result: Result<Arc<People>, String>,
+    },
+    Judged {
+        generation: u64,
+        verdicts: Vec<Judged>,
+    },
+    Exported {
+        path: PathBuf,
+        result: Result<usize, ExportError>,
+    },
+    Completed {
+        text: String,
+        candidates: Vec<String>,
+    },
+    /// Something the shell wants said on the status line.
+    Notice(Level, String),
+    /// SIGINT, SIGTERM or SIGHUP: leave cleanly.
+    Signal(&'static str),
+}
+
+impl State {
+    pub fn new(config: Config) -> State {
+        let identities = Identities::new(config.identity_sources.clone());
+        State {
+            config,
+            now: Timestamp::UNIX_EPOCH,
+            size: Size::new(80, 24),
+            inputs: Vec::new(),
+            traces: Traces::default(),
+            identities,
+            tab: Tab::Summary,
+            focus: Focus::List,
+            scroll: 0,
+            search: None,
+            mode: Mode::Normal,
+            status: None,
+            phase: Phase::Running,
+            next_input: 0,
+            pastes: 0,
+        }
+    }
+
+    /// The screen's areas for the current size and list.
+    pub fn areas(&self) -> Areas {
+        Areas::new(self.size, self.traces.visible.len())
+    }
+
+    /// How many identities the Identities tab shows at once.
+    pub fn identity_rows(&self) -> usize {
+        self.areas().identity_rows(self.identities.note_lines())
+    }
+
+    pub fn input(&self, id: InputId) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.id == id)
+    }
+
+    /// The row of the selected message.
+    pub fn selected(&self) -> Option<&Row> {
+        self.traces.selected()
+    }
+
+    fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(Status {
+            level,
+            text: text.into(),
+            since: self.now,
+        });
+    }
+
+    /// The checks' context for a message loaded now.
+    fn context(&self) -> Context {
+        let mut ctx = self.config.context.clone();
+        ctx.at = match self.config.evaluation {
+            Evaluation::At(at) => at,
+            Evaluation::WhenLoaded => self.now,
+        };
+        ctx
+    }
+
+    fn add_input(&mut self, kind: InputKind) -> InputId {
+        let id = InputId(self.next_input);
+        self.next_input += 1;
+        self.inputs.push(Input {
+            id,
+            kind,
+            load: Load::Loading,
+        });
+        id
+    }
+
+    /// Reads or re-reads an input on a worker.
+    fn decode(&self, id: InputId, payload: Payload) -> Option<Effect> {
+        let input = self.input(id)?;
+        Some(Effect::Decode {
+            input: id,
+            payload,
+            source: input.short(),
+            context: Box::new(self.context()),
+            fixed_time: matches!(self.config.evaluation, Evaluation::At(_)),
+        })
+    }
+}
+
+/// Applies one action: the only place the state changes. Returns the effect to run, if any.
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    match action {
+        Action::Start => start(state),
+        Action::Tick(now) => {
+            tick(state, now);
+            None
+        }
+        Action::Resize(size) => {
+            state.size = size;
+            commands::relayout(state);
+            None
+        }
+        Action::Key(key) => on_key(state, &key),
+        Action::Paste(text) => paste(state, text),
+        Action::Command(c) => commands::command(state, c),
+        Action::Edit(e) => prompt::edit(state, e),
+        Action::Decoded { input, result } => list::decoded(state, input, result),
+        Action::FileChanged(path) => file_changed(state, &path),
+        Action::IdentityProgress {
+            generation,
+            progress,
+        } => {
+            people::progress(state, generation, progress);
+            None
+        }
+        Action::IdentitiesLoaded { generation, result } => {
+            people::loaded(state, generation, result)
+        }
+        Action::Judged {
+            generation,
+            verdicts,
+        } => {
+            people::judged(state, generation, verdicts);
+            None
+        }
+        Action::Exported { path, result } => commands::exported(state, path, result),
+        Action::Completed { text, candidates } => {
+            prompt::completed(state, &text, candidates);
+            None
+        }
+        Action::Notice(level, text) => {
+            state.say(level, text);
+            None
+        }
+        Action::Signal(_) => {
+            state.phase = Phase::Done;
+            None
+        }
+    }
+}
+
+/// Reads the configured inputs and identity lists, and watches the files.
+fn start(state: &mut State) -> Option<Effect> {
+    let mut effects = Vec::new();
+    for path in state.config.inputs.clone() {
+        let id = state.add_input(InputKind::File(path.clone()));
+        effects.extend(state.decode(id, Payload::File(path.clone())));
+        effects.push(Effect::Watch(path));
+    }
+    for source in &state.config.identity_sources {
+        if let scim::Source::File(path) = source {
+            effects.push(Effect::Watch(path.clone()));
+        }
+    }
+    effects.extend(people::reload(state));
+    Some(Effect::Batch(effects))
+}
+
+fn tick(state: &mut State, now: Timestamp) {
+    state.now = now;
+    let stale = state.status.as_ref().is_some_and(|s| {
+        s.level == Level::Info && now.duration_since(s.since).as_secs() >= INFO_SECONDS
+    });
+    if stale {
+        state.status = None;
+    }
+}
+
+fn on_key(state: &mut State, key: &KeyEvent) -> Option<Effect> {
+    match &state.mode {
+        Mode::Normal => keys::command(key).and_then(|c| commands::command(state, c)),
+        Mode::Prompt(_) => keys::edit(key).and_then(|e| prompt::edit(state, e)),
+        Mode::Help { .. } => {
+            commands::help_key(state, keys::command(key));
+            None
+        }
+        Mode::Confirm(_) => prompt::confirm(state, keys::edit(key)),
+    }
+}
+
+/// A bracketed paste: typed into an open prompt, else decoded as a new message.
+fn paste(state: &mut State, text: String) -> Option<Effect> {
+    if let Mode::Prompt(p) = &mut state.mode {
+        p.line.insert_str(&text);
+        return prompt::after_typing(state);
+    }
+    if text.trim().is_empty() {
+        return None;
+    }
+    state.mode = Mode::Normal;
+    paste_payload(state, text)
+}
+
+/// Decodes pasted text as a new input.
+fn paste_payload(state: &mut State, text: String) -> Option<Effect> {
+    state.pastes += 1;
+    let id = state.add_input(InputKind::Paste(state.pastes));
+    state.decode(id, Payload::Text(text))
+}
+
+/// A watched file changed: read it again, as a message file or as an identity list.
+fn file_changed(state: &mut State, path: &std::path::Path) -> Option<Effect> {
+    let mut effects = Vec::new();
+    let ids: Vec<InputId> = state
+        .inputs
+        .iter()
+        .filter(|i| matches!(&i.kind, InputKind::File(p) if p == path))
+        .map(|i| i.id)
+        .collect();
+    for id in ids {
+        effects.extend(state.decode(id, Payload::File(path.to_owned())));
+    }
+    let identity_file = state
+        .identities
+        .sources
+        .iter()
+        .any(|s| matches!(s, scim::Source::File(p) if p == path));
+    if identity_file {
+        effects.extend(people::reload(state));
+    }
+    (!effects.is_empty()).then_some(Effect::Batch(effects))
+}

@@ -1,0 +1,620 @@
+//! `update` tests: actions in, state out. The shell is the synchronous stand-in of
+//! `tui::testing`, which reads the samples and feeds results back.
+
+use std::sync::Arc;
+
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::Size;
+
+use super::super::facts::Kind;
+use super::super::keys::Command;
+use super::super::testing::{Shell, at, code, config_with, key, relative, sample, typed};
+use super::*;
+
+const TWO: [&str; 2] = ["compare-match.xml", "compare-near-match.xml"];
+
+fn started() -> (Shell, State) {
+    Shell::start(config_with(&TWO, Some("identities.scim.json")))
+}
+
+fn words(state: &State) -> Vec<&'static str> {
+    state
+        .traces
+        .visible
+        .iter()
+        .map(|i| state.traces.rows[*i].judgement.word())
+        .collect()
+}
+
+fn selected_name(state: &State) -> Option<String> {
+    state.selected().and_then(|r| r.facts.name_id.clone())
+}
+
+fn paste_sample(shell: &mut Shell, state: &mut State, name: &str) {
+    let text = std::fs::read_to_string(sample(name)).unwrap();
+    shell.send(state, Action::Paste(text));
+}
+
+#[test]
+fn start_reads_the_inputs_and_the_list_and_watches_them() {
+    let mut state = State::new(config_with(&TWO, Some("identities.scim.json")));
+    update(&mut state, Action::Tick(at()));
+    let Some(Effect::Batch(effects)) = update(&mut state, Action::Start) else {
+        panic!("expected a batch")
+    };
+    let decodes = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Decode { .. }))
+        .count();
+    let watches: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Watch(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(decodes, 2);
+    assert_eq!(watches.len(), 3, "two inputs and the identity file");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadIdentities { generation: 1, .. }))
+    );
+    assert!(state.inputs.iter().all(|i| i.load == Load::Loading));
+    assert_eq!(
+        state.identities.load,
+        IdentityLoad::Loading { progress: None }
+    );
+}
+
+#[test]
+fn both_messages_show_with_their_verdicts_and_the_first_is_selected() {
+    let (_, state) = started();
+    assert_eq!(words(&state), ["match", "near match"]);
+    assert_eq!(
+        selected_name(&state).as_deref(),
+        Some("0b1d561c-21ff-4092-beab-8154b17f82f2")
+    );
+    assert_eq!(state.identities.load, IdentityLoad::Ready);
+    assert_eq!(state.identities.marks.len(), 2);
+}
+
+#[test]
+fn messages_wait_for_the_list_and_are_judged_when_it_arrives() {
+    let mut shell = Shell {
+        hold_identities: true,
+        ..Shell::default()
+    };
+    let mut state = State::new(config_with(&TWO, Some("identities.scim.json")));
+    shell.send_all(&mut state, [Action::Tick(at()), Action::Start]);
+    assert_eq!(words(&state), ["checking…", "checking…"]);
+    shell.release(&mut state);
+    assert_eq!(words(&state), ["match", "near match"]);
+}
+
+#[test]
+fn without_a_list_messages_say_so() {
+    let (_, state) = Shell::start(config_with(&TWO, None));
+    assert_eq!(words(&state), ["no list", "no list"]);
+    assert_eq!(state.identities.load, IdentityLoad::Absent);
+}
+
+#[test]
+fn a_paste_is_decoded_added_and_selected() {
+    let (mut shell, mut state) = started();
+    paste_sample(&mut shell, &mut state, "compare-not-found.xml");
+    assert_eq!(words(&state), ["match", "near match", "not found"]);
+    assert_eq!(state.traces.cursor, 2);
+    assert_eq!(
+        state.selected().map(|r| r.facts.source.as_str()),
+        Some("paste 1")
+    );
+    let status = state.status.as_ref().unwrap();
+    assert_eq!(status.level, Level::Info);
+    assert!(
+        status.text.starts_with("paste 1: a Response for "),
+        "{}",
+        status.text
+    );
+    paste_sample(&mut shell, &mut state, "okta-email.b64");
+    assert_eq!(state.traces.cursor, 3);
+    assert_eq!(
+        state.selected().map(|r| r.facts.source.as_str()),
+        Some("paste 2")
+    );
+}
+
+#[test]
+fn a_paste_that_is_not_saml_is_an_error_row_and_an_error_line() {
+    let (mut shell, mut state) = started();
+    shell.send(
+        &mut state,
+        Action::Paste("hello, this is not a payload".into()),
+    );
+    let row = state.selected().unwrap();
+    assert_eq!(row.facts.kind, Kind::Failed);
+    assert_eq!(row.judgement, Judgement::NotApplicable);
+    assert_eq!(state.status.as_ref().map(|s| s.level), Some(Level::Error));
+}
+
+#[test]
+fn a_paste_hidden_by_the_filter_clears_it() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('/'));
+    shell.send_all(&mut state, typed("bob"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.traces.visible.len(), 1);
+    paste_sample(&mut shell, &mut state, "compare-not-found.xml");
+    assert!(state.traces.filter.is_empty());
+    assert_eq!(state.traces.visible.len(), 3);
+    assert_eq!(words(&state)[state.traces.cursor], "not found");
+}
+
+#[test]
+fn a_paste_in_a_prompt_is_typed_there() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('o'));
+    shell.send(&mut state, Action::Paste("samples/google.xml\n".into()));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!("expected the open prompt")
+    };
+    assert_eq!(p.line.text(), "samples/google.xml");
+    assert_eq!(state.traces.rows.len(), 2, "nothing decoded");
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.traces.rows.len(), 3);
+    assert!(shell.watched.contains(&relative("google.xml")));
+}
+
+#[test]
+fn the_paste_prompt_decodes_what_is_typed() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('p'));
+    let text = std::fs::read_to_string(sample("okta-email.b64")).unwrap();
+    shell.send_all(&mut state, typed(text.trim()));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(selected_name(&state).as_deref(), Some("alice@example.com"));
+}
+
+#[test]
+fn the_filter_follows_typing_and_esc_puts_it_back() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('/'));
+    shell.send_all(&mut state, typed("near"));
+    assert_eq!(words(&state), ["near match"]);
+    shell.send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.mode, Mode::Normal);
+    assert_eq!(words(&state), ["match", "near match"]);
+    // By email and by the verdict's words, every word must match.
+    shell.send(&mut state, key('/'));
+    shell.send_all(&mut state, typed("alice@EXAMPLE match"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(words(&state), ["match"]);
+    assert_eq!(state.traces.filter, "alice@EXAMPLE match");
+    // Esc on the list clears a filter before it quits.
+    shell.send(&mut state, code(KeyCode::Esc));
+    assert!(state.traces.filter.is_empty());
+    assert_eq!(state.phase, Phase::Running);
+    shell.send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.phase, Phase::Done);
+}
+
+#[test]
+fn keys_move_switch_tabs_and_focus() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.traces.cursor, 1);
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.traces.cursor, 1, "stays on the last");
+    shell.send(&mut state, key('g'));
+    assert_eq!(state.traces.cursor, 0);
+    shell.send(&mut state, code(KeyCode::Tab));
+    assert_eq!(state.tab, Tab::Attributes);
+    shell.send(&mut state, code(KeyCode::BackTab));
+    shell.send(&mut state, code(KeyCode::BackTab));
+    assert_eq!(state.tab, Tab::Identities);
+    shell.send(&mut state, key('5'));
+    assert_eq!(state.tab, Tab::Xml);
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.focus, Focus::Details);
+    shell.send(&mut state, code(KeyCode::PageDown));
+    assert!(state.scroll > 0, "the XML scrolls");
+    assert_eq!(state.traces.cursor, 0, "the list did not move");
+    shell.send(&mut state, code(KeyCode::End));
+    let end = state.scroll;
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.scroll, end, "not past the end");
+    shell.send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.focus, Focus::List);
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.scroll, 0, "a new message starts at the top");
+    shell.send(&mut state, key('q'));
+    assert_eq!(state.phase, Phase::Done);
+}
+
+#[test]
+fn an_edited_identity_file_is_read_again_and_verdicts_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = dir.path().join("ids.json");
+    std::fs::copy(sample("identities.scim.json"), &ids).unwrap();
+    let mut config = config_with(&TWO, None);
+    config.identity_sources = vec![scim::Source::File(ids.clone())];
+    let (mut shell, mut state) = Shell::start(config);
+    assert_eq!(words(&state), ["match", "near match"]);
+    let text = std::fs::read_to_string(&ids).unwrap();
+    std::fs::write(
+        &ids,
+        text.replace("\"bob@example.com\"", "\"Bob@Example.com\""),
+    )
+    .unwrap();
+    shell.send(&mut state, Action::FileChanged(ids));
+    assert_eq!(words(&state), ["match", "match"]);
+    assert_eq!(state.identities.generation, 2);
+}
+
+#[test]
+fn results_of_an_older_read_are_ignored() {
+    let (mut shell, mut state) = started();
+    shell.hold_identities = true;
+    shell.send(&mut state, key('r'));
+    assert_eq!(state.identities.generation, 2);
+    let stale = Arc::new(People::default());
+    shell.send(
+        &mut state,
+        Action::IdentitiesLoaded {
+            generation: 1,
+            result: Ok(stale),
+        },
+    );
+    assert_eq!(
+        state.identities.people.as_ref().map(|p| p.identities.len()),
+        Some(7)
+    );
+    shell.send(
+        &mut state,
+        Action::Judged {
+            generation: 1,
+            verdicts: Vec::new(),
+        },
+    );
+    assert_eq!(words(&state), ["match", "near match"]);
+}
+
+#[test]
+fn an_edited_message_file_keeps_the_selection_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.txt");
+    let b64 = |n: &str| std::fs::read_to_string(sample(n)).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n{}",
+            b64("okta-email.b64").trim(),
+            b64("compare-near-match.b64").trim()
+        ),
+    )
+    .unwrap();
+    let mut config = config_with(&[], Some("identities.scim.json"));
+    config.inputs = vec![file.clone()];
+    let (mut shell, mut state) = Shell::start(config);
+    shell.send(&mut state, key('j'));
+    assert_eq!(selected_name(&state).as_deref(), Some("Bob@Example.com"));
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n{}",
+            b64("okta-email.b64").trim(),
+            b64("okta-email.b64").trim()
+        ),
+    )
+    .unwrap();
+    shell.send(&mut state, Action::FileChanged(file));
+    assert_eq!(state.traces.rows.len(), 2);
+    assert_eq!(
+        state.traces.cursor, 1,
+        "the second message of the file, read again"
+    );
+    assert!(state.status.as_ref().unwrap().text.starts_with("read "));
+}
+
+#[test]
+fn a_list_that_cannot_be_read_is_said_and_messages_have_no_verdict() {
+    let (mut shell, state) = (
+        Shell::default(),
+        State::new(config_with(&TWO, Some("nonexistent.csv"))),
+    );
+    let mut state = state;
+    shell.send_all(&mut state, [Action::Tick(at()), Action::Start]);
+    assert!(matches!(state.identities.load, IdentityLoad::Failed(_)));
+    assert_eq!(words(&state), ["no list", "no list"]);
+    assert_eq!(state.status.as_ref().map(|s| s.level), Some(Level::Error));
+}
+
+#[test]
+fn a_failed_read_again_keeps_the_last_list() {
+    let (mut shell, mut state) = started();
+    shell.hold_identities = true;
+    shell.send(&mut state, key('r'));
+    shell.send(
+        &mut state,
+        Action::IdentitiesLoaded {
+            generation: 2,
+            result: Err("HTTP 503".into()),
+        },
+    );
+    assert_eq!(
+        state.identities.load,
+        IdentityLoad::Failed("HTTP 503".into())
+    );
+    assert!(state.identities.people.is_some());
+    assert_eq!(words(&state), ["match", "near match"]);
+}
+
+#[test]
+fn progress_of_a_fetch_is_kept_for_the_header() {
+    let (mut shell, mut state) = started();
+    shell.hold_identities = true;
+    shell.send(&mut state, key('r'));
+    let progress = scim::Progress::Fetched {
+        identities: 300,
+        total: Some(1200),
+    };
+    shell.send(
+        &mut state,
+        Action::IdentityProgress {
+            generation: 2,
+            progress: progress.clone(),
+        },
+    );
+    assert_eq!(
+        state.identities.load,
+        IdentityLoad::Loading {
+            progress: Some(progress)
+        }
+    );
+}
+
+#[test]
+fn y_copies_what_matters_on_each_tab() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('y'));
+    assert_eq!(
+        shell.copied.last().map(String::as_str),
+        Some("0b1d561c-21ff-4092-beab-8154b17f82f2")
+    );
+    shell.send_all(&mut state, [key('j'), key('4'), key('y')]);
+    let fix = shell.copied.last().unwrap();
+    assert!(fix.starts_with("curl --request PATCH"), "{fix}");
+    assert!(fix.contains("/api/v4/groups/acme/scim/"), "{fix}");
+    shell.send_all(&mut state, [key('5'), key('y')]);
+    assert!(shell.copied.last().unwrap().starts_with("<samlp:Response"));
+    shell.send_all(
+        &mut state,
+        [key('6'), code(KeyCode::Enter), key('G'), key('y')],
+    );
+    assert_eq!(shell.copied.last().map(String::as_str), Some("kim.lee "));
+    assert!(state.status.as_ref().unwrap().text.contains("OSC 52"));
+}
+
+#[test]
+fn export_writes_what_is_shown_and_asks_before_overwriting() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('e'));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!()
+    };
+    assert_eq!(p.line.text(), "samltrace-export.json");
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(
+        shell.exported,
+        [(std::path::PathBuf::from("samltrace-export.json"), 2)]
+    );
+    // A file that exists: the question, then y.
+    shell.existing.push("out.json".into());
+    shell.send_all(&mut state, [key('/')]);
+    shell.send_all(&mut state, typed("near"));
+    shell.send_all(
+        &mut state,
+        [
+            code(KeyCode::Enter),
+            key('e'),
+            Action::Edit(super::super::keys::Edit::Clear),
+        ],
+    );
+    shell.send_all(&mut state, typed("out.json"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(
+        state.mode,
+        Mode::Confirm(Confirm::Overwrite("out.json".into()))
+    );
+    shell.send(&mut state, key('y'));
+    assert_eq!(shell.exported.last(), Some(&("out.json".into(), 1)));
+    assert_eq!(state.mode, Mode::Normal);
+}
+
+#[test]
+fn searching_the_xml_jumps_to_each_hit() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, Action::Resize(Size::new(80, 24)));
+    shell.send_all(&mut state, [key('5'), code(KeyCode::Enter), key('/')]);
+    shell.send_all(&mut state, typed("attributevalue"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let search = state.search.clone().unwrap();
+    assert!(search.lines.len() >= 3, "{search:?}");
+    assert_eq!(search.current, Some(0));
+    let first = state.scroll;
+    assert!(first > 0);
+    shell.send(&mut state, key('n'));
+    assert_eq!(state.search.as_ref().unwrap().current, Some(1));
+    assert!(state.scroll > first);
+    shell.send(&mut state, key('N'));
+    assert_eq!(state.scroll, first);
+    // Another message: the search is redone in its XML.
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('j')]);
+    assert!(!state.search.as_ref().unwrap().lines.is_empty());
+    assert_eq!(state.search.as_ref().unwrap().current, None);
+}
+
+#[test]
+fn the_identities_tab_filters_and_follows_the_selected_message() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('6'));
+    assert_eq!(
+        state.identities.selected(),
+        Some(0),
+        "alice, matched by the first"
+    );
+    shell.send(&mut state, key('j'));
+    let bob = state.identities.selected_identity().unwrap();
+    assert_eq!(bob.user_name.as_deref(), Some("bob"));
+    shell.send_all(&mut state, [code(KeyCode::Enter), key('/')]);
+    shell.send_all(&mut state, typed("SMITH"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.identities.visible.len(), 2);
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.identities.cursor, 1);
+    assert_eq!(state.traces.cursor, 1, "the list did not move");
+}
+
+#[test]
+fn info_fades_after_a_few_seconds_and_errors_stay() {
+    let (mut shell, mut state) = started();
+    let status = state.status.as_ref().unwrap();
+    assert_eq!(status.level, Level::Warn, "the list has problems");
+    assert!(
+        status.text.ends_with(" · 2 problems or notes (tab 6)"),
+        "{}",
+        status.text
+    );
+    shell.send(&mut state, Action::Notice(Level::Info, "hello".into()));
+    shell.send(
+        &mut state,
+        Action::Tick(at() + jiff::SignedDuration::from_secs(3)),
+    );
+    assert!(state.status.is_some());
+    shell.send(
+        &mut state,
+        Action::Tick(at() + jiff::SignedDuration::from_secs(7)),
+    );
+    assert!(state.status.is_none());
+    shell.send(&mut state, Action::Notice(Level::Error, "bad".into()));
+    shell.send(
+        &mut state,
+        Action::Tick(at() + jiff::SignedDuration::from_secs(60)),
+    );
+    assert!(state.status.is_some());
+}
+
+#[test]
+fn a_signal_ends_the_loop() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, Action::Signal("SIGTERM"));
+    assert_eq!(state.phase, Phase::Done);
+}
+
+#[test]
+fn a_smaller_screen_keeps_the_selection_in_view() {
+    let inputs = [
+        "several.txt",
+        "compare-match.xml",
+        "compare-near-match.xml",
+        "compare-mismatch.xml",
+        "compare-inactive.xml",
+        "compare-ambiguous.xml",
+        "compare-not-found.xml",
+    ];
+    let (mut shell, mut state) = Shell::start(config_with(&inputs, Some("identities.scim.json")));
+    shell.send(&mut state, Action::Resize(Size::new(160, 45)));
+    shell.send(&mut state, key('G'));
+    let last = state.traces.visible.len() - 1;
+    assert_eq!(state.traces.cursor, last);
+    shell.send(&mut state, Action::Resize(Size::new(80, 24)));
+    let rows = state.areas().list_rows();
+    assert!(state.traces.offset + rows > last && state.traces.offset <= last);
+}
+
+#[test]
+fn d_removes_the_selected_message() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('d'));
+    assert_eq!(words(&state), ["near match"]);
+    assert_eq!(state.inputs.len(), 1);
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('?'));
+    assert_eq!(state.mode, Mode::Help { scroll: 0 });
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.mode, Mode::Help { scroll: 1 });
+    shell.send(&mut state, key('x'));
+    assert_eq!(state.mode, Mode::Normal);
+    assert_eq!(state.phase, Phase::Running);
+}
+
+#[test]
+fn refresh_without_a_list_says_how_to_get_one() {
+    let (mut shell, mut state) = Shell::start(config_with(&TWO, None));
+    shell.send(&mut state, key('r'));
+    assert!(
+        state
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("no identity list")
+    );
+    shell.send(&mut state, key('i'));
+    shell.send_all(&mut state, typed("samples/identities.csv"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(words(&state), ["match", "near match"]);
+    assert!(shell.watched.contains(&relative("identities.csv")));
+}
+
+#[test]
+fn tab_completes_a_path_in_the_open_prompt() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('o'));
+    shell.send_all(&mut state, typed("sam"));
+    shell.send(&mut state, code(KeyCode::Tab));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!()
+    };
+    assert_eq!(p.line.text(), "sam-");
+    assert_eq!(p.candidates, ["sam-one", "sam-two"]);
+    // A completion for older text is ignored.
+    shell.send(
+        &mut state,
+        Action::Completed {
+            text: "other".into(),
+            candidates: vec!["other.xml".into()],
+        },
+    );
+    let Mode::Prompt(p) = &state.mode else {
+        panic!()
+    };
+    assert_eq!(p.line.text(), "sam-");
+}
+
+#[test]
+fn commands_work_with_no_message_at_all() {
+    let (mut shell, mut state) = Shell::start(config_with(&[], None));
+    for c in [
+        Command::Up,
+        Command::Down,
+        Command::PageDown,
+        Command::Bottom,
+        Command::Details,
+        Command::NextMatch,
+        Command::Copy,
+        Command::Delete,
+        Command::Refresh,
+        Command::NextTab,
+    ] {
+        shell.send(&mut state, Action::Command(c));
+    }
+    shell.send(&mut state, key('e'));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert!(shell.exported.is_empty());
+    assert_eq!(state.phase, Phase::Running);
+}

@@ -1,0 +1,495 @@
+//! The detail tabs of the selected message: Summary, Attributes, Findings, Identity and XML, as
+//! lines wrapped to the width, of which only the rows from the scroll position are drawn. With
+//! no message, a short how-to.
+//!
+//! [`line_count`] gives `update` the height of the same content, to keep the scroll within it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+use crate::checks::render::{LineKind, render_text, summary as findings_summary};
+use crate::checks::{Finding, Severity};
+use crate::compare::{Verdict, attributes::short};
+use crate::saml::{Assertion, Attribute};
+
+use super::super::app::{IdentityLoad, Judgement, Row, State, Tab};
+use super::super::facts::Field;
+use super::list::verdict as verdict_spans;
+use super::text::{
+    self, BAD, DIM, GOOD, HEADING, STRONG, WARN, labelled, tone, untrusted, untrusted_quoted, wrap,
+};
+use super::xml;
+
+/// Width of the label column.
+const LABEL: usize = 16;
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let lines = content(state, area.width);
+    let total = lines.len();
+    let height = usize::from(area.height);
+    let shown: Vec<Line> = lines.into_iter().skip(state.scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), area);
+    if total > height {
+        let mut bar = ScrollbarState::new(total.saturating_sub(height)).position(state.scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area,
+            &mut bar,
+        );
+    }
+}
+
+/// How many rows the selected tab takes at a width of `width` columns.
+pub fn line_count(state: &State, width: u16) -> usize {
+    content(state, width).len()
+}
+
+/// A line to wrap, and the indent of its continuation rows.
+type Wrapped = (Line<'static>, usize);
+
+fn content(state: &State, width: u16) -> Vec<Line<'static>> {
+    let w = usize::from(width).saturating_sub(1).max(1);
+    let Some(row) = state.selected() else {
+        return welcome(state, w);
+    };
+    let lines = match state.tab {
+        Tab::Summary => summary(state, row),
+        Tab::Attributes => attributes(row, w),
+        Tab::Findings => findings(state, row),
+        Tab::Identity => identity(state, row),
+        Tab::Xml => return xml::lines(&row.facts.xml, state.search.as_ref(), w),
+        Tab::Identities => Vec::new(),
+    };
+    lines
+        .into_iter()
+        .flat_map(|(line, indent)| wrap(line, w, indent))
+        .collect()
+}
+
+fn plain(text: &str, style: Style) -> Wrapped {
+    (Line::styled(text.to_owned(), style), 0)
+}
+
+fn field(label: &str, value: Vec<Span<'static>>) -> Wrapped {
+    (labelled(label, LABEL, value), LABEL)
+}
+
+/// What to do when nothing is selected.
+fn welcome(state: &State, w: usize) -> Vec<Line<'static>> {
+    let lines: Vec<Wrapped> = if state.traces.rows.is_empty() {
+        vec![
+            plain(
+                "See who a SAML message names, and whether GitLab will link it.",
+                STRONG,
+            ),
+            plain("", Style::new()),
+            (
+                Line::from(vec![
+                    Span::styled("  Paste  ", STRONG),
+                    Span::raw(
+                        "a SAML response in any form: base64, an HTTP-Redirect URL, a SAMLResponse=… form body, raw XML, or the IdP's HTML form.",
+                    ),
+                ]),
+                9,
+            ),
+            (
+                Line::from(vec![
+                    Span::styled("  o      ", STRONG),
+                    Span::raw(
+                        "open a file (several messages per file are fine); it is watched and read again when it changes.",
+                    ),
+                ]),
+                9,
+            ),
+            (
+                Line::from(vec![
+                    Span::styled("  i      ", STRONG),
+                    Span::raw(
+                        "use an identity list (a file, or a GitLab group or SCIM URL) to get a verdict for each NameID.",
+                    ),
+                ]),
+                9,
+            ),
+            (
+                Line::from(vec![
+                    Span::styled("  ?      ", STRONG),
+                    Span::raw("every key."),
+                ]),
+                9,
+            ),
+        ]
+    } else {
+        vec![plain("No message selected.", DIM)]
+    };
+    lines.into_iter().flat_map(|(l, i)| wrap(l, w, i)).collect()
+}
+
+/// The Summary tab: the verdict and the checks first, then the facts of the message.
+fn summary(state: &State, row: &Row) -> Vec<Wrapped> {
+    let mut out = Vec::new();
+    if let Some(line) = verdict_line(state, row) {
+        out.push(line);
+    }
+    if let Some(line) = checks_line(row) {
+        out.push(line);
+    }
+    for f in &row.facts.summary {
+        out.push(summary_field(f));
+    }
+    out
+}
+
+fn summary_field(f: &Field) -> Wrapped {
+    if f.label.is_empty() {
+        return (Line::from(untrusted(&f.value, HEADING)), 0);
+    }
+    let mut value = untrusted_quoted(&f.value, tone(f.tone));
+    if let Some((t, note)) = &f.note {
+        value.push(Span::raw("  "));
+        value.extend(untrusted(note, tone(*t)));
+    }
+    field(f.label, value)
+}
+
+fn verdict_line(state: &State, row: &Row) -> Option<Wrapped> {
+    let mut value = match &row.judgement {
+        Judgement::NotApplicable => return None,
+        Judgement::NoList => vec![Span::styled(no_list(state), DIM)],
+        Judgement::Waiting => verdict_spans(&row.judgement),
+        Judgement::Done { .. } => verdict_spans(&row.judgement),
+    };
+    if let Judgement::Done { verdict, .. } = &row.judgement {
+        value[0].style = value[0].style.patch(STRONG);
+        value.push(Span::styled(
+            if verdict.fix.is_some() {
+                "  (4 Identity: why, and the fix)"
+            } else {
+                "  (4 Identity: why)"
+            },
+            DIM,
+        ));
+    }
+    Some(field("Verdict", value))
+}
+
+fn no_list(state: &State) -> String {
+    match &state.identities.load {
+        IdentityLoad::Failed(_) => "the identity list could not be read".into(),
+        _ => "no identity list: start with --scim, or press i".into(),
+    }
+}
+
+fn worst(findings: &[Finding]) -> Style {
+    match findings.iter().map(|f| f.severity).min() {
+        Some(Severity::Error) => BAD,
+        Some(Severity::Warning) => WARN,
+        _ => GOOD,
+    }
+}
+
+fn checks_line(row: &Row) -> Option<Wrapped> {
+    let m = row.trace.message.as_ref()?;
+    let judged = m.is_response() || m.kind == "Assertion";
+    let findings = &row.trace.findings;
+    if !judged && findings.is_empty() {
+        return None;
+    }
+    let text = findings_summary(findings);
+    let mut value = vec![Span::styled(text, worst(findings).patch(STRONG))];
+    if !findings.is_empty() {
+        value.push(Span::styled("  (3 Findings)", DIM));
+    }
+    Some(field("Checks", value))
+}
+
+/// The Attributes tab: a table of name, what GitLab reads it as, and each value.
+fn attributes(row: &Row, w: usize) -> Vec<Wrapped> {
+    let Some(m) = &row.trace.message else {
+        return vec![plain("This message could not be decoded.", DIM)];
+    };
+    if m.assertions.is_empty() {
+        return vec![plain(&format!("A {} carries no attributes.", m.kind), DIM)];
+    }
+    let mut out = Vec::new();
+    let many = m.assertions.len() > 1;
+    for (i, a) in m.assertions.iter().enumerate() {
+        if many {
+            out.push(plain(
+                &format!("Assertion {} of {}", i + 1, m.assertions.len()),
+                HEADING,
+            ));
+        }
+        assertion_attributes(&mut out, a, w);
+    }
+    out
+}
+
+fn assertion_attributes(out: &mut Vec<Wrapped>, a: &Assertion, w: usize) {
+    if a.encrypted {
+        out.push(plain("The assertion is encrypted: its attributes cannot be read without the service provider's private key.", WARN));
+        return;
+    }
+    if a.attributes.is_empty() {
+        out.push(plain(
+            "No attributes: GitLab gets no email or name from this response.",
+            BAD,
+        ));
+        return;
+    }
+    let longest = a
+        .attributes
+        .iter()
+        .map(|x| text::width(&x.name))
+        .max()
+        .unwrap_or(4);
+    let name_w = longest.clamp(4, (w * 2 / 5).max(12));
+    let role_w = 12;
+    let indent = name_w + role_w + 2;
+    out.push((
+        Line::styled(
+            format!(
+                "{} {} VALUE",
+                text::fit("NAME", name_w),
+                text::fit("GITLAB READS", role_w)
+            ),
+            DIM,
+        ),
+        0,
+    ));
+    for attr in &a.attributes {
+        attribute_rows(out, attr, name_w, role_w, indent);
+    }
+    if !a.encrypted_attributes.is_empty() {
+        out.push(plain(
+            &format!(
+                "{} encrypted attributes cannot be read without the SP key.",
+                a.encrypted_attributes.len()
+            ),
+            WARN,
+        ));
+    }
+}
+
+fn attribute_rows(
+    out: &mut Vec<Wrapped>,
+    attr: &Attribute,
+    name_w: usize,
+    role_w: usize,
+    indent: usize,
+) {
+    let name = if text::width(&attr.name) > name_w {
+        short(&attr.name)
+    } else {
+        attr.name.clone()
+    };
+    let mut name_spans = text::cut(untrusted(&name, STRONG), name_w);
+    let used: usize = name_spans.iter().map(Span::width).sum();
+    name_spans.push(Span::raw(" ".repeat(name_w - used.min(name_w) + 1)));
+    let role = role_label(&attr.name);
+    let role_style = if role == "—" { DIM } else { GOOD };
+    let values: Vec<Vec<Span<'static>>> = if attr.values.is_empty() {
+        vec![vec![Span::styled("(no value)", DIM)]]
+    } else {
+        attr.values
+            .iter()
+            .map(|v| match v {
+                Some(v) => untrusted_quoted(v, Style::new()),
+                None => vec![Span::styled("(nil)", DIM)],
+            })
+            .collect()
+    };
+    for (i, value) in values.into_iter().enumerate() {
+        let mut spans = if i == 0 {
+            let mut s = name_spans.clone();
+            s.push(Span::styled(text::fit(role, role_w), role_style));
+            s.push(Span::raw(" "));
+            s
+        } else {
+            vec![Span::raw(" ".repeat(indent))]
+        };
+        spans.extend(value);
+        out.push((Line::from(spans), indent));
+    }
+    if let Some(f) = &attr.friendly_name
+        && f != &attr.name
+    {
+        let mut spans = vec![Span::raw(" ".repeat(2)), Span::styled("FriendlyName ", DIM)];
+        spans.extend(untrusted(f, DIM));
+        out.push((Line::from(spans), indent));
+    }
+}
+
+/// What GitLab reads an attribute as, in words.
+fn role_label(name: &str) -> &'static str {
+    match crate::compare::attributes::role(name) {
+        Some("email") => "email",
+        Some("username") => "username",
+        Some("name") => "name",
+        Some("first_name") => "first name",
+        Some("last_name") => "last name",
+        _ if name == "groups" || name == "Groups" => "groups",
+        _ => "—",
+    }
+}
+
+/// The Findings tab: the checks' findings grouped by severity, and what was not checked.
+fn findings(state: &State, row: &Row) -> Vec<Wrapped> {
+    let Some(m) = &row.trace.message else {
+        return vec![plain(
+            "This message could not be decoded: see the Summary.",
+            DIM,
+        )];
+    };
+    let judged = m.is_response() || m.kind == "Assertion";
+    if !judged && row.trace.findings.is_empty() {
+        return vec![plain(
+            &format!("A {} is not judged by the checks.", m.kind),
+            DIM,
+        )];
+    }
+    let mut out: Vec<Wrapped> = render_text(&row.trace.findings)
+        .into_iter()
+        .map(|l| {
+            let indent = l.text.len() - l.text.trim_start().len();
+            let style = match (l.kind, l.severity) {
+                (LineKind::Heading | LineKind::Finding, Some(Severity::Error)) => BAD,
+                (LineKind::Heading | LineKind::Finding, Some(Severity::Warning)) => {
+                    WARN.patch(STRONG)
+                }
+                (LineKind::Heading | LineKind::Finding, _) => STRONG,
+                (LineKind::Docs, _) => DIM,
+                (LineKind::Summary, s) => match s {
+                    Some(Severity::Error) => BAD,
+                    Some(Severity::Warning) => WARN,
+                    _ => GOOD,
+                },
+                _ => Style::new(),
+            };
+            let extra = if l.kind == LineKind::Fix { 5 } else { 0 };
+            (Line::from(untrusted(&l.text, style)), indent + extra)
+        })
+        .collect();
+    let missing = state.config.context.not_checked();
+    if judged && !missing.is_empty() {
+        out.push(plain("", Style::new()));
+        out.push((
+            Line::styled(format!("Not checked: {}.", missing.join("; ")), DIM),
+            13,
+        ));
+    }
+    out
+}
+
+/// The Identity tab: the verdict, the identity compared, near candidates, why, and the fix.
+fn identity(state: &State, row: &Row) -> Vec<Wrapped> {
+    match &row.judgement {
+        Judgement::NotApplicable => {
+            let what = row.trace.message.as_ref().map_or(
+                "This message could not be decoded: it names no one.".to_owned(),
+                |m| format!("A {} names no user: there is nothing to compare.", m.kind),
+            );
+            vec![plain(&what, DIM)]
+        }
+        Judgement::NoList => match &state.identities.load {
+            IdentityLoad::Failed(e) => {
+                let mut spans = vec![Span::styled("The identity list could not be read: ", BAD)];
+                spans.extend(untrusted(e, BAD));
+                vec![(Line::from(spans), 0)]
+            }
+            _ => vec![
+                plain("No identity list.", STRONG),
+                plain(
+                    "Start samltrace with --scim FILE or URL (a SCIM or REST export, a CSV, a list of ids, auth_json.log, or a GitLab group or SCIM URL with SAMLTRACE_TOKEN), or press i to use one: each NameID is then compared with the identities GitLab holds.",
+                    DIM,
+                ),
+            ],
+        },
+        Judgement::Waiting => vec![plain("Comparing the NameID with the identity list…", WARN)],
+        Judgement::Done { verdict, .. } => verdict_lines(row, verdict),
+    }
+}
+
+fn verdict_lines(row: &Row, v: &Verdict) -> Vec<Wrapped> {
+    let mut out = vec![field("Verdict", {
+        let mut s = verdict_spans(&row.judgement);
+        s[0].style = s[0].style.patch(STRONG);
+        s
+    })];
+    match &v.name_id {
+        Some(n) => out.push(field("NameID", untrusted_quoted(n, STRONG))),
+        None => out.push(field("NameID", vec![Span::styled("none", BAD)])),
+    }
+    out.push(field("Why", untrusted(&v.reason, Style::new())));
+    if !v.difference.is_empty() {
+        let words: Vec<&str> = v.difference.iter().map(|d| d.describe()).collect();
+        out.push(field(
+            "Differs by",
+            vec![Span::styled(words.join(", "), WARN)],
+        ));
+    }
+    if let Some(id) = &v.identity {
+        out.push(plain("", Style::new()));
+        out.push(plain("Identity compared", HEADING));
+        let opt = |label: &str, value: &Option<String>, style: Style| {
+            field(
+                label,
+                value.as_deref().map_or_else(
+                    || vec![Span::styled("—", DIM)],
+                    |v| untrusted_quoted(v, style),
+                ),
+            )
+        };
+        out.push(opt("External id", &id.external_id, STRONG));
+        out.push(opt("Username", &id.user_name, Style::new()));
+        out.push(opt("Email", &id.email, Style::new()));
+        if let Some(uid) = id.user_id {
+            out.push(field("User id", vec![Span::raw(uid.to_string())]));
+        }
+        let active = match id.active {
+            Some(true) => Span::styled("yes", GOOD),
+            Some(false) => Span::styled("no: deprovisioned or blocked", BAD),
+            None => Span::styled("not said by the source", DIM),
+        };
+        out.push(field("Active", vec![active]));
+        let mut from = untrusted(&id.origin, DIM);
+        from.push(Span::styled(format!(" ({})", id.source.as_str()), DIM));
+        out.push(field("Read from", from));
+    }
+    if !v.candidates.is_empty() {
+        out.push(plain("", Style::new()));
+        out.push(plain("Also worth a look", HEADING));
+        for c in &v.candidates {
+            let mut spans = untrusted_quoted(
+                c.identity.external_id.as_deref().unwrap_or("(no id)"),
+                STRONG,
+            );
+            if let Some(u) = c
+                .identity
+                .user_name
+                .as_deref()
+                .or(c.identity.email.as_deref())
+            {
+                spans.push(Span::raw(" "));
+                spans.extend(untrusted(u, Style::new()));
+            }
+            spans.push(Span::styled(" — ", DIM));
+            spans.extend(untrusted(&c.why, Style::new()));
+            spans.push(Span::styled(" (", DIM));
+            spans.extend(untrusted(&c.identity.origin, DIM));
+            spans.push(Span::styled(")", DIM));
+            out.push((Line::from(spans), 2));
+        }
+    }
+    if let Some(fix) = &v.fix {
+        out.push(plain("", Style::new()));
+        out.push(plain(
+            "The fix (y copies it; samltrace never runs it)",
+            HEADING,
+        ));
+        out.push((Line::from(untrusted(fix, GOOD)), 2));
+    }
+    out
+}

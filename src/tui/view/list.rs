@@ -1,0 +1,215 @@
+//! The list of messages: one line each (time, kind, NameID, the verdict in words and colour,
+//! the checks, the source), only the lines that show, and what to say when there are none.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::app::{Focus, Judgement, Load, Row, State};
+use super::super::facts::{Counts, Kind};
+use super::text::{self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN};
+
+/// Column widths for a width of screen.
+struct Columns {
+    time: usize,
+    kind: usize,
+    name: usize,
+    verdict: usize,
+    checks: usize,
+    source: usize,
+}
+
+impl Columns {
+    fn new(width: usize) -> Columns {
+        let time = if width >= 120 { 19 } else { 8 };
+        let (kind, verdict, checks) = (10, 12, 9);
+        let source = if width >= 100 {
+            (width / 6).clamp(12, 32)
+        } else {
+            0
+        };
+        // At 100 columns and more, room is left on the right for the titles' "3/10".
+        let gaps = if source > 0 { 6 + 8 } else { 5 };
+        let name = width
+            .saturating_sub(time + kind + verdict + checks + source + gaps)
+            .max(8);
+        Columns {
+            time,
+            kind,
+            name,
+            verdict,
+            checks,
+            source,
+        }
+    }
+}
+
+pub fn render(state: &State, frame: &mut Frame, head: Rect, area: Rect) {
+    let cols = Columns::new(usize::from(area.width));
+    frame.render_widget(Paragraph::new(titles(state, &cols, head.width)), head);
+    let t = &state.traces;
+    if t.visible.is_empty() {
+        frame.render_widget(Paragraph::new(empty(state)), area);
+        return;
+    }
+    let height = usize::from(area.height);
+    let lines: Vec<Line> = t
+        .visible
+        .iter()
+        .enumerate()
+        .skip(t.offset)
+        .take(height)
+        .filter_map(|(pos, i)| Some((pos, t.rows.get(*i)?)))
+        .map(|(pos, row)| {
+            let line = row_line(row, &cols);
+            match (pos == t.cursor, state.focus) {
+                (false, _) => line,
+                (true, Focus::List) => line.patch_style(SELECTED),
+                (true, Focus::Details) => line.patch_style(SELECTED_IDLE),
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn titles(state: &State, cols: &Columns, width: u16) -> Line<'static> {
+    let style = if state.focus == Focus::List {
+        STRONG
+    } else {
+        DIM
+    };
+    let mut s = format!(
+        " {} {} {} {} {}",
+        text::fit("TIME", cols.time),
+        text::fit("KIND", cols.kind),
+        text::fit("NAMEID", cols.name),
+        text::fit("VERDICT", cols.verdict),
+        text::fit("CHECKS", cols.checks),
+    );
+    if cols.source > 0 {
+        s.push(' ');
+        s.push_str(&text::fit("SOURCE", cols.source));
+    }
+    let t = &state.traces;
+    let pos = format!("{}/{}", t.cursor + 1, t.visible.len());
+    let room = usize::from(width).saturating_sub(text::width(&s));
+    if t.visible.len() > 1 && room > text::width(&pos) {
+        s.push_str(&" ".repeat(room - text::width(&pos)));
+        s.push_str(&pos);
+    }
+    Line::styled(s, style)
+}
+
+/// A cell: spans cut or padded to exactly `w` columns.
+fn cell(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
+    let mut spans = text::cut(spans, w);
+    let used: usize = spans.iter().map(Span::width).sum();
+    if used < w {
+        spans.push(Span::raw(" ".repeat(w - used)));
+    }
+    spans
+}
+
+fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
+    let f = &row.facts;
+    let time = match f.when {
+        Some(t) if cols.time >= 19 => t.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+        Some(t) => t.strftime("%H:%M:%S").to_string(),
+        None => "—".to_owned(),
+    };
+    let kind_style = if f.kind == Kind::Failed {
+        BAD
+    } else {
+        Style::new()
+    };
+    let name = match (&f.error, &f.name_id) {
+        (Some(e), _) => text::untrusted(e, DIM),
+        (None, Some(n)) => text::untrusted_quoted(n, STRONG),
+        (None, None) => vec![Span::styled("(no NameID)", DIM)],
+    };
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(text::fit(&time, cols.time), DIM),
+    ];
+    spans.push(Span::raw(" "));
+    spans.extend(cell(text::untrusted(f.kind.label(), kind_style), cols.kind));
+    spans.push(Span::raw(" "));
+    spans.extend(cell(name, cols.name));
+    spans.push(Span::raw(" "));
+    spans.extend(cell(verdict(&row.judgement), cols.verdict));
+    spans.push(Span::raw(" "));
+    spans.extend(cell(checks(&f.checks, row), cols.checks));
+    if cols.source > 0 {
+        spans.push(Span::raw(" "));
+        spans.extend(cell(text::untrusted(&f.source, DIM), cols.source));
+    }
+    Line::from(spans)
+}
+
+/// The verdict in words, with its sign and colour.
+pub fn verdict(j: &Judgement) -> Vec<Span<'static>> {
+    match j {
+        Judgement::Done { verdict, .. } => {
+            let style = text::verdict_style(verdict.state);
+            vec![Span::styled(
+                format!("{} {}", text::verdict_sign(verdict.state), j.word()),
+                style,
+            )]
+        }
+        Judgement::Waiting => vec![Span::styled(j.word(), WARN)],
+        Judgement::NoList => vec![Span::styled(j.word(), DIM)],
+        Judgement::NotApplicable => Vec::new(),
+    }
+}
+
+fn checks(c: &Counts, row: &Row) -> Vec<Span<'static>> {
+    let judged = row
+        .trace
+        .message
+        .as_ref()
+        .is_some_and(|m| m.is_response() || m.kind == "Assertion");
+    let (text, style) = if c.errors > 0 {
+        (format!("✗ {} err", c.errors), BAD)
+    } else if c.warnings > 0 {
+        (format!("! {} warn", c.warnings), WARN)
+    } else if judged {
+        ("✓ ok".to_owned(), GOOD)
+    } else {
+        return Vec::new();
+    };
+    vec![Span::styled(text, style)]
+}
+
+/// What the list says when it shows nothing.
+fn empty(state: &State) -> Vec<Line<'static>> {
+    let reading: Vec<String> = state
+        .inputs
+        .iter()
+        .filter(|i| i.load == Load::Loading)
+        .map(|i| i.label())
+        .collect();
+    if !state.traces.rows.is_empty() {
+        let mut spans = vec![Span::styled("  No message matches the filter ", WARN)];
+        spans.extend(text::untrusted_quoted(&state.traces.filter, STRONG));
+        spans.push(Span::styled(" (Esc clears it)", DIM));
+        return vec![Line::from(spans)];
+    }
+    if !reading.is_empty() {
+        let mut spans = vec![Span::styled("  Reading ", WARN)];
+        spans.extend(text::untrusted(&reading.join(", "), WARN));
+        spans.push(Span::styled("…", WARN));
+        return vec![Line::from(spans)];
+    }
+    vec![
+        Line::styled(
+            "  No SAML message yet: paste a SAML response, or press o to open a file.",
+            STRONG,
+        ),
+        Line::styled(
+            "  Any form pastes: base64, a URL, a form body, XML, the IdP's HTML form.",
+            DIM,
+        ),
+    ]
+}

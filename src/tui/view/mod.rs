@@ -1,0 +1,83 @@
+//! Drawing: one read-only [`render`] of the whole [`State`], split into one function per area
+//! of the screen (header, list, tabs, details, status line) and the help overlay.
+//!
+//! Reads the state and lays out strings; never changes the state, never decodes, never reads
+//! the clock or a file. Only the rows that show are drawn. Every string from a message or an
+//! identity list goes through `text::untrusted`, that is through the crate's sanitiser.
+
+pub mod detail;
+mod header;
+pub mod help;
+mod identities;
+mod list;
+mod status;
+#[cfg(test)]
+mod tests;
+pub mod text;
+pub mod xml;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{Focus, Mode, State, Tab};
+use text::{DIM, SELECTED, SELECTED_IDLE, STRONG};
+
+/// Draws the whole screen.
+pub fn render(state: &State, frame: &mut Frame) {
+    let areas = state.areas();
+    header::render(state, frame, areas.header);
+    list::render(state, frame, areas.list_head, areas.list);
+    tabs(state, frame, areas.tabs);
+    if state.tab == Tab::Identities {
+        identities::render(state, frame, areas.detail);
+    } else {
+        detail::render(state, frame, areas.detail);
+    }
+    status::render(state, frame, areas.status);
+    if let Mode::Help { scroll } = state.mode {
+        help::render(frame, frame.area(), scroll);
+    }
+}
+
+/// The tab titles, with their numbers; the current one stands out, more so when the details
+/// have the focus.
+fn tabs(state: &State, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", DIM));
+        }
+        let style = match (*tab == state.tab, state.focus) {
+            (true, Focus::Details) => SELECTED,
+            (true, Focus::List) => SELECTED_IDLE,
+            (false, _) => STRONG,
+        };
+        spans.push(Span::styled(format!("{}", i + 1), DIM.patch(style)));
+        spans.push(Span::styled(format!(" {}", tab.title()), style));
+    }
+    let mut line = Line::from(spans);
+    let extra = tab_note(state);
+    let room = usize::from(area.width).saturating_sub(line.width() + 2);
+    if !extra.is_empty() && text::width(&extra) <= room {
+        let pad = room - text::width(&extra);
+        line.spans.push(Span::raw(" ".repeat(pad + 2)));
+        line.spans.push(Span::styled(extra, DIM));
+    }
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// What the tab bar says on its right: the search, or where the details are scrolled.
+fn tab_note(state: &State) -> String {
+    match (&state.search, state.tab) {
+        (Some(s), Tab::Xml) => match s.current {
+            Some(c) => format!("/{} {}/{}", s.query, c + 1, s.lines.len()),
+            None => format!("/{} ({} lines)", s.query, s.lines.len()),
+        },
+        _ if state.focus == Focus::Details && state.tab != Tab::Identities => {
+            "Esc: back to the list".to_owned()
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,171 @@
+//! Whole-screen snapshots: the app is built from actions (keys, pastes, finished reads) through
+//! the synchronous stand-in shell, drawn into ratatui's `TestBackend` at 80×24 and 160×45, and
+//! compared with `insta`. Every tab is covered, and the empty, loading and error states.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::Size;
+use ratatui::style::Color;
+
+use super::super::app::{Action, State, update};
+use super::super::testing::{Shell, at, code, config_with, key, sample, screen, typed};
+use crate::scim::{self, Progress};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
+
+const EVERY_VERDICT: [&str; 6] = [
+    "compare-match.xml",
+    "compare-near-match.xml",
+    "compare-mismatch.xml",
+    "compare-inactive.xml",
+    "compare-ambiguous.xml",
+    "compare-not-found.xml",
+];
+
+/// Snapshots with the filters for what changes between runs: ages and temporary paths.
+fn check(name: &str, state: &mut State) {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"read \d+ (s|min|h) ago", "read [age]");
+    settings.add_filter(r"/tmp/\.tmp\w+", "[TEMP]");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (w, h) in SIZES {
+            insta::assert_snapshot!(format!("tui_{name}_{w}x{h}"), screen(state, w, h));
+        }
+    });
+}
+
+fn every_verdict() -> (Shell, State) {
+    Shell::start(config_with(&EVERY_VERDICT, Some("identities.scim.json")))
+}
+
+#[test]
+fn empty() {
+    let (_, mut state) = Shell::start(config_with(&[], None));
+    check("empty", &mut state);
+}
+
+#[test]
+fn loading() {
+    let mut config = config_with(&["compare-match.xml"], Some("identities.scim.json"));
+    if let Ok(remote) = scim::Source::parse("https://gitlab.com/groups/acme") {
+        config.identity_sources.push(remote);
+    }
+    let mut state = State::new(config);
+    update(&mut state, Action::Tick(at()));
+    let _effects_not_run = update(&mut state, Action::Start);
+    update(
+        &mut state,
+        Action::IdentityProgress {
+            generation: 1,
+            progress: Progress::Fetched {
+                identities: 300,
+                total: Some(1200),
+            },
+        },
+    );
+    check("loading", &mut state);
+}
+
+#[test]
+fn errors() {
+    let (mut shell, mut state) =
+        Shell::start(config_with(&["compare-match.xml"], Some("nonexistent.csv")));
+    shell.send(&mut state, Action::Paste("SAMLResponse=PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6dGM6U0FNTDoyLjA6cHJvdG9jb2wi".into()));
+    check("errors", &mut state);
+}
+
+#[test]
+fn summary() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send(&mut state, key('j'));
+    check("summary", &mut state);
+}
+
+#[test]
+fn attributes() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send_all(&mut state, [key('j'), key('2')]);
+    check("attributes", &mut state);
+}
+
+#[test]
+fn findings() {
+    let (mut shell, mut state) = Shell::start(config_with(
+        &["checks-misconfigured.xml"],
+        Some("identities.scim.json"),
+    ));
+    shell.send(&mut state, key('3'));
+    check("findings", &mut state);
+}
+
+#[test]
+fn identity() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send_all(&mut state, [key('j'), key('4')]);
+    check("identity", &mut state);
+}
+
+#[test]
+fn xml() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send_all(
+        &mut state,
+        [key('j'), key('5'), code(KeyCode::Enter), key('/')],
+    );
+    shell.send_all(&mut state, typed("nameid"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    check("xml", &mut state);
+}
+
+#[test]
+fn identities() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send_all(&mut state, [key('j'), key('j'), key('6')]);
+    check("identities", &mut state);
+}
+
+#[test]
+fn invisible_characters_are_shown() {
+    let (mut shell, mut state) = Shell::start(config_with(
+        &["checks-misconfigured.xml"],
+        Some("identities.scim.json"),
+    ));
+    shell.send(&mut state, key('1'));
+    check("invisible", &mut state);
+}
+
+#[test]
+fn help_and_prompt() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send(&mut state, key('?'));
+    check("help", &mut state);
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('/')]);
+    shell.send_all(&mut state, typed("not"));
+    check("filter_prompt", &mut state);
+}
+
+/// The verdict's colour goes with its words: the buffer, not only the text, is checked.
+#[test]
+fn verdicts_are_coloured_as_well_as_worded() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send(&mut state, Action::Resize(Size::new(80, 24)));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| super::render(&state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let colour_of = |word: &str| -> Option<Color> {
+        (0..24).find_map(|y| {
+            let line: String = (0..80)
+                .map(|x| buffer[(x, y)].symbol().to_owned())
+                .collect();
+            let col = line.find(word)?;
+            let x = line[..col].chars().count() as u16;
+            Some(buffer[(x, y)].fg)
+        })
+    };
+    assert_eq!(colour_of("✓ match"), Some(Color::Green));
+    assert_eq!(colour_of("≈ near match"), Some(Color::Yellow));
+    assert_eq!(colour_of("✗ not found"), Some(Color::Red));
+    let _ = sample("x");
+}

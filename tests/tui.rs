@@ -1,0 +1,274 @@
+//! The real binary's terminal UI, driven in tmux as a user drives it: keys with `send-keys`, a
+//! bracketed paste with `paste-buffer -p`, the screen read with `capture-pane`, a file edited
+//! on disk, a resize, and the terminal checked after quitting (main screen, cursor shown,
+//! cooked mode). Skipped, with a note, where tmux is missing.
+//!
+//! Each test runs its own tmux server (`-L`, no configuration file) on copies of the samples in
+//! a temporary directory, so that nothing of the user's tmux or of `samples/` is touched.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const AT: &str = "2026-11-02T09:00:00Z";
+const GROUP: &str = "https://gitlab.com/groups/acme";
+
+fn tmux_missing() -> bool {
+    let missing = Command::new("tmux").arg("-V").output().is_err();
+    if missing {
+        eprintln!("note: tmux is not installed: the TUI's tmux tests are skipped");
+    }
+    missing
+}
+
+/// A tmux server of our own with one window running a command.
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Copies the samples named into a temporary directory and starts `command` (in which
+    /// `{dir}` stands for it) in a `width`×`height` window. The command's exit status is
+    /// printed after it ends, with whether the terminal is back in canonical mode.
+    fn start(name: &str, width: u16, height: u16, samples: &[&str], command: &str) -> Tmux {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        for s in samples {
+            std::fs::copy(root.join(s), dir.path().join(s)).expect("a sample copies");
+        }
+        let command = command.replace("{dir}", &dir.path().display().to_string());
+        let script = format!(
+            "{command}; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 120"
+        );
+        let socket = format!("samltrace-{name}-{}", std::process::id());
+        let t = Tmux { socket, dir };
+        let (w, h) = (width.to_string(), height.to_string());
+        t.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &w,
+            "-y",
+            &h,
+            "sh",
+            "-c",
+            &script,
+        ]);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p"]).stdout).into_owned()
+    }
+
+    fn format(&self, f: &str) -> String {
+        let out = self.run(&["display-message", "-p", f]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend(keys);
+        self.run(&args);
+    }
+
+    /// Pastes a file's text as a terminal paste: bracketed when the program asked for it.
+    fn paste(&self, file: &Path) {
+        let file = file.display().to_string();
+        self.run(&["load-buffer", "-b", "p", &file]);
+        self.run(&["paste-buffer", "-p", "-d", "-b", "p"]);
+    }
+
+    /// Waits until the screen satisfies `ok`, and returns it; fails with the last screen.
+    fn wait(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("waited {timeout:?} for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Tmux {
+    /// Waits until the program has ended and the script has printed both its exit status and
+    /// the terminal's mode (`icanon` or `-icanon`), which come a moment apart.
+    fn wait_exit(&self, timeout: Duration) -> String {
+        self.wait("the exit status and terminal mode", timeout, |s| {
+            s.contains("EXIT=") && s.lines().any(|l| l.trim_start_matches('-') == "icanon")
+        })
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+/// The line of the list that shows a NameID.
+fn row<'a>(screen: &'a str, name_id: &str) -> Option<&'a str> {
+    screen
+        .lines()
+        .find(|l| l.contains(name_id) && l.contains("Response"))
+}
+
+fn tui_command(extra: &str) -> String {
+    format!(
+        "'{}' tui --at {AT} --gitlab-group {GROUP} {extra}",
+        env!("CARGO_BIN_EXE_samltrace")
+    )
+}
+
+#[test]
+fn lists_pastes_reloads_and_quits_cleanly() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = [
+        "identities.scim.json",
+        "compare-match.xml",
+        "compare-near-match.xml",
+        "compare-not-found.xml",
+    ];
+    let command = tui_command(
+        "--scim {dir}/identities.scim.json {dir}/compare-match.xml {dir}/compare-near-match.xml",
+    );
+    let t = Tmux::start("main", 80, 24, &samples, &command);
+    let long = Duration::from_secs(20);
+
+    // Both NameIDs, each with its verdict in words.
+    let screen = t.wait("both messages with verdicts", long, |s| {
+        row(s, "0b1d561c-21ff-4092-beab-8154b17f82f2").is_some_and(|r| r.contains("✓ match"))
+            && row(s, "Bob@Example.com").is_some_and(|r| r.contains("≈ near match"))
+    });
+    assert!(
+        screen.contains(" samltrace  2 messages from 2 files"),
+        "{screen}"
+    );
+
+    // A pasted third response is added and selected: the details show it.
+    t.paste(&t.path("compare-not-found.xml"));
+    let screen = t.wait("the pasted response", long, |s| {
+        row(s, "f00dfeed-0000-4000-8000-00000000beef").is_some_and(|r| r.contains("✗ not found"))
+    });
+    assert!(
+        screen.contains("From            paste 1"),
+        "the paste is selected:\n{screen}"
+    );
+
+    // The identity file edited on disk the way editors do it (a new file renamed over it):
+    // Bob's verdict follows within a second or two.
+    let ids = t.path("identities.scim.json");
+    let edited = std::fs::read_to_string(&ids)
+        .expect("the list reads")
+        .replace("\"bob@example.com\"", "\"Bob@Example.com\"");
+    let tmp = t.path("identities.scim.json.tmp");
+    std::fs::write(&tmp, edited).expect("the edit writes");
+    std::fs::rename(&tmp, &ids).expect("the edit lands");
+    let changed = Instant::now();
+    t.wait("Bob's new verdict", Duration::from_secs(3), |s| {
+        row(s, "Bob@Example.com").is_some_and(|r| r.contains("✓ match"))
+    });
+    assert!(changed.elapsed() < Duration::from_secs(3));
+
+    // Resizing redraws at the new size: the wide layout has a SOURCE column and dates.
+    t.run(&["resize-window", "-x", "160", "-y", "45"]);
+    t.wait("the wide layout", long, |s| {
+        s.contains("SOURCE") && s.contains("2026-11-02 09:00:00 Response")
+    });
+
+    // q quits with status 0, and the terminal is as it was.
+    t.keys(&["q"]);
+    let screen = t.wait_exit(long);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.lines().any(|l| l == "icanon"),
+        "cooked mode:\n{screen}"
+    );
+    assert!(
+        !screen.contains("samltrace"),
+        "the main screen is back:\n{screen}"
+    );
+    assert_eq!(t.format("#{alternate_on}"), "0");
+    assert_eq!(t.format("#{cursor_flag}"), "1");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if tmux_missing() {
+        return;
+    }
+    let command = tui_command("{dir}/compare-match.xml");
+    let t = Tmux::start("term", 80, 24, &["compare-match.xml"], &command);
+    t.wait("the message", Duration::from_secs(20), |s| {
+        s.contains("0b1d561c")
+    });
+    assert_eq!(t.format("#{alternate_on}"), "1");
+    let shell = t.format("#{pane_pid}");
+    let child = Command::new("pgrep")
+        .args(["-P", &shell])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if child.is_empty() {
+        eprintln!("note: pgrep found no child of the pane's shell: SIGTERM test skipped");
+        return;
+    }
+    for pid in child.lines() {
+        Command::new("kill")
+            .args(["-TERM", pid])
+            .status()
+            .expect("kill runs");
+    }
+    let screen = t.wait_exit(Duration::from_secs(10));
+    assert!(
+        screen.lines().any(|l| l == "icanon"),
+        "cooked mode:\n{screen}"
+    );
+    assert_eq!(t.format("#{alternate_on}"), "0");
+    assert_eq!(t.format("#{cursor_flag}"), "1");
+}
+
+#[test]
+fn bare_samltrace_on_a_terminal_opens_the_tui() {
+    if tmux_missing() {
+        return;
+    }
+    let command = format!("cd {{dir}} && '{}'", env!("CARGO_BIN_EXE_samltrace"));
+    let t = Tmux::start("bare", 80, 24, &[], &command);
+    t.wait("the empty state", Duration::from_secs(20), |s| {
+        s.contains("No SAML message yet: paste a SAML response")
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_exit(Duration::from_secs(10));
+    assert!(screen.contains("EXIT=0"), "{screen}");
+}
