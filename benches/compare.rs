@@ -10,37 +10,16 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use samltrace::compare::{Hint, Index};
-use samltrace::scim::{Identity, IdentitySource};
+use samltrace::scim::Identity;
+
+mod common;
+use common::guid;
 
 const IDENTITIES: u32 = 100_000;
 const NAME_IDS: u32 = 10_000;
 
-/// A GUID-shaped id that differs for every `i`.
-fn guid(i: u32) -> String {
-    let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-        h >> 32,
-        (h >> 16) & 0xffff,
-        h & 0xfff,
-        i & 0xfff,
-        i as u64 * 7919
-    )
-}
-
 fn identities() -> Vec<Identity> {
-    (0..IDENTITIES)
-        .map(|i| Identity {
-            external_id: Some(guid(i)),
-            user_name: Some(format!("user{i}")),
-            emails: vec![format!("user{i}@example.com")],
-            display_name: Some(format!("User {i}")),
-            active: Some(i % 50 != 0),
-            user_id: Some(u64::from(i) + 1),
-            source: IdentitySource::Scim,
-            origin: format!("bench line {}", i + 2),
-        })
-        .collect()
+    common::identities(IDENTITIES, "bench")
 }
 
 /// NameIDs of every kind: exact, a changed capital, the email instead of the GUID, unknown.

@@ -17,41 +17,20 @@ use ratatui::layout::Size;
 
 use samltrace::checks::Context;
 use samltrace::compare::FixApi;
-use samltrace::scim::{Identity, IdentityList, IdentitySource, Source};
+use samltrace::scim::{IdentityList, Source};
 use samltrace::tui::app::{Action, Config, Decoded, Effect, People, State, update};
 use samltrace::tui::{facts, view};
+
+mod common;
+use common::guid;
 
 const IDENTITIES: u32 = 100_000;
 const MESSAGES: u32 = 10_000;
 const FIRST_FRAME: Duration = Duration::from_millis(50);
 const KEY: Duration = Duration::from_millis(16);
 
-/// A GUID-shaped id that differs for every `i` (as in the compare bench).
-fn guid(i: u32) -> String {
-    let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-        h >> 32,
-        (h >> 16) & 0xffff,
-        h & 0xfff,
-        i & 0xfff,
-        i as u64 * 7919
-    )
-}
-
 fn identities() -> IdentityList {
-    let identities = (0..IDENTITIES)
-        .map(|i| Identity {
-            external_id: Some(guid(i)),
-            user_name: Some(format!("user{i}")),
-            emails: vec![format!("user{i}@example.com")],
-            display_name: Some(format!("User {i}")),
-            active: Some(i % 50 != 0),
-            user_id: Some(u64::from(i) + 1),
-            source: IdentitySource::Scim,
-            origin: format!("bench.csv line {}", i + 2),
-        })
-        .collect();
+    let identities = common::identities(IDENTITIES, "bench.csv");
     IdentityList {
         input: "bench.csv".into(),
         format: "csv".into(),

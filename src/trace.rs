@@ -111,6 +111,38 @@ impl Trace {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
+    /// Where the message came from and how it was unwrapped, in parts for a heading:
+    /// `samples/x.txt:3`, the place in a capture, the decoding steps (`base64 → deflate`, or
+    /// `raw XML`), the parameter and binding (`SAMLResponse via HTTP-POST`). Values are as
+    /// received: the caller makes them visible.
+    pub fn provenance(&self) -> Vec<String> {
+        let o = &self.origin;
+        let mut input = o.input.clone();
+        if let Some(line) = o.line {
+            input.push_str(&format!(":{line}"));
+        }
+        if let Some(entry) = o.har_entry {
+            input.push_str(&format!(" entry {entry}"));
+        }
+        let mut parts = vec![input];
+        parts.extend(o.location.clone());
+        let steps: Vec<&str> = self.encoding.iter().map(|s| s.label()).collect();
+        parts.push(if steps.is_empty() {
+            "raw XML".to_owned()
+        } else {
+            steps.join(" → ")
+        });
+        if let Some(param) = &o.param {
+            let via = match o.binding.as_deref() {
+                Some("redirect") => " via HTTP-Redirect",
+                Some("post") => " via HTTP-POST",
+                _ => "",
+            };
+            parts.push(format!("{param}{via}"));
+        }
+        parts
+    }
+
     /// A one-line description of the failure: the input, where in it, the stage and what worked.
     pub fn error_line(&self) -> Option<String> {
         let e = self.error.as_ref()?;

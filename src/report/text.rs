@@ -13,7 +13,6 @@ use crate::compare::{State, Verdict};
 use crate::dsig::SignatureInfo;
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
-use crate::input::Step;
 use crate::saml::{Assertion, Attribute, Message, Request, format_label};
 use crate::sanitize::{quoted_if_padded, visible};
 use crate::trace::Trace;
@@ -210,32 +209,13 @@ fn finding_style(l: &Line) -> Style {
     }
 }
 
-/// `samples/okta.b64 · base64 · SAMLResponse via POST`
+/// `samples/okta.b64 · base64 · SAMLResponse via HTTP-POST`
 fn header(t: &Trace) -> String {
-    let mut parts = vec![visible(&t.origin.input).into_owned()];
-    if let Some(line) = t.origin.line {
-        parts[0].push_str(&format!(":{line}"));
-    }
-    if let Some(entry) = t.origin.har_entry {
-        parts[0].push_str(&format!(" entry {entry}"));
-    }
-    if let Some(location) = &t.origin.location {
-        parts.push(visible(location).into_owned());
-    }
-    let steps: Vec<&str> = t.encoding.iter().map(|s: &Step| s.label()).collect();
-    parts.push(if steps.is_empty() {
-        "raw XML".to_owned()
-    } else {
-        steps.join(" → ")
-    });
-    if let Some(param) = &t.origin.param {
-        let via = match t.origin.binding.as_deref() {
-            Some("redirect") => " via HTTP-Redirect",
-            Some("post") => " via HTTP-POST",
-            _ => "",
-        };
-        parts.push(format!("{}{via}", visible(param)));
-    }
+    let parts: Vec<String> = t
+        .provenance()
+        .iter()
+        .map(|p| visible(p).into_owned())
+        .collect();
     format!("── {} ──", parts.join(" · "))
 }
 

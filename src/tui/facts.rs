@@ -15,8 +15,8 @@ use crate::checks::{Context, Severity};
 use crate::compare::attributes;
 use crate::dsig::{Keys, SignatureInfo};
 use crate::har::Assembler;
+use crate::input::Origin;
 use crate::input::har::{self, End, HarEvent, Summary};
-use crate::input::{Origin, Step};
 use crate::report;
 use crate::saml::{Assertion, Message, Request, format_label};
 use crate::trace::Trace;
@@ -291,7 +291,7 @@ pub fn full_time(t: Timestamp) -> String {
 }
 
 fn summary(trace: &Trace, ctx: &Context) -> Vec<Field> {
-    let mut out = vec![field("From", origin(trace), Tone::Plain)];
+    let mut out = vec![field("From", trace.provenance().join(" · "), Tone::Plain)];
     if let Some(line) = trace.error_line() {
         out.push(field("Error", line, Tone::Bad));
         return out;
@@ -306,32 +306,6 @@ fn summary(trace: &Trace, ctx: &Context) -> Vec<Field> {
     signatures(&mut out, &trace.signatures, m);
     out.push(field("Judged at", full_time(ctx.at), Tone::Dim));
     out
-}
-
-/// `samples/x.b64 line 3 · base64 → deflate · SAMLResponse via HTTP-POST`.
-fn origin(t: &Trace) -> String {
-    let mut parts = vec![t.origin.input.clone()];
-    if let Some(line) = t.origin.line {
-        parts[0].push_str(&format!(" line {line}"));
-    }
-    if let Some(entry) = t.origin.har_entry {
-        parts[0].push_str(&format!(" entry {entry}"));
-    }
-    let steps: Vec<&str> = t.encoding.iter().map(|s: &Step| s.label()).collect();
-    parts.push(if steps.is_empty() {
-        "raw XML".to_owned()
-    } else {
-        steps.join(" → ")
-    });
-    if let Some(param) = &t.origin.param {
-        let via = match t.origin.binding.as_deref() {
-            Some("redirect") => " via HTTP-Redirect",
-            Some("post") => " via HTTP-POST",
-            _ => "",
-        };
-        parts.push(format!("{param}{via}"));
-    }
-    parts.join(" · ")
 }
 
 fn message(out: &mut Vec<Field>, m: &Message, ctx: &Context) {
