@@ -17,9 +17,9 @@ use ratatui::layout::Size;
 use crate::checks::{Context, GitLabGroup};
 use crate::scim::{self, Source};
 
-use super::app::{Action, Config, Effect, ExportError, Payload, People, State, update};
+use super::app::{Action, Config, Effect, ExportError, People, State, update};
 use super::facts;
-use super::view;
+use super::{view, worker};
 
 /// The samples' evaluation time.
 pub fn at() -> Timestamp {
@@ -141,16 +141,9 @@ impl Shell {
                     fixed_time,
                     ..facts::Decoding::default()
                 };
-                let decode = |name: &str, bytes: &[u8]| {
-                    facts::decoded_with(name, bytes, &source, &context, &how)
-                };
-                let result = match payload {
-                    Payload::File(p) => std::fs::read(&p)
-                        .map(|b| decode(&p.display().to_string(), &b))
-                        .map_err(|e| format!("{}: {e}", p.display())),
-                    Payload::Text(t) => Ok(decode(&source, t.as_bytes())),
-                };
-                queue.push_back(Action::Decoded { input, result });
+                queue.push_back(worker::decode_action(
+                    input, &payload, &source, &context, &how,
+                ));
             }
             Effect::Watch(p) => self.watched.push(p),
             e @ Effect::LoadIdentities { .. } if self.hold_identities => self.held.push(e),

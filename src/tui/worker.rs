@@ -165,7 +165,7 @@ pub fn osc52(text: &str) -> String {
 }
 
 /// Reads (for a file) and decodes one input, checks every message and works out its facts.
-fn decode_action(
+pub(super) fn decode_action(
     input: InputId,
     payload: &Payload,
     source: &str,
