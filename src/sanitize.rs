@@ -12,9 +12,10 @@ pub fn is_invisible(c: char) -> bool {
         || matches!(
             c,
             '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
-                | '\u{17B5}' | '\u{180E}' | '\u{2000}'..='\u{200F}' | '\u{2028}'..='\u{202F}'
+                | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{2000}'..='\u{200F}' | '\u{2028}'..='\u{202F}'
                 | '\u{205F}'..='\u{206F}' | '\u{3000}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
                 | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}'
+                | '\u{1D173}'..='\u{1D17A}' | '\u{E0100}'..='\u{E01EF}'
         )
 }
 
@@ -101,6 +102,24 @@ pub fn quoted_if_padded(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variation_selectors_and_format_marks_are_invisible() {
+        for c in [
+            '\u{180B}',
+            '\u{180F}',
+            '\u{FE0F}',
+            '\u{E0100}',
+            '\u{E01EF}',
+            '\u{1D173}',
+        ] {
+            assert!(is_invisible(c), "{:04X}", c as u32);
+        }
+        assert_eq!(visible("bob\u{E0100}"), "bob<U+E0100>");
+        for c in ['a', 'é', '\u{1820}', '\u{E01F0}'] {
+            assert!(!is_invisible(c), "{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn plain_text_is_borrowed() {
