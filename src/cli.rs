@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         INPUT is a file, '-' for stdin, or the payload itself: raw XML, base64 (standard, URL-safe, \
         wrapped, percent-encoded), a form body (SAMLResponse=…&RelayState=…), a query string, an \
         HTTP-Redirect URL, or the HTML of the IdP's auto-submit page. A file may hold several \
-        payloads, one per line.",
+        payloads, one per line. A HAR file or SAML-tracer export is read as `samltrace har` reads \
+        it.",
     after_help = "Exit status: 0 nothing wrong, 1 problems found, 2 could not do the job.",
     args_conflicts_with_subcommands = true
 )]
