@@ -34,7 +34,7 @@ use crate::xml::{Document, Element, ns};
 pub use cert::CertInfo;
 
 /// One `ds:Signature` of a document.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct SignatureInfo {
     /// Local name of the element the Signature sits in (`Response`, `Assertion`, …).
     pub element: String,
@@ -175,16 +175,8 @@ fn signature(sig: Element<'_>) -> SignatureInfo {
             _ => None,
         },
         certificate: cert.and_then(Result::ok),
-        verified: None,
-        status: None,
-        reason: None,
-        digest_valid: None,
-        covers: None,
-        key: None,
-        key_certificate: None,
-        keyinfo_certificate_trusted: None,
-        weak: Vec::new(),
-        decrypted: false,
+        // What verification finds is filled in by `SignatureInfo::apply`.
+        ..SignatureInfo::default()
     }
 }
 

@@ -27,26 +27,10 @@ pub fn verify_redirect(
     let mut info = SignatureInfo {
         element: element.to_owned(),
         path: format!("/{element}"),
-        reference: None,
         algorithm: Some(short_name(sig_alg)),
-        digest: None,
         algorithm_uri: Some(sig_alg.to_owned()),
-        digest_uri: None,
-        canonicalization: None,
-        transforms: Vec::new(),
         key_info: Some("HTTP-Redirect query signature".to_owned()),
-        certificate: None,
-        certificate_error: None,
-        verified: None,
-        status: None,
-        reason: None,
-        digest_valid: None,
-        covers: None,
-        key: None,
-        key_certificate: None,
-        keyinfo_certificate_trusted: None,
-        weak: Vec::new(),
-        decrypted: false,
+        ..SignatureInfo::default()
     };
     let v = Verification {
         covers: Some(info.path.clone()),
