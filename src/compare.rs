@@ -155,7 +155,7 @@ pub fn show(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::saml::{Assertion, Attribute, NameId, Subject};
+    use crate::saml::{Assertion, Attribute, MessageKind, NameId, Subject};
 
     #[test]
     fn show_makes_invisible_characters_visible() {
@@ -171,7 +171,7 @@ mod tests {
             ..Attribute::default()
         };
         let msg = Message {
-            kind: "Response".into(),
+            kind: MessageKind::Response,
             assertions: vec![Assertion {
                 subject: Some(Subject {
                     name_id: Some(NameId {

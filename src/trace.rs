@@ -273,7 +273,7 @@ pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
             alg,
             sig,
             &keys.trust,
-            &message.kind,
+            message.kind.name(),
         )),
         _ => None,
     };
@@ -295,16 +295,8 @@ pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
 
 /// A bare payload says nothing of how it travelled; the message and its encoding do.
 fn infer_origin(origin: &mut Origin, message: &Message, steps: &[Step]) {
-    if origin.param.is_none() && message.kind != "Assertion" {
-        let response = message.kind.ends_with("Response");
-        origin.param = Some(
-            if response {
-                "SAMLResponse"
-            } else {
-                "SAMLRequest"
-            }
-            .to_owned(),
-        );
+    if origin.param.is_none() {
+        origin.param = message.kind.param().map(str::to_owned);
     }
     if origin.binding.is_none() && !steps.is_empty() {
         let deflated = steps.contains(&Step::Deflate);
@@ -328,8 +320,8 @@ mod tests {
         assert_eq!(t.origin.binding.as_deref(), Some("post"));
         assert_eq!(t.xml.as_deref(), Some(xml));
         assert_eq!(
-            t.message.as_ref().map(|m| m.kind.as_str()),
-            Some("Response")
+            t.message.as_ref().map(|m| m.kind),
+            Some(crate::saml::MessageKind::Response)
         );
     }
 

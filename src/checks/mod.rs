@@ -37,7 +37,7 @@ use serde::Serialize;
 use crate::dsig::SignatureInfo;
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
-use crate::saml::{Assertion, Message, Request};
+use crate::saml::{Assertion, Message, MessageKind, Request};
 
 pub use catalogue::{CATALOGUE, CodeInfo};
 pub use fingerprint::{Fingerprint, FingerprintAlgorithm, FingerprintError};
@@ -238,14 +238,14 @@ impl Context {
 
 /// A Response or a bare Assertion: the messages that sign someone in.
 fn is_sign_in(msg: &Message) -> bool {
-    msg.is_response() || msg.kind == "Assertion"
+    msg.kind.signs_in()
 }
 
 /// A bare Assertion, or a Response whose status is Success.
 fn succeeded(msg: &Message) -> bool {
-    match msg.kind.as_str() {
-        "Assertion" => true,
-        "Response" => msg.status.as_ref().is_some_and(|s| s.is_success()),
+    match msg.kind {
+        MessageKind::Assertion => true,
+        MessageKind::Response => msg.status.as_ref().is_some_and(|s| s.is_success()),
         _ => false,
     }
 }

@@ -158,7 +158,7 @@ fn judge_identities(
 
 /// Messages that speak for a user: responses, bare assertions and logout requests.
 fn names_a_user(m: &samltrace::saml::Message) -> bool {
-    matches!(m.kind.as_str(), "Response" | "Assertion" | "LogoutRequest")
+    m.kind.names_a_user()
 }
 
 /// What a filtered look-up would need to find for these traces.

@@ -139,7 +139,7 @@ fn timeline_entry(
     let _ = writeln!(
         out,
         "  {TITLE}{index:<iw$}{TITLE:#} {when:>ww$}  {TITLE}{}{TITLE:#}{id}",
-        visible(&msg.kind),
+        visible(msg.kind.name()),
         iw = w.index,
         ww = w.when,
     );

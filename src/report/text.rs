@@ -98,7 +98,7 @@ fn trace(out: &mut Out, t: &Trace) {
             out.line(4, &paint(WARN, &format!("! {}", visible(n))));
         }
     }
-    let judged = msg.is_response() || msg.kind == "Assertion";
+    let judged = msg.kind.signs_in();
     if judged || !t.findings.is_empty() {
         out.blank();
         findings(out, &t.findings);
@@ -220,7 +220,7 @@ fn header(t: &Trace) -> String {
 }
 
 fn message(out: &mut Out, m: &Message) {
-    let mut title = m.kind.clone();
+    let mut title = m.kind.name().to_owned();
     if let Some(id) = &m.id {
         title.push_str(&format!("  {}", visible(id)));
     }
@@ -230,7 +230,7 @@ fn message(out: &mut Out, m: &Message) {
     if let Some(s) = &m.status {
         out.field(4, "Status", &status_text(s));
         out.opt(4, "Status message", s.message.as_deref());
-    } else if m.kind.ends_with("Response") {
+    } else if m.kind.is_status_response() {
         out.field(4, "Status", &paint(BAD, "missing"));
     }
     out.opt(4, "Destination", m.destination.as_deref());

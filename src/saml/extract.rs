@@ -14,7 +14,7 @@ use super::model::*;
 pub fn message(root: Element<'_>) -> Result<Message, SamlError> {
     let kind = message_kind(root)?;
     let mut msg = Message {
-        kind: kind.to_owned(),
+        kind,
         id: attr(root, "ID"),
         version: attr(root, "Version"),
         issue_instant: attr(root, "IssueInstant"),
@@ -26,50 +26,31 @@ pub fn message(root: Element<'_>) -> Result<Message, SamlError> {
         ..Message::default()
     };
     match kind {
-        "Assertion" => msg.assertions.push(assertion(root)),
-        "AuthnRequest" => msg.request = Some(Request::Authn(authn_request(root))),
-        "LogoutRequest" => msg.request = Some(Request::Logout(logout_request(root))),
+        MessageKind::Assertion => msg.assertions.push(assertion(root)),
+        MessageKind::AuthnRequest => msg.request = Some(Request::Authn(authn_request(root))),
+        MessageKind::LogoutRequest => msg.request = Some(Request::Logout(logout_request(root))),
         _ => {}
     }
     if let Some(status) = root.child(ns::SAMLP, "Status") {
         msg.status = Some(self::status(status));
     }
-    if kind == "Response" {
+    if kind == MessageKind::Response {
         msg.assertions = response_assertions(root);
     }
     msg.notes = notes(root, &msg);
     Ok(msg)
 }
 
-fn message_kind(root: Element<'_>) -> Result<&'static str, SamlError> {
-    const KINDS: &[&str] = &[
-        "Response",
-        "AuthnRequest",
-        "LogoutRequest",
-        "LogoutResponse",
-        "ArtifactResolve",
-        "ArtifactResponse",
-        "AttributeQuery",
-        "AuthnQuery",
-        "AuthzDecisionQuery",
-        "AssertionIDRequest",
-        "ManageNameIDRequest",
-        "ManageNameIDResponse",
-        "NameIDMappingRequest",
-        "NameIDMappingResponse",
-    ];
+fn message_kind(root: Element<'_>) -> Result<MessageKind, SamlError> {
     let local = root.local_name();
     match root.ns() {
-        Some(ns::SAMLP) => KINDS
-            .iter()
-            .find(|k| **k == local)
-            .copied()
+        Some(ns::SAMLP) => MessageKind::protocol(local)
             .ok_or_else(|| SamlError::UnknownRoot(format!("samlp:{local}"))),
-        Some(ns::SAML) if local == "Assertion" => Ok("Assertion"),
+        Some(ns::SAML) if local == "Assertion" => Ok(MessageKind::Assertion),
         Some(ns::SAML1P) | Some(ns::SAML1) => Err(SamlError::Saml11(local.to_owned())),
         Some(ns::MD) => Err(SamlError::Metadata(local.to_owned())),
         Some(other) => Err(SamlError::UnknownRoot(format!("{{{other}}}{local}"))),
-        None if KINDS.contains(&local) || local == "Assertion" => {
+        None if MessageKind::protocol(local).is_some() || local == "Assertion" => {
             Err(SamlError::NoNamespace(local.to_owned()))
         }
         None => Err(SamlError::UnknownRoot(local.to_owned())),
@@ -351,8 +332,9 @@ fn logout_request(e: Element<'_>) -> LogoutRequest {
 fn notes(root: Element<'_>, msg: &Message) -> Vec<String> {
     let mut notes = Vec::new();
     // Modelled assertions are exactly the Response's own children.
-    let modelled =
-        |e: &Element<'_>| msg.kind == "Response" && e.parent().is_some_and(|p| p == root);
+    let modelled = |e: &Element<'_>| {
+        msg.kind == MessageKind::Response && e.parent().is_some_and(|p| p == root)
+    };
     for e in root.descendants() {
         let misplaced = (e.is(ns::SAML, "Assertion") || e.is(ns::SAML, "EncryptedAssertion"))
             && !modelled(&e)
@@ -373,7 +355,7 @@ fn notes(root: Element<'_>, msg: &Message) -> Vec<String> {
             ));
         }
     }
-    if msg.kind == "Response" && msg.assertions.len() > 1 {
+    if msg.kind == MessageKind::Response && msg.assertions.len() > 1 {
         notes.push(format!(
             "the response carries {} assertions; GitLab reads only one",
             msg.assertions.len()

@@ -7,9 +7,8 @@ use serde::Serialize;
 /// A decoded SAML protocol message (or a bare assertion someone pasted).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Message {
-    /// `Response`, `AuthnRequest`, `LogoutRequest`, `LogoutResponse`, `Assertion`, or the root
-    /// element's local name for other SAML messages (`ArtifactResolve`, …).
-    pub kind: String,
+    /// Which message this is (`Response`, `AuthnRequest`, … in JSON).
+    pub kind: MessageKind,
     pub id: Option<String>,
     pub version: Option<String>,
     pub issue_instant: Option<String>,
@@ -23,6 +22,109 @@ pub struct Message {
     /// comments inside values, SAML 1.1, …). Not findings: those come from the checks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// The SAML 2.0 protocol messages samltrace reads, and a bare `saml:Assertion`; serialised as the
+/// root element's local name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum MessageKind {
+    #[default]
+    Response,
+    Assertion,
+    AuthnRequest,
+    LogoutRequest,
+    LogoutResponse,
+    ArtifactResolve,
+    ArtifactResponse,
+    AttributeQuery,
+    AuthnQuery,
+    AuthzDecisionQuery,
+    AssertionIDRequest,
+    ManageNameIDRequest,
+    ManageNameIDResponse,
+    NameIDMappingRequest,
+    NameIDMappingResponse,
+}
+
+impl MessageKind {
+    /// Every protocol message (root elements in the `samlp` namespace).
+    pub const PROTOCOL: [MessageKind; 14] = [
+        MessageKind::Response,
+        MessageKind::AuthnRequest,
+        MessageKind::LogoutRequest,
+        MessageKind::LogoutResponse,
+        MessageKind::ArtifactResolve,
+        MessageKind::ArtifactResponse,
+        MessageKind::AttributeQuery,
+        MessageKind::AuthnQuery,
+        MessageKind::AuthzDecisionQuery,
+        MessageKind::AssertionIDRequest,
+        MessageKind::ManageNameIDRequest,
+        MessageKind::ManageNameIDResponse,
+        MessageKind::NameIDMappingRequest,
+        MessageKind::NameIDMappingResponse,
+    ];
+
+    /// The root element's local name.
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::Response => "Response",
+            MessageKind::Assertion => "Assertion",
+            MessageKind::AuthnRequest => "AuthnRequest",
+            MessageKind::LogoutRequest => "LogoutRequest",
+            MessageKind::LogoutResponse => "LogoutResponse",
+            MessageKind::ArtifactResolve => "ArtifactResolve",
+            MessageKind::ArtifactResponse => "ArtifactResponse",
+            MessageKind::AttributeQuery => "AttributeQuery",
+            MessageKind::AuthnQuery => "AuthnQuery",
+            MessageKind::AuthzDecisionQuery => "AuthzDecisionQuery",
+            MessageKind::AssertionIDRequest => "AssertionIDRequest",
+            MessageKind::ManageNameIDRequest => "ManageNameIDRequest",
+            MessageKind::ManageNameIDResponse => "ManageNameIDResponse",
+            MessageKind::NameIDMappingRequest => "NameIDMappingRequest",
+            MessageKind::NameIDMappingResponse => "NameIDMappingResponse",
+        }
+    }
+
+    /// A protocol message's kind from its root element's local name.
+    pub fn protocol(local_name: &str) -> Option<MessageKind> {
+        MessageKind::PROTOCOL
+            .into_iter()
+            .find(|k| k.name() == local_name)
+    }
+
+    /// A status response (it carries a `Status`): Response, LogoutResponse, ArtifactResponse, …
+    pub fn is_status_response(self) -> bool {
+        self.name().ends_with("Response")
+    }
+
+    /// A Response or a bare Assertion: the messages that sign someone in, which the checks judge.
+    pub fn signs_in(self) -> bool {
+        matches!(self, MessageKind::Response | MessageKind::Assertion)
+    }
+
+    /// Messages that speak for a user: responses, bare assertions and logout requests.
+    pub fn names_a_user(self) -> bool {
+        matches!(
+            self,
+            MessageKind::Response | MessageKind::Assertion | MessageKind::LogoutRequest
+        )
+    }
+
+    /// The form or query parameter a message of this kind travels in; none for a bare assertion.
+    pub fn param(self) -> Option<&'static str> {
+        match self {
+            MessageKind::Assertion => None,
+            k if k.is_status_response() => Some("SAMLResponse"),
+            _ => Some("SAMLRequest"),
+        }
+    }
+}
+
+impl std::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -185,7 +287,7 @@ impl Message {
     }
 
     pub fn is_response(&self) -> bool {
-        self.kind == "Response"
+        self.kind == MessageKind::Response
     }
 }
 

@@ -18,7 +18,7 @@ use crate::har::Assembler;
 use crate::input::Origin;
 use crate::input::har::{self, End, HarEvent, Summary};
 use crate::report;
-use crate::saml::{Assertion, Message, Request, format_label};
+use crate::saml::{Assertion, Message, MessageKind, Request, format_label};
 use crate::trace::Trace;
 use crate::xml::Document;
 
@@ -55,7 +55,7 @@ pub enum Kind {
     AuthnRequest,
     LogoutRequest,
     LogoutResponse,
-    Other(String),
+    Other(MessageKind),
     /// Could not be decoded.
     Failed,
 }
@@ -65,13 +65,13 @@ impl Kind {
         let Some(m) = message else {
             return Kind::Failed;
         };
-        match m.kind.as_str() {
-            "Response" => Kind::Response,
-            "Assertion" => Kind::Assertion,
-            "AuthnRequest" => Kind::AuthnRequest,
-            "LogoutRequest" => Kind::LogoutRequest,
-            "LogoutResponse" => Kind::LogoutResponse,
-            other => Kind::Other(other.to_owned()),
+        match m.kind {
+            MessageKind::Response => Kind::Response,
+            MessageKind::Assertion => Kind::Assertion,
+            MessageKind::AuthnRequest => Kind::AuthnRequest,
+            MessageKind::LogoutRequest => Kind::LogoutRequest,
+            MessageKind::LogoutResponse => Kind::LogoutResponse,
+            other => Kind::Other(other),
         }
     }
 
@@ -83,7 +83,7 @@ impl Kind {
             Kind::AuthnRequest => "AuthnReq",
             Kind::LogoutRequest => "LogoutReq",
             Kind::LogoutResponse => "LogoutResp",
-            Kind::Other(name) => name,
+            Kind::Other(kind) => kind.name(),
             Kind::Failed => "error",
         }
     }
@@ -328,7 +328,7 @@ fn message(out: &mut Vec<Field>, m: &Message, ctx: &Context) {
         };
         out.push(field("Status", text, tone));
         opt(out, "Status message", s.message.as_deref());
-    } else if m.kind.ends_with("Response") {
+    } else if m.kind.is_status_response() {
         out.push(field("Status", "missing", Tone::Bad));
     }
     if let Some(d) = &m.destination {
@@ -553,7 +553,7 @@ fn window(label: &'static str, from: Option<&str>, until: Option<&str>, ctx: &Co
 
 fn signatures(out: &mut Vec<Field>, sigs: &[SignatureInfo], m: &Message) {
     if sigs.is_empty() {
-        let tone = if m.is_response() || m.kind == "Assertion" {
+        let tone = if m.kind.signs_in() {
             Tone::Bad
         } else {
             Tone::Dim

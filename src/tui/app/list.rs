@@ -103,7 +103,7 @@ impl Row {
 
 /// Responses, bare assertions and logout requests carry the NameID of a user.
 fn names_a_user(m: &Message) -> bool {
-    matches!(m.kind.as_str(), "Response" | "Assertion" | "LogoutRequest")
+    m.kind.names_a_user()
 }
 
 /// The filter's terms: lower-case words, all of which must match.

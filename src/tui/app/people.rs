@@ -252,7 +252,7 @@ pub(super) fn initial(ids: &Identities, trace: &Trace) -> Judgement {
     let names = trace
         .message
         .as_ref()
-        .is_some_and(|m| matches!(m.kind.as_str(), "Response" | "Assertion" | "LogoutRequest"));
+        .is_some_and(|m| m.kind.names_a_user());
     if !names {
         Judgement::NotApplicable
     } else if ids.people.is_some() || matches!(ids.load, IdentityLoad::Loading { .. }) {

@@ -192,7 +192,7 @@ fn worst(findings: &[Finding]) -> Style {
 
 fn checks_line(row: &Row) -> Option<Wrapped> {
     let m = row.trace.message.as_ref()?;
-    let judged = m.is_response() || m.kind == "Assertion";
+    let judged = m.kind.signs_in();
     let findings = &row.trace.findings;
     if !judged && findings.is_empty() {
         return None;
@@ -343,7 +343,7 @@ fn findings(state: &State, row: &Row) -> Vec<Wrapped> {
             DIM,
         )];
     };
-    let judged = m.is_response() || m.kind == "Assertion";
+    let judged = m.kind.signs_in();
     if !judged && row.trace.findings.is_empty() {
         return vec![plain(
             &format!("A {} is not judged by the checks.", m.kind),

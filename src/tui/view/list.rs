@@ -169,7 +169,7 @@ fn checks(c: &Counts, row: &Row) -> Vec<Span<'static>> {
         .trace
         .message
         .as_ref()
-        .is_some_and(|m| m.is_response() || m.kind == "Assertion");
+        .is_some_and(|m| m.kind.signs_in());
     let (text, style) = if c.errors > 0 {
         (format!("✗ {} err", c.errors), BAD)
     } else if c.warnings > 0 {
