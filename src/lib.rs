@@ -5,12 +5,13 @@
 //! (`tui::event`, `tui::worker`). The binary (`src/main.rs`) does the rest of the I/O and maps
 //! errors to exit codes.
 
+pub mod capture;
 pub mod checks;
 pub mod compare;
 pub mod dsig;
-pub mod har;
 pub mod input;
-pub mod mask;
+pub mod pipeline;
+pub mod redact;
 pub mod report;
 pub mod saml;
 pub mod sanitize;

@@ -3,8 +3,8 @@
 //! accepts it writes as JSON.
 
 use proptest::prelude::*;
-use samltrace::har::sanitize::sanitize;
-use samltrace::input::har::{End, HarEvent, scan};
+use samltrace::capture::{CaptureEvent, End, scan};
+use samltrace::redact::sanitize;
 
 const CHROME: &[u8] = include_bytes!("../samples/har-chrome.har");
 const TRACER: &[u8] = include_bytes!("../samples/saml-tracer.json");
@@ -13,7 +13,7 @@ const TRACER: &[u8] = include_bytes!("../samples/saml-tracer.json");
 fn scanned(bytes: &[u8]) -> (Vec<Vec<u8>>, Option<End>) {
     let mut xml = Vec::new();
     let result = scan("p", bytes, &mut |e| {
-        if let HarEvent::Found(f) = e
+        if let CaptureEvent::Found(f) = e
             && let Ok(p) = *f
         {
             xml.push(p.xml);

@@ -121,7 +121,7 @@ fn a_mask_key_hides_who_the_messages_are_about() {
     let (v, _) = json(&["har", path.to_str().unwrap()]);
     let text = v.to_string();
     assert!(!text.contains("alice@example.com"), "an identity survived");
-    let masked = samltrace::mask::mask_value("ticket-4711", "alice@example.com");
+    let masked = samltrace::redact::mask::mask_value("ticket-4711", "alice@example.com");
     let response = &v["traces"][2]["message"]["assertions"][0];
     assert_eq!(response["subject"]["name_id"]["value"], masked.as_str());
     assert_eq!(

@@ -4,8 +4,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use samltrace::checks::Context;
-use samltrace::har::{Assembler, sanitize::sanitize};
-use samltrace::input::har::{HarEvent, scan};
+use samltrace::pipeline::flow::Assembler;
+use samltrace::redact::sanitize;
+use samltrace::capture::{CaptureEvent, scan};
 use samltrace::report;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,9 +14,9 @@ fuzz_target!(|data: &[u8]| {
     let mut assembler = Assembler::new(Context::new(at), false);
     let mut traces = Vec::new();
     let _ = scan("fuzz", data, &mut |event| match event {
-        HarEvent::Found(found) => traces.push(assembler.trace(*found)),
-        HarEvent::Skipped(p) => traces.push(assembler.unreadable("fuzz", &p)),
-        HarEvent::Masked(_) => {}
+        CaptureEvent::Found(found) => traces.push(assembler.trace(*found)),
+        CaptureEvent::Skipped(p) => traces.push(assembler.unreadable("fuzz", &p)),
+        CaptureEvent::Masked(_) => {}
     });
     let _ = report::flow::render(&traces);
     let mut out = Vec::new();

@@ -5,10 +5,10 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use crate::cli::{CheckArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
+use samltrace::capture::{self, CaptureEvent, End};
 use samltrace::compare::{self, FixApi, Index};
 use samltrace::dsig::Keys;
-use samltrace::har::Assembler;
-use samltrace::input::har::{self, End, HarEvent};
+use samltrace::pipeline::flow::Assembler;
 use samltrace::scim::Remote;
 use samltrace::trace::{self, Trace};
 
@@ -59,7 +59,7 @@ fn run_with(
     let mut traces = Vec::new();
     for read in inputs::read_all(&inputs) {
         match read {
-            Ok(input) if har::sniff(&input.bytes) => {
+            Ok(input) if capture::sniff(&input.bytes) => {
                 let fixed_time = check_args.at.is_some();
                 match capture(&input, &checks, &keys, fixed_time, out.color) {
                     Ok(found) => traces.extend(found),
@@ -103,11 +103,11 @@ fn capture(
         Assembler::new(checks.context.clone(), fixed_time).with_keys(Arc::clone(keys));
     let mut traces = Vec::new();
     let mut sink = |event| match event {
-        HarEvent::Found(found) => traces.push(assembler.trace(*found)),
-        HarEvent::Skipped(p) => traces.push(assembler.unreadable(name, &p)),
-        HarEvent::Masked(p) => output::note_line(&format!("{name}: {}", p.message), color),
+        CaptureEvent::Found(found) => traces.push(assembler.trace(*found)),
+        CaptureEvent::Skipped(p) => traces.push(assembler.unreadable(name, &p)),
+        CaptureEvent::Masked(p) => output::note_line(&format!("{name}: {}", p.message), color),
     };
-    let summary = har::scan(name, bytes, &mut sink).map_err(|e| format!("{name}: {e}"))?;
+    let summary = capture::scan(name, bytes, &mut sink).map_err(|e| format!("{name}: {e}"))?;
     if let End::Truncated(p) | End::Broken(p) = &summary.end {
         let message = format!("{name}: {}; what came before was read", p.message);
         output::warning_line(&message, color);
@@ -135,7 +135,7 @@ fn judge_identities(
     let mut loaded = identities::load(ids, &wanted, out.color)?;
     if let Some(key) = mask_key {
         for identity in &mut loaded.identities {
-            samltrace::mask::mask_identity(key, identity);
+            samltrace::redact::mask::mask_identity(key, identity);
         }
     }
     let fix = match (loaded.fix, check_args.gitlab_group.as_deref()) {

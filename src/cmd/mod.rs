@@ -2,11 +2,12 @@
 
 mod checks;
 mod decode;
-mod har;
+mod flows;
 mod identities;
 mod inputs;
 mod keys;
 mod output;
+mod redact;
 mod scim;
 mod tui;
 
@@ -68,7 +69,7 @@ impl fmt::Display for Fatal {
 pub fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(args),
-        Some(Command::Har(args)) => har::run(args),
+        Some(Command::Har(args)) => flows::run(args),
         Some(Command::Compare(args)) => decode::compare(args),
         Some(Command::Scim(command)) => scim::run(command),
         Some(Command::Tui(args)) => tui::run(args),

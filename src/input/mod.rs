@@ -6,11 +6,8 @@
 //! steps taken. Pure: no files, no network. Every size is bounded.
 
 mod base64;
-pub mod har;
 mod html;
-pub(crate) mod jsonlex;
 mod params;
-pub mod tracer;
 
 use serde::Serialize;
 

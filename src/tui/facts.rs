@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use crate::capture::{self, CaptureEvent, End, Summary};
 use crate::checks::instant::{human, parse_instant};
 use crate::checks::{Context, Severity};
 use crate::compare::attributes;
 use crate::dsig::{Keys, SignatureInfo};
-use crate::har::Assembler;
 use crate::input::Origin;
-use crate::input::har::{self, End, HarEvent, Summary};
+use crate::pipeline::flow::Assembler;
 use crate::report;
 use crate::saml::{Assertion, Message, MessageKind, Request, format_label};
 use crate::trace::Trace;
@@ -164,7 +164,7 @@ pub fn decoded_with(
     ctx: &Context,
     how: &Decoding,
 ) -> Vec<Decoded> {
-    let is_capture = har::sniff(bytes);
+    let is_capture = capture::sniff(bytes);
     let traces = if is_capture {
         capture(name, bytes, ctx, how)
     } else {
@@ -182,7 +182,7 @@ pub fn decoded_with(
             };
             // A capture's messages were judged at their entries' times: show them so.
             let at = (is_capture && !how.fixed_time)
-                .then(|| crate::har::evaluation_time(&t))
+                .then(|| crate::pipeline::flow::evaluation_time(&t))
                 .flatten();
             let facts = match at {
                 Some(at) => of(&t, &Context { at, ..ctx.clone() }, &label),
@@ -200,11 +200,11 @@ fn capture(name: &str, bytes: &[u8], ctx: &Context, how: &Decoding) -> Vec<Trace
         Assembler::new(ctx.clone(), how.fixed_time).with_keys(Arc::clone(&how.keys));
     let mut traces = Vec::new();
     let mut sink = |event| match event {
-        HarEvent::Found(found) => traces.push(assembler.trace(*found)),
-        HarEvent::Skipped(problem) => traces.push(assembler.unreadable(name, &problem)),
-        HarEvent::Masked(_) => {}
+        CaptureEvent::Found(found) => traces.push(assembler.trace(*found)),
+        CaptureEvent::Skipped(problem) => traces.push(assembler.unreadable(name, &problem)),
+        CaptureEvent::Masked(_) => {}
     };
-    match har::scan(name, bytes, &mut sink) {
+    match capture::scan(name, bytes, &mut sink) {
         Ok(Summary {
             end: End::Truncated(p) | End::Broken(p),
             ..

@@ -13,8 +13,6 @@ use std::io::{ErrorKind, Read};
 
 use memchr::memmem;
 
-use super::har::HarError;
-
 mod text;
 
 pub(crate) use text::{Key, unescape};
@@ -30,6 +28,41 @@ const READ_SIZE: usize = 128 << 10;
 pub(crate) const MAX_DEPTH: usize = 256;
 /// The marker every SAML parameter name and form field starts with.
 const SAML: &[u8] = b"SAML";
+
+/// Why the lexer could not go on. Offsets are bytes from the start of the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JsonError {
+    #[error("byte {offset}: {found}: expected {expected}")]
+    Syntax {
+        offset: u64,
+        found: String,
+        expected: String,
+    },
+    #[error("byte {offset}: the file ends inside {inside}: it looks cut off")]
+    Truncated { offset: u64, inside: String },
+    #[error("byte {offset}: JSON nested deeper than {limit} levels")]
+    TooDeep { offset: u64, limit: usize },
+    #[error("byte {offset}: read failed: {message}")]
+    Io { offset: u64, message: String },
+}
+
+impl JsonError {
+    /// The byte offset the error is about.
+    pub fn offset(&self) -> u64 {
+        match self {
+            JsonError::Syntax { offset, .. }
+            | JsonError::Truncated { offset, .. }
+            | JsonError::TooDeep { offset, .. }
+            | JsonError::Io { offset, .. } => *offset,
+        }
+    }
+
+    /// A broken value the walker can step over (the structure around it is still known).
+    pub fn is_recoverable(&self) -> bool {
+        matches!(self, JsonError::Syntax { .. } | JsonError::TooDeep { .. })
+    }
+}
 
 /// What the next value is, from its first byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +159,7 @@ impl<R: Read> Lexer<R> {
 
     /// Reads more input, first moving `buf[keep..end]` to the front (positions shift by `keep`).
     /// Grows the buffer when it is full of kept bytes. False at the end of the input.
-    fn refill(&mut self, keep: usize) -> Result<bool, HarError> {
+    fn refill(&mut self, keep: usize) -> Result<bool, JsonError> {
         if self.eof {
             return Ok(false);
         }
@@ -153,7 +186,7 @@ impl<R: Read> Lexer<R> {
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
-                    return Err(HarError::Io {
+                    return Err(JsonError::Io {
                         offset: self.base + self.end as u64,
                         message: e.to_string(),
                     });
@@ -163,7 +196,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// The next significant byte, not consumed; `None` at the end of the input.
-    pub(crate) fn peek(&mut self) -> Result<Option<u8>, HarError> {
+    pub(crate) fn peek(&mut self) -> Result<Option<u8>, JsonError> {
         loop {
             while self.pos < self.end {
                 let b = self.buf[self.pos];
@@ -179,7 +212,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// The kind of the next value, or an error naming what was found instead.
-    pub(crate) fn peek_kind(&mut self, inside: &str) -> Result<Kind, HarError> {
+    pub(crate) fn peek_kind(&mut self, inside: &str) -> Result<Kind, JsonError> {
         match self.peek()? {
             Some(b'{') => Ok(Kind::Object),
             Some(b'[') => Ok(Kind::Array),
@@ -190,22 +223,22 @@ impl<R: Read> Lexer<R> {
         }
     }
 
-    pub(crate) fn syntax(&self, found: u8, expected: &str) -> HarError {
-        HarError::Syntax {
+    pub(crate) fn syntax(&self, found: u8, expected: &str) -> JsonError {
+        JsonError::Syntax {
             offset: self.offset(),
             found: describe_byte(found),
             expected: expected.to_owned(),
         }
     }
 
-    pub(crate) fn truncated(&self, inside: &str) -> HarError {
-        HarError::Truncated {
+    pub(crate) fn truncated(&self, inside: &str) -> JsonError {
+        JsonError::Truncated {
             offset: self.offset(),
             inside: inside.to_owned(),
         }
     }
 
-    fn expect(&mut self, byte: u8, inside: &str) -> Result<(), HarError> {
+    fn expect(&mut self, byte: u8, inside: &str) -> Result<(), JsonError> {
         match self.peek()? {
             Some(b) if b == byte => {
                 self.pos += 1;
@@ -217,18 +250,18 @@ impl<R: Read> Lexer<R> {
     }
 
     /// Consumes the `{` that opens an object.
-    pub(crate) fn begin_object(&mut self) -> Result<(), HarError> {
+    pub(crate) fn begin_object(&mut self) -> Result<(), JsonError> {
         self.open(b'{', "an object")
     }
 
     /// Consumes the `[` that opens an array.
-    pub(crate) fn begin_array(&mut self) -> Result<(), HarError> {
+    pub(crate) fn begin_array(&mut self) -> Result<(), JsonError> {
         self.open(b'[', "an array")
     }
 
-    fn open(&mut self, byte: u8, what: &str) -> Result<(), HarError> {
+    fn open(&mut self, byte: u8, what: &str) -> Result<(), JsonError> {
         if self.depth >= MAX_DEPTH {
-            return Err(HarError::TooDeep {
+            return Err(JsonError::TooDeep {
                 offset: self.offset(),
                 limit: MAX_DEPTH,
             });
@@ -240,7 +273,7 @@ impl<R: Read> Lexer<R> {
 
     /// The next key of an open object (its `:` consumed), or `None` after its closing `}`.
     /// `first` is true before the first member and is cleared here.
-    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<Key>, HarError> {
+    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<Key>, JsonError> {
         if !self.next_member(first, b'}', "an object")? {
             return Ok(None);
         }
@@ -265,11 +298,16 @@ impl<R: Read> Lexer<R> {
     }
 
     /// True when an open array has another item (its `,` consumed), false after its `]`.
-    pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, HarError> {
+    pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, JsonError> {
         self.next_member(first, b']', "an array")
     }
 
-    fn next_member(&mut self, first: &mut bool, close: u8, inside: &str) -> Result<bool, HarError> {
+    fn next_member(
+        &mut self,
+        first: &mut bool,
+        close: u8,
+        inside: &str,
+    ) -> Result<bool, JsonError> {
         let b = self.peek()?.ok_or_else(|| self.truncated(inside))?;
         if b == close {
             self.pos += 1;
@@ -288,7 +326,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// A number, `true`, `false` or `null`, as written.
-    pub(crate) fn scalar(&mut self) -> Result<String, HarError> {
+    pub(crate) fn scalar(&mut self) -> Result<String, JsonError> {
         self.peek()?;
         let mut out = Vec::new();
         loop {
@@ -311,7 +349,7 @@ impl<R: Read> Lexer<R> {
 
     /// Skips a number, `true`, `false` or `null` without keeping it (checked when it is short
     /// enough to sit in the buffer whole, as it nearly always does).
-    fn skip_scalar(&mut self) -> Result<(), HarError> {
+    fn skip_scalar(&mut self) -> Result<(), JsonError> {
         let start = self.pos;
         let len = self.buf[start..self.end]
             .iter()
@@ -323,7 +361,7 @@ impl<R: Read> Lexer<R> {
                     self.pos += n;
                     return Ok(());
                 }
-                Err(HarError::Syntax {
+                Err(JsonError::Syntax {
                     offset: self.offset(),
                     found: format!("{text:?}"),
                     expected: "a JSON value".to_owned(),
@@ -333,12 +371,12 @@ impl<R: Read> Lexer<R> {
         }
     }
 
-    fn finish_scalar(&self, raw: Vec<u8>) -> Result<String, HarError> {
+    fn finish_scalar(&self, raw: Vec<u8>) -> Result<String, JsonError> {
         let text = String::from_utf8_lossy(&raw).into_owned();
         if matches!(text.as_str(), "true" | "false" | "null") || is_number(&text) {
             return Ok(text);
         }
-        Err(HarError::Syntax {
+        Err(JsonError::Syntax {
             offset: self.offset() - raw.len() as u64,
             found: format!("{text:?}"),
             expected: "a JSON value".to_owned(),
@@ -346,7 +384,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// Reads a string (the next value must be one), keeping it as `want` says.
-    pub(crate) fn string(&mut self, want: Want) -> Result<Text, HarError> {
+    pub(crate) fn string(&mut self, want: Want) -> Result<Text, JsonError> {
         self.expect(b'"', "a string")?;
         match self.scan_string()? {
             Scan::Whole(s) => {
@@ -391,7 +429,7 @@ impl<R: Read> Lexer<R> {
     /// Finds the closing quote of the string that starts at `pos`, reading more input as needed.
     /// A string longer than [`MAX_STRING`] is handed over with `pos` where scanning stopped
     /// (never inside an escape).
-    fn scan_string(&mut self) -> Result<Scan, HarError> {
+    fn scan_string(&mut self) -> Result<Scan, JsonError> {
         let mut i = self.pos;
         let mut escapes = false;
         loop {
@@ -428,7 +466,7 @@ impl<R: Read> Lexer<R> {
 
     /// Reads the rest of an over-long string chunk by chunk, noting whether `SAML` occurs in it.
     /// Its first bytes are at `buf[start..pos]`.
-    fn stream_string(&mut self, start: usize) -> Result<Text, HarError> {
+    fn stream_string(&mut self, start: usize) -> Result<Text, JsonError> {
         let first = self.base + start as u64;
         let mut saml = self.saml.find(&self.buf[start..self.pos]).is_some();
         let mut tail: Vec<u8> =
@@ -475,7 +513,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// Skips the next value whatever it is, without keeping anything.
-    pub(crate) fn skip_value(&mut self) -> Result<(), HarError> {
+    pub(crate) fn skip_value(&mut self) -> Result<(), JsonError> {
         let start_depth = self.depth;
         loop {
             let b = self.peek()?.ok_or_else(|| self.truncated("a value"))?;
@@ -502,7 +540,7 @@ impl<R: Read> Lexer<R> {
         }
     }
 
-    fn skip_string(&mut self) -> Result<(), HarError> {
+    fn skip_string(&mut self) -> Result<(), JsonError> {
         let mut escaped = false;
         loop {
             let mut i = self.pos;
@@ -530,7 +568,7 @@ impl<R: Read> Lexer<R> {
 
     /// After a syntax error inside a value that opened at `depth`, skips ahead until that value
     /// is closed again, so that reading can go on with the next one. Strings are respected.
-    pub(crate) fn recover(&mut self, depth: usize) -> Result<(), HarError> {
+    pub(crate) fn recover(&mut self, depth: usize) -> Result<(), JsonError> {
         while self.depth > depth {
             let b = self.peek()?.ok_or_else(|| self.truncated("a value"))?;
             self.pos += 1;
@@ -552,7 +590,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// The first significant bytes of the input (for "not JSON" messages), not consumed.
-    pub(crate) fn head(&mut self) -> Result<Vec<u8>, HarError> {
+    pub(crate) fn head(&mut self) -> Result<Vec<u8>, JsonError> {
         self.peek()?;
         Ok(self.buf[self.pos..self.end.min(self.pos + 24)].to_vec())
     }

@@ -1,11 +1,11 @@
-//! `samltrace har FILE...`: every SAML message in HAR files and SAML-tracer exports.
+//! `samltrace har FILE...`: every SAML message in HAR files and SAML-tracer exports, as the
+//! sign-in flows they belong to.
 //!
 //! Files are opened here and scanned on worker threads (at most one per core), each streaming
 //! its traces through its own channel; this thread prints them in the order of the arguments, so
 //! output is stable however the work was scheduled. The library does the scanning, decoding and
 //! judging; this module only does I/O and threads.
 
-mod sanitize;
 mod writer;
 
 use std::fs::{self, File};
@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
+use samltrace::capture::{self, CaptureError, CaptureEvent, Summary};
 use samltrace::checks::Context;
 use samltrace::dsig::Keys;
-use samltrace::har::Assembler;
-use samltrace::input::har::{self, HarError, HarEvent, Summary};
+use samltrace::pipeline::flow::Assembler;
 use samltrace::trace::Trace;
 
 use crate::cli::{HarArgs, HarCommand};
@@ -37,12 +37,12 @@ pub(super) struct Source {
 pub(super) enum Msg {
     Trace(Box<Trace>),
     Note(String),
-    Done(Result<Summary, HarError>),
+    Done(Result<Summary, CaptureError>),
 }
 
 pub fn run(args: HarArgs) -> Result<Exit, Fatal> {
     if let Some(HarCommand::Sanitize(s)) = args.command {
-        return sanitize::run(s);
+        return super::redact::run(s);
     }
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
@@ -168,10 +168,7 @@ fn scan_file(source: &Source, judging: &Judging, tx: &Sender<Msg>) {
         match File::open(&source.name) {
             Ok(f) => Box::new(f),
             Err(e) => {
-                let _ = tx.send(Msg::Done(Err(HarError::Io {
-                    offset: 0,
-                    message: e.to_string(),
-                })));
+                let _ = tx.send(Msg::Done(Err(CaptureError::unreadable(&e))));
                 return;
             }
         }
@@ -188,7 +185,7 @@ fn scan_file(source: &Source, judging: &Judging, tx: &Sender<Msg>) {
             let mut sink = |event| {
                 let _ = found_tx.send(Scanned::Event(event));
             };
-            let result = har::scan(name, reader, &mut sink);
+            let result = capture::scan(name, reader, &mut sink);
             let _ = found_tx.send(Scanned::End(result));
         });
         let mut assembler = judging.assembler();
@@ -221,15 +218,17 @@ impl Judging {
 
 /// What the scanning thread hands the judging one.
 enum Scanned {
-    Event(HarEvent),
-    End(Result<Summary, HarError>),
+    Event(CaptureEvent),
+    End(Result<Summary, CaptureError>),
 }
 
-fn judge(assembler: &mut Assembler, name: &str, event: HarEvent) -> Msg {
+fn judge(assembler: &mut Assembler, name: &str, event: CaptureEvent) -> Msg {
     match event {
-        HarEvent::Found(found) => Msg::Trace(Box::new(assembler.trace(*found))),
-        HarEvent::Skipped(problem) => Msg::Trace(Box::new(assembler.unreadable(name, &problem))),
-        HarEvent::Masked(p) => {
+        CaptureEvent::Found(found) => Msg::Trace(Box::new(assembler.trace(*found))),
+        CaptureEvent::Skipped(problem) => {
+            Msg::Trace(Box::new(assembler.unreadable(name, &problem)))
+        }
+        CaptureEvent::Masked(p) => {
             let entry = p.entry.map_or(String::new(), |e| format!(" entry {e}"));
             Msg::Note(format!("{name}{entry}: {}", p.message))
         }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::input::har::{HarEvent, scan};
+use crate::capture::{CaptureEvent, scan};
 
 const RESPONSE: &str = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" InResponseTo="_q1"><saml:Assertion ID="_a1"><saml:Subject><saml:NameID>alice@example.com</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>alice@example.com</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></samlp:Response>"#;
 
@@ -73,7 +73,7 @@ fn run(input: &str, key: Option<&str>) -> (String, Receipt) {
 fn messages(har: &str) -> Vec<(Option<usize>, Option<String>, String)> {
     let mut out = Vec::new();
     scan("t", har.as_bytes(), &mut |e| {
-        if let HarEvent::Found(f) = e
+        if let CaptureEvent::Found(f) = e
             && let Ok(p) = *f
         {
             out.push((
@@ -126,7 +126,7 @@ fn a_mask_key_replaces_identities_and_messages_still_decode() {
     let (out, receipt) = run(&seeded(), Some("s3cret"));
     let found = messages(&out);
     assert_eq!(found.len(), 2);
-    let masked = crate::mask::mask_value("s3cret", "alice@example.com");
+    let masked = crate::redact::mask::mask_value("s3cret", "alice@example.com");
     for (_, _, xml) in &found {
         assert!(!xml.contains("alice@example.com"), "{xml}");
         assert!(xml.contains(&masked), "{xml}");

@@ -157,13 +157,13 @@ fn truncation_and_syntax_errors_say_where() {
     let mut first = true;
     lx.next_key(&mut first).unwrap();
     let e = lx.string(Want::Keep).unwrap_err();
-    assert!(matches!(e, HarError::Truncated { .. }), "{e:?}");
+    assert!(matches!(e, JsonError::Truncated { .. }), "{e:?}");
     assert!(e.to_string().contains("inside a string"), "{e}");
 
     let mut lx = lexer(r#"{"a" 1}"#);
     lx.begin_object().unwrap();
     let e = lx.next_key(&mut true).unwrap_err();
-    assert_eq!(e.offset(), Some(5));
+    assert_eq!(e.offset(), 5);
     assert!(e.to_string().contains("expected ':'"), "{e}");
 
     let mut lx = lexer("[1, tru]");
@@ -182,7 +182,7 @@ fn deep_nesting_is_refused_not_a_stack_overflow() {
             break;
         }
     }
-    assert!(matches!(err, Some(HarError::TooDeep { .. })));
+    assert!(matches!(err, Some(JsonError::TooDeep { .. })));
 }
 
 #[test]

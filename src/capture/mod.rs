@@ -3,36 +3,35 @@
 //!
 //! [`scan`] reads the JSON with the streaming lexer (`jsonlex`), never holding more than one entry's
 //! SAML-relevant fields, and hands each SAML parameter it finds to a sink as soon as its entry
-//! has been read: decoded to XML ([`super::Payload`]) or with the reason it could not be. An
+//! has been read: decoded to XML ([`crate::input::Payload`]) or with the reason it could not be. An
 //! entry that cannot be read is reported and skipped; a file cut off mid-way yields what it held
 //! and says where it ended.
 //!
+//! `jsonlex` is the lexer (with its own error type), `fields` the lenient field readers both
+//! walkers share, `har` the walk over `log.entries`, `tracer` the walk over a SAML-tracer export's
+//! `requests`. Nothing here decodes or judges a message: that is the pipeline's.
+//!
 //! Pure: it reads from the reader it is given and nothing else — no files, threads or clock.
 
-pub(crate) mod entry;
+mod fields;
+mod har;
+pub mod jsonlex;
+pub mod tracer;
 
 use std::io::Read;
 
-use super::jsonlex::{Kind, Lexer};
-use super::{Origin, Unwrapped};
+use crate::input::Unwrapped;
+use jsonlex::{JsonError, Lexer};
+
+pub(crate) use har::entry::may_hold_form;
 
 /// Why a capture could not be read (or could be read only up to a point). Offsets are bytes
 /// from the start of the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum HarError {
-    #[error("byte {offset}: {found}: expected {expected}")]
-    Syntax {
-        offset: u64,
-        found: String,
-        expected: String,
-    },
-    #[error("byte {offset}: the file ends inside {inside}: it looks cut off")]
-    Truncated { offset: u64, inside: String },
-    #[error("byte {offset}: JSON nested deeper than {limit} levels")]
-    TooDeep { offset: u64, limit: usize },
-    #[error("byte {offset}: read failed: {message}")]
-    Io { offset: u64, message: String },
+pub enum CaptureError {
+    #[error(transparent)]
+    Json(#[from] JsonError),
     #[error(
         "not JSON (it starts {found}): expected a HAR file or a SAML-tracer export (JSON starting with '{{')"
     )]
@@ -45,16 +44,26 @@ pub enum HarError {
     Empty,
 }
 
-impl HarError {
+impl CaptureError {
     /// The byte offset the error is about, when there is one.
     pub fn offset(&self) -> Option<u64> {
         match self {
-            HarError::Syntax { offset, .. }
-            | HarError::Truncated { offset, .. }
-            | HarError::TooDeep { offset, .. }
-            | HarError::Io { offset, .. } => Some(*offset),
+            CaptureError::Json(e) => Some(e.offset()),
             _ => None,
         }
+    }
+
+    /// A file that could not be opened or read from its start.
+    pub fn unreadable(e: &std::io::Error) -> CaptureError {
+        CaptureError::Json(JsonError::Io {
+            offset: 0,
+            message: e.to_string(),
+        })
+    }
+
+    /// The file ends mid-way: what came before was read.
+    pub fn is_truncated(&self) -> bool {
+        matches!(self, CaptureError::Json(JsonError::Truncated { .. }))
     }
 }
 
@@ -80,7 +89,7 @@ pub struct Problem {
 
 /// What the scanner hands its sink, in file order.
 #[derive(Debug, Clone, PartialEq)]
-pub enum HarEvent {
+pub enum CaptureEvent {
     /// A SAML parameter, decoded to XML or with the reason it could not be.
     Found(Box<Unwrapped>),
     /// An entry that could not be read (or a field of it that was not what a HAR holds): skipped.
@@ -124,8 +133,8 @@ pub fn sniff(head: &[u8]) -> bool {
 pub fn scan<R: Read>(
     name: &str,
     reader: R,
-    sink: &mut dyn FnMut(HarEvent),
-) -> Result<Summary, HarError> {
+    sink: &mut dyn FnMut(CaptureEvent),
+) -> Result<Summary, CaptureError> {
     let mut walker = Walker {
         lx: Lexer::new(reader),
         name,
@@ -142,7 +151,7 @@ pub fn scan<R: Read>(
 pub(crate) struct Walker<'a, R> {
     pub(crate) lx: Lexer<R>,
     pub(crate) name: &'a str,
-    pub(crate) sink: &'a mut dyn FnMut(HarEvent),
+    pub(crate) sink: &'a mut dyn FnMut(CaptureEvent),
     /// Entries (or requests) met so far.
     pub(crate) entries: usize,
     pub(crate) format: Option<CaptureFormat>,
@@ -151,15 +160,15 @@ pub(crate) struct Walker<'a, R> {
 }
 
 impl<R: Read> Walker<'_, R> {
-    fn top(&mut self) -> Result<(), HarError> {
+    fn top(&mut self) -> Result<(), CaptureError> {
         self.lx.peek()?;
         let head = self.lx.head()?;
         let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
         match head.first() {
-            None => return Err(HarError::Empty),
+            None => return Err(CaptureError::Empty),
             Some(b'{') => {}
             Some(_) => {
-                return Err(HarError::NotJson {
+                return Err(CaptureError::NotJson {
                     found: format!("{:?}", String::from_utf8_lossy(head)),
                 });
             }
@@ -174,7 +183,7 @@ impl<R: Read> Walker<'_, R> {
                 "log" if self.format.is_none() => self.log()?,
                 "requests" if self.format.is_none() => {
                     self.format = Some(CaptureFormat::Tracer);
-                    super::tracer::requests(self)?;
+                    tracer::requests(self)?;
                 }
                 _ => {
                     if self.keys.len() < 8 {
@@ -187,88 +196,12 @@ impl<R: Read> Walker<'_, R> {
         Ok(())
     }
 
-    fn skip_bom(&mut self) -> Result<(), HarError> {
+    fn skip_bom(&mut self) -> Result<(), CaptureError> {
         for _ in 0..3 {
             self.lx.peek()?;
             self.lx.bump();
         }
         Ok(())
-    }
-
-    fn log(&mut self) -> Result<(), HarError> {
-        let kind = self.lx.peek_kind("log")?;
-        if kind != Kind::Object {
-            return Err(HarError::NotCapture {
-                found: format!("\"log\" is {}", kind.describe()),
-            });
-        }
-        self.format = Some(CaptureFormat::Har);
-        self.lx.begin_object()?;
-        let mut first = true;
-        while let Some(key) = self.lx.next_key(&mut first)? {
-            if &*key == "entries" {
-                self.entries_array()?;
-            } else {
-                self.lx.skip_value()?;
-            }
-        }
-        Ok(())
-    }
-
-    fn entries_array(&mut self) -> Result<(), HarError> {
-        let kind = self.lx.peek_kind("log.entries")?;
-        if kind != Kind::Array {
-            self.skipped(
-                None,
-                format!("log.entries is {}: expected an array", kind.describe()),
-            );
-            return self.lx.skip_value();
-        }
-        self.lx.begin_array()?;
-        let depth = self.lx.depth();
-        let mut first = true;
-        while self.lx.next_item(&mut first)? {
-            let index = self.entries;
-            self.entries += 1;
-            self.entry(index, depth)?;
-        }
-        Ok(())
-    }
-
-    /// Reads one entry and hands over its SAML messages; a broken one is reported and skipped.
-    fn entry(&mut self, index: usize, depth: usize) -> Result<(), HarError> {
-        let start = self.lx.offset();
-        let mut raw = entry::RawEntry::default();
-        match entry::read(&mut self.lx, &mut raw) {
-            Ok(()) => {
-                self.emit(index, start, raw);
-                Ok(())
-            }
-            Err(e @ HarError::Truncated { .. }) => {
-                self.emit(index, start, raw);
-                Err(e)
-            }
-            Err(e @ (HarError::Syntax { .. } | HarError::TooDeep { .. })) => {
-                self.skipped(Some(index), format!("broken JSON: {e}; entry skipped"));
-                self.lx.recover(depth)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    fn emit(&mut self, index: usize, start: u64, raw: entry::RawEntry) {
-        for problem in &raw.problems {
-            self.skipped_at(Some(index), start, problem.clone());
-        }
-        let base = Origin {
-            input: self.name.to_owned(),
-            har_entry: Some(index),
-            time: raw.started.clone(),
-            ..Origin::default()
-        };
-        for found in entry::payloads(&raw, &base) {
-            (self.sink)(HarEvent::Found(Box::new(found)));
-        }
     }
 
     pub(crate) fn skipped(&mut self, entry: Option<usize>, message: String) {
@@ -277,7 +210,7 @@ impl<R: Read> Walker<'_, R> {
     }
 
     pub(crate) fn skipped_at(&mut self, entry: Option<usize>, offset: u64, message: String) {
-        (self.sink)(HarEvent::Skipped(Problem {
+        (self.sink)(CaptureEvent::Skipped(Problem {
             entry,
             offset,
             message,
@@ -285,23 +218,23 @@ impl<R: Read> Walker<'_, R> {
     }
 
     /// Turns the walk's outcome into a summary, or an error when nothing could be read.
-    fn finish(self, outcome: Result<(), HarError>) -> Result<Summary, HarError> {
+    fn finish(self, outcome: Result<(), CaptureError>) -> Result<Summary, CaptureError> {
         let Some(format) = self.format else {
             return Err(match outcome {
                 Err(e) => e,
-                Ok(()) => HarError::NotCapture {
+                Ok(()) => CaptureError::NotCapture {
                     found: self.top_keys(),
                 },
             });
         };
-        let problem = |e: &HarError| Problem {
+        let problem = |e: &CaptureError| Problem {
             entry: self.entries.checked_sub(1),
             offset: e.offset().unwrap_or(0),
             message: e.to_string(),
         };
         let end = match &outcome {
             Ok(()) => End::Complete,
-            Err(e @ HarError::Truncated { .. }) => End::Truncated(problem(e)),
+            Err(e) if e.is_truncated() => End::Truncated(problem(e)),
             Err(e) if self.entries == 0 => return Err(e.clone()),
             Err(e) => End::Broken(problem(e)),
         };

@@ -5,8 +5,7 @@
 
 use std::io::{self, Read, Write};
 
-use crate::input::har::HarError;
-use crate::input::jsonlex::{Kind, Lexer, Text, Want};
+use crate::capture::jsonlex::{JsonError, Kind, Lexer, Text, Want};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Json {
@@ -28,7 +27,7 @@ pub(crate) enum Json {
 impl Json {
     /// Reads the value at the lexer; strings under a `text` member (bodies) are kept only when
     /// they may carry SAML, and a response body whose type cannot hold a form is skipped unread.
-    pub(crate) fn read<R: Read>(lx: &mut Lexer<R>, key: &str) -> Result<Json, HarError> {
+    pub(crate) fn read<R: Read>(lx: &mut Lexer<R>, key: &str) -> Result<Json, JsonError> {
         match lx.peek_kind("a value")? {
             Kind::String => {
                 let want = if key == "text" {
@@ -149,7 +148,7 @@ impl Json {
 /// is a script, style sheet or image: such a body never holds the IdP's form and is not kept.
 fn may_hold_form(members: &[(String, Json)]) -> bool {
     match members.iter().find(|(k, _)| k == "mimeType") {
-        Some((_, Json::Str(mime))) => crate::input::har::entry::may_hold_form(Some(mime)),
+        Some((_, Json::Str(mime))) => crate::capture::may_hold_form(Some(mime)),
         _ => true,
     }
 }
@@ -196,7 +195,7 @@ mod tests {
 
     #[test]
     fn large_bodies_without_saml_are_not_kept() {
-        let body = "no saml; ".repeat(crate::input::jsonlex::SMALL_STRING / 8);
+        let body = "no saml; ".repeat(crate::capture::jsonlex::SMALL_STRING / 8);
         let json = format!(r#"{{"text": "{body}", "other": "{body}"}}"#);
         let mut lx = Lexer::new(json.as_bytes());
         let mut v = Json::read(&mut lx, "").unwrap();

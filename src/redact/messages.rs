@@ -1,12 +1,12 @@
 //! Masking the identities inside the SAML messages of a HAR entry: the messages are found where
 //! they travel (URL queries, form bodies, the IdP's auto-submit page), decoded, masked with
-//! [`crate::mask::mask_xml`], and re-encoded the way they came, so they still decode. Pure.
+//! [`crate::redact::mask::mask_xml`], and re-encoded the way they came, so they still decode. Pure.
 
 use std::io::Write as _;
 
 use base64::Engine;
 
-use super::scrub::percent_decode;
+use super::secrets::percent_decode;
 use crate::input::decode_base64;
 
 pub(super) fn is_message_param(name: &str) -> bool {
@@ -31,7 +31,7 @@ pub(crate) fn mask_param(key: &str, raw: &str) -> Option<(String, usize)> {
         Ok(s) if s.trim_start().starts_with('<') => (s.to_owned(), false),
         _ => (inflate(&bytes)?, true),
     };
-    let (masked, count) = crate::mask::mask_xml(key, &xml)?;
+    let (masked, count) = crate::redact::mask::mask_xml(key, &xml)?;
     let payload = if deflated {
         deflate(masked.as_bytes())?
     } else {
@@ -219,7 +219,7 @@ mod tests {
         assert!(masked.contains('%') || !masked.contains('+'));
         let back =
             inflate(&decode_base64(&percent_decode(&masked.replace('+', "%2B"))).unwrap()).unwrap();
-        assert!(back.contains(&crate::mask::mask_value("k", "bob@example.com")));
+        assert!(back.contains(&crate::redact::mask::mask_value("k", "bob@example.com")));
         assert!(!back.contains("bob@"));
         assert_eq!(mask_param("k", "not-saml"), None);
     }

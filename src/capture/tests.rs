@@ -27,7 +27,7 @@ struct Scanned {
     found: Vec<Unwrapped>,
     skipped: Vec<Problem>,
     masked: Vec<Problem>,
-    result: Result<Summary, HarError>,
+    result: Result<Summary, CaptureError>,
 }
 
 fn scan_bytes(bytes: &[u8]) -> Scanned {
@@ -35,9 +35,9 @@ fn scan_bytes(bytes: &[u8]) -> Scanned {
     let mut skipped = Vec::new();
     let mut masked = Vec::new();
     let result = scan("t.har", bytes, &mut |e| match e {
-        HarEvent::Found(f) => found.push(*f),
-        HarEvent::Skipped(p) => skipped.push(p),
-        HarEvent::Masked(p) => masked.push(p),
+        CaptureEvent::Found(f) => found.push(*f),
+        CaptureEvent::Skipped(p) => skipped.push(p),
+        CaptureEvent::Masked(p) => masked.push(p),
     });
     Scanned {
         found,
@@ -411,7 +411,7 @@ fn one_byte_reads_find_the_same() {
     }
     let mut found = Vec::new();
     let r = scan("t", OneByte(json.as_bytes()), &mut |e| {
-        if let HarEvent::Found(f) = e {
+        if let CaptureEvent::Found(f) = e {
             found.push(*f);
         }
     });

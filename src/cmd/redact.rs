@@ -7,7 +7,7 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use samltrace::har::sanitize::{Receipt, sanitize};
+use samltrace::redact::{Receipt, sanitize};
 
 use crate::cli::SanitizeArgs;
 use crate::cmd::{Exit, Fatal, output};
@@ -71,7 +71,7 @@ fn to_file(
     }
 }
 
-fn fail(name: &str, e: samltrace::har::sanitize::SanitizeError) -> Fatal {
+fn fail(name: &str, e: samltrace::redact::SanitizeError) -> Fatal {
     Fatal::new(format!("{name}: {e}: nothing was written"))
 }
 

@@ -9,10 +9,10 @@
 
 use std::io::Read;
 
-use super::har::entry::{members, text};
-use super::har::{HarError, HarEvent, Problem, Walker};
-use super::jsonlex::{Kind, Lexer, Want};
-use super::{Origin, Step, Unwrapped};
+use super::fields::{members, text};
+use super::jsonlex::{JsonError, Kind, Lexer, Want};
+use super::{CaptureError, CaptureEvent, Problem, Walker};
+use crate::input::{self, Origin, Step, Unwrapped};
 
 /// One exported request, as far as SAML is concerned.
 #[derive(Debug, Default)]
@@ -30,10 +30,10 @@ struct Request {
 }
 
 /// Reads the `requests` array of an export, handing each message to the walker's sink.
-pub(crate) fn requests<R: Read>(w: &mut Walker<'_, R>) -> Result<(), HarError> {
+pub(crate) fn requests<R: Read>(w: &mut Walker<'_, R>) -> Result<(), CaptureError> {
     let kind = w.lx.peek_kind("requests")?;
     if kind != Kind::Array {
-        return Err(HarError::NotCapture {
+        return Err(CaptureError::NotCapture {
             found: format!("\"requests\" is {}", kind.describe()),
         });
     }
@@ -47,21 +47,21 @@ pub(crate) fn requests<R: Read>(w: &mut Walker<'_, R>) -> Result<(), HarError> {
         let mut req = Request::default();
         match read(&mut w.lx, &mut req) {
             Ok(()) => emit(w, index, start, req),
-            Err(e @ HarError::Truncated { .. }) => {
+            Err(e @ JsonError::Truncated { .. }) => {
                 emit(w, index, start, req);
-                return Err(e);
+                return Err(e.into());
             }
-            Err(e @ (HarError::Syntax { .. } | HarError::TooDeep { .. })) => {
+            Err(e) if e.is_recoverable() => {
                 w.skipped(Some(index), format!("broken JSON: {e}; request skipped"));
                 w.lx.recover(depth)?;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(())
 }
 
-fn read<R: Read>(lx: &mut Lexer<R>, req: &mut Request) -> Result<(), HarError> {
+fn read<R: Read>(lx: &mut Lexer<R>, req: &mut Request) -> Result<(), JsonError> {
     let kind = lx.peek_kind("a request")?;
     if kind != Kind::Object {
         req.problems.push(format!(
@@ -109,7 +109,7 @@ fn pairs<R: Read>(
     lx: &mut Lexer<R>,
     path: &str,
     problems: &mut Vec<String>,
-) -> Result<Vec<(String, String)>, HarError> {
+) -> Result<Vec<(String, String)>, JsonError> {
     if lx.peek_kind(path)? != Kind::Array {
         problems.push(format!("{path} is not an array: ignored"));
         lx.skip_value()?;
@@ -130,7 +130,7 @@ fn pair<R: Read>(
     lx: &mut Lexer<R>,
     path: &str,
     problems: &mut Vec<String>,
-) -> Result<Option<(String, String)>, HarError> {
+) -> Result<Option<(String, String)>, JsonError> {
     let look = Want::IfSaml { base64: false };
     let (mut name, mut value) = (None, None);
     match lx.peek_kind(path)? {
@@ -170,14 +170,14 @@ fn emit<R: Read>(w: &mut Walker<'_, R>, index: usize, start: u64, req: Request) 
     let base = base_origin(w.name, index, &req);
     let (found, masked) = messages(&req, base);
     for m in masked {
-        (w.sink)(HarEvent::Masked(Problem {
+        (w.sink)(CaptureEvent::Masked(Problem {
             entry: Some(index),
             offset: start,
             message: m,
         }));
     }
     for f in found {
-        (w.sink)(HarEvent::Found(Box::new(f)));
+        (w.sink)(CaptureEvent::Found(Box::new(f)));
     }
 }
 
@@ -236,7 +236,7 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
     };
     let saml_params: Vec<&(String, String)> = params
         .iter()
-        .filter(|(k, _)| super::is_saml_param(k))
+        .filter(|(k, _)| input::is_saml_param(k))
         .collect();
     if let Some(xml) = req.saml.as_deref().filter(|s| !s.trim().is_empty()) {
         let param = saml_params
@@ -244,7 +244,7 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
             .find(|(k, _)| k != "SAMLart")
             .map(|(k, _)| k.clone());
         let origin = Origin { param, ..base };
-        return (vec![super::unwrap_xml_at(xml, origin)], Vec::new());
+        return (vec![input::unwrap_xml_at(xml, origin)], Vec::new());
     }
     let mut found = Vec::new();
     let mut masked = Vec::new();
@@ -260,7 +260,7 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
             ));
             continue;
         }
-        found.push(super::unwrap_value_at(value, step, origin));
+        found.push(input::unwrap_value_at(value, step, origin));
     }
     (found, masked)
 }

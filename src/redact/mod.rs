@@ -5,6 +5,15 @@
 //!
 //! Pure: reads the reader and writes the writer it is given; it reports what it removed in a
 //! [`Receipt`] and never prints.
+//!
+//! `secrets` says what counts as a secret and takes it out, `messages` masks the identities
+//! inside SAML messages where they travel, `mask` is the keyed hash both this and
+//! `compare --mask-key` use, `rewrite` the ordered JSON tree one entry is rewritten in.
+
+pub mod mask;
+mod messages;
+mod rewrite;
+mod secrets;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,11 +21,11 @@ use std::io::{self, Read, Write};
 
 use base64::Engine;
 
-use super::json::{Json, newline, separator, write_str};
-use super::masking::{is_message_param, mask_html, mask_pairs, mask_param, mask_query};
-use super::scrub::{self, REDACTED, SecretHeader};
-use crate::input::har::HarError;
-use crate::input::jsonlex::{Kind, Lexer};
+use crate::capture::CaptureError;
+use crate::capture::jsonlex::{JsonError, Kind, Lexer};
+use messages::{is_message_param, mask_html, mask_pairs, mask_param, mask_query};
+use rewrite::{Json, newline, separator, write_str};
+use secrets::{REDACTED, SecretHeader};
 
 /// A kind of thing the sanitiser removed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,9 +102,15 @@ impl fmt::Display for Receipt {
 #[non_exhaustive]
 pub enum SanitizeError {
     #[error("{0}")]
-    Read(#[from] HarError),
+    Read(#[from] CaptureError),
     #[error("writing failed: {0}")]
     Write(#[from] io::Error),
+}
+
+impl From<JsonError> for SanitizeError {
+    fn from(e: JsonError) -> SanitizeError {
+        SanitizeError::Read(e.into())
+    }
 }
 
 /// Sanitises the HAR read from `input` into `out`; `mask_key` also masks identities.
@@ -127,12 +142,12 @@ impl<R: Read> Sanitizer<'_, R> {
             Some(b'{') => {}
             Some(_) => {
                 let head = self.lx.head()?;
-                return Err(HarError::NotJson {
+                return Err(CaptureError::NotJson {
                     found: format!("{:?}", String::from_utf8_lossy(&head)),
                 }
                 .into());
             }
-            None => return Err(HarError::Empty.into()),
+            None => return Err(CaptureError::Empty.into()),
         }
         self.lx.begin_object()?;
         self.out.write_all(b"{")?;
@@ -152,7 +167,7 @@ impl<R: Read> Sanitizer<'_, R> {
             i += 1;
         }
         if !saw_log {
-            return Err(HarError::NotCapture {
+            return Err(CaptureError::NotCapture {
                 found: "it has no \"log\" object".into(),
             }
             .into());
@@ -196,7 +211,7 @@ impl<R: Read> Sanitizer<'_, R> {
         while self.lx.next_item(&mut first)? {
             let mut entry = match Json::read(&mut self.lx, "") {
                 Ok(e) => e,
-                Err(HarError::Syntax { .. } | HarError::TooDeep { .. }) => {
+                Err(e) if e.is_recoverable() => {
                     self.receipt.add(Removed::BrokenEntries, 1);
                     self.lx.recover(depth)?;
                     continue;
@@ -240,7 +255,7 @@ impl<R: Read> Sanitizer<'_, R> {
             let kind = h
                 .get("name")
                 .and_then(Json::as_str)
-                .and_then(scrub::secret_header);
+                .and_then(secrets::secret_header);
             match kind {
                 Some(SecretHeader::Cookie) => counts[0] += 1,
                 Some(SecretHeader::Authorization) => counts[1] += 1,
@@ -291,7 +306,7 @@ impl<R: Read> Sanitizer<'_, R> {
             let Some(Json::Str(value)) = item.get_mut("value") else {
                 continue;
             };
-            if scrub::is_secret_name(&name) && !value.is_empty() {
+            if secrets::is_secret_name(&name) && !value.is_empty() {
                 *value = REDACTED.to_owned();
                 self.receipt.add(kind, 1);
             } else if let Some(key) = self.key.filter(|_| is_message_param(&name))
@@ -319,7 +334,7 @@ impl<R: Read> Sanitizer<'_, R> {
         let text_saml = post
             .get("text")
             .and_then(Json::as_str)
-            .is_some_and(scrub::carries_saml);
+            .is_some_and(secrets::carries_saml);
         let params_saml = matches!(post.get("params"), Some(Json::Array(p))
             if p.iter().any(|i| i.get("name").and_then(Json::as_str).is_some_and(is_message_param)));
         if !text_saml && !params_saml {
@@ -347,12 +362,12 @@ impl<R: Read> Sanitizer<'_, R> {
     /// A kept request body: secrets out (form or JSON), identities masked with a key.
     fn scrub_body(&mut self, text: &mut String, mime: &str) {
         if mime.contains("json") {
-            if let Some((clean, n)) = scrub::scrub_json(text) {
+            if let Some((clean, n)) = secrets::scrub_json(text) {
                 *text = clean;
                 self.receipt.add(Removed::JsonFields, n);
             }
         } else if !mime.starts_with("multipart/") {
-            let (clean, n) = scrub::scrub_pairs(text);
+            let (clean, n) = secrets::scrub_pairs(text);
             *text = clean;
             self.receipt.add(Removed::FormFields, n);
             if let Some(key) = self.key {
@@ -375,7 +390,7 @@ impl<R: Read> Sanitizer<'_, R> {
             _ => None,
         };
         match page {
-            Some(page) if scrub::carries_saml(&page) => self.mask_page(content, page, base64),
+            Some(page) if secrets::carries_saml(&page) => self.mask_page(content, page, base64),
             _ => {
                 let kind = match content.get("text") {
                     Some(Json::Dropped { saml: true, .. }) => Removed::OversizedValues,
@@ -416,7 +431,7 @@ impl<R: Read> Sanitizer<'_, R> {
     fn urls(&mut self, v: &mut Json) {
         match v {
             Json::Str(s) if is_url(s) => {
-                let (clean, n) = scrub::scrub_url(s);
+                let (clean, n) = secrets::scrub_url(s);
                 *s = clean;
                 self.receipt.add(Removed::QueryParameters, n);
                 if let Some(key) = self.key {

@@ -5,8 +5,8 @@
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::mpsc::Receiver;
 
+use samltrace::capture::{CaptureError, CaptureFormat, End, Summary};
 use samltrace::input::Origin;
-use samltrace::input::har::{CaptureFormat, End, HarError, Summary};
 use samltrace::report;
 use samltrace::trace::Trace;
 
@@ -138,7 +138,7 @@ impl<'a> Writer<'a> {
     fn done(
         &mut self,
         name: &str,
-        result: Result<Summary, HarError>,
+        result: Result<Summary, CaptureError>,
         kept: &[Trace],
         messages: usize,
     ) -> Result<(), Fatal> {

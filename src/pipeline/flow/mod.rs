@@ -8,22 +8,17 @@
 //!
 //! Pure: no files, threads or clock; the binary feeds it and prints what it returns.
 
-mod json;
-mod masking;
-pub mod sanitize;
-mod scrub;
-
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
+use crate::capture::Problem;
 use crate::checks::instant::parse_instant;
 use crate::checks::{Context, SeenRequest};
 use crate::dsig::Keys;
 use crate::input::Unwrapped;
-use crate::input::har::Problem;
 use crate::trace::{self, Trace};
 
 /// Turns a capture's findings into traces, one at a time, in the order they were found.
