@@ -17,6 +17,7 @@ use ratatui::layout::Size;
 
 use samltrace::checks::Context;
 use samltrace::compare::FixApi;
+use samltrace::pipeline::{self, Pipeline};
 use samltrace::scim::{IdentityList, Source};
 use samltrace::tui::app::{Action, Config, Decoded, Effect, People, State, update};
 use samltrace::tui::{facts, view};
@@ -56,7 +57,9 @@ fn messages(ctx: &Context) -> Vec<Decoded> {
             let xml = template
                 .replace("0b1d561c-21ff-4092-beab-8154b17f82f2", &name_id)
                 .replace("alice@example.com", &format!("user{i}@example.com"));
-            facts::decoded("bench.xml", xml.as_bytes(), "bench.xml", ctx)
+            let traces = Pipeline::new(pipeline::Config::new(ctx.clone()))
+                .decode("bench.xml", xml.as_bytes());
+            facts::rows(traces, "bench.xml", ctx)
         })
         .collect()
 }

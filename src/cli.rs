@@ -66,6 +66,10 @@ pub struct HarArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
 
+    /// Read the captures in subdirectories of a directory FILE too.
+    #[arg(short, long)]
+    pub recursive: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 

@@ -1,10 +1,12 @@
 //! samltrace: decode captured SAML messages and explain why a user cannot sign in.
 //!
-//! Every module here is pure: no files, network, terminal or clock, with two exceptions that
-//! say so: `scim::files`/`scim::gitlab` (reading identity lists) and the terminal UI's shell
+//! Every module here is pure: no files, network, terminal or clock, with exceptions that say
+//! so: `bounded` (the one bounded read), `pipeline` (it opens the sources it is given),
+//! `scim::files`/`scim::gitlab` (reading identity lists) and the terminal UI's shell
 //! (`tui::event`, `tui::worker`). The binary (`src/main.rs`) does the rest of the I/O and maps
 //! errors to exit codes.
 
+pub mod bounded;
 pub mod capture;
 pub mod checks;
 pub mod compare;

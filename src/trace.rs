@@ -1,20 +1,20 @@
-//! A trace: one SAML message as captured, decoded, and judged.
+//! A trace: one SAML message as captured, decoded, and judged. The pipeline (`crate::pipeline`)
+//! makes them; the reports and the TUI show them.
 //!
-//! [`decode`] runs the pure pipeline — unwrap, parse, model, describe signatures — over one
-//! input's bytes and returns one trace per payload found. A decode failure is a value stored in
-//! the trace, next to the steps that worked.
+//! A decode failure is a value stored in the trace, next to the steps that worked.
 
 use serde::Serialize;
 
+use jiff::Timestamp;
+
 use crate::checks::{self, Context, Finding, Severity};
+use crate::dsig::SignatureInfo;
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
-use crate::dsig::{self, Keys, SignatureInfo};
-use crate::input::{self, Origin, Payload, Stage, Step, UnwrapError};
+use crate::input::{Origin, Stage, Step};
 use crate::saml::Message;
-use crate::xml::Document;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Trace {
     pub origin: Origin,
     /// Transport steps undone, in order (`["url", "base64", "deflate"]`); empty for raw XML.
@@ -39,6 +39,10 @@ pub struct Trace {
     pub verdict: Option<crate::compare::Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TraceError>,
+    /// The instant the checks judged the message at (`--at`, its entry's time, or now); `None`
+    /// until [`Trace::check`] runs.
+    #[serde(skip)]
+    pub judged_at: Option<Timestamp>,
 }
 
 /// Why a payload could not be decoded.
@@ -59,19 +63,13 @@ pub struct Position {
 }
 
 impl Trace {
-    fn failed(origin: Origin, encoding: Vec<Step>, error: TraceError) -> Trace {
+    /// A payload that could not be decoded: what worked (`encoding`) and where it failed.
+    pub fn failed(origin: Origin, encoding: Vec<Step>, error: TraceError) -> Trace {
         Trace {
             origin,
             encoding,
-            message: None,
-            xml: None,
-            signatures: Vec::new(),
-            redirect_signature: None,
-            decryption: Vec::new(),
-            coverage: None,
-            findings: Vec::new(),
-            verdict: None,
             error: Some(error),
+            ..Trace::default()
         }
     }
 
@@ -98,6 +96,7 @@ impl Trace {
     /// Runs the checks over the decoded message, with this trace's signatures in the context.
     pub fn check(&mut self, ctx: &Context) {
         let Some(message) = &self.message else { return };
+        self.judged_at = Some(ctx.at);
         let mut ctx = ctx.clone();
         ctx.signatures = self.signatures.clone();
         ctx.redirect_signature = self.redirect_signature.clone();
@@ -172,197 +171,5 @@ impl Trace {
             e.stage.label(),
             e.message
         ))
-    }
-}
-
-/// Decodes every payload of one input.
-pub fn decode(name: &str, bytes: &[u8]) -> Vec<Trace> {
-    decode_with(name, bytes, &Keys::default())
-}
-
-/// Decodes every payload of one input, verifying signatures against `keys.trust` and opening
-/// encrypted parts with `keys.sp_key`.
-pub fn decode_with(name: &str, bytes: &[u8], keys: &Keys) -> Vec<Trace> {
-    input::unwrap(name, bytes)
-        .into_iter()
-        .map(|u| from_unwrapped_with(u, keys))
-        .collect()
-}
-
-/// One unwrapped payload (or the reason it could not be unwrapped) as a trace.
-pub fn from_unwrapped(unwrapped: input::Unwrapped) -> Trace {
-    from_unwrapped_with(unwrapped, &Keys::default())
-}
-
-/// One unwrapped payload as a trace, its signatures verified and encrypted parts opened with
-/// `keys`.
-pub fn from_unwrapped_with(unwrapped: input::Unwrapped, keys: &Keys) -> Trace {
-    match unwrapped {
-        Ok(payload) => from_payload_with(payload, keys),
-        Err(e) => from_unwrap_error(e),
-    }
-}
-
-fn from_unwrap_error(e: UnwrapError) -> Trace {
-    let position = e.offset.map(|offset| Position {
-        offset,
-        line: None,
-        column: None,
-    });
-    Trace::failed(
-        *e.origin,
-        e.steps,
-        TraceError {
-            stage: e.stage,
-            message: e.message,
-            position,
-        },
-    )
-}
-
-/// Parses and models one payload.
-pub fn from_payload(payload: Payload) -> Trace {
-    from_payload_with(payload, &Keys::default())
-}
-
-/// Parses, models, verifies and decrypts one payload.
-pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
-    let Payload {
-        xml,
-        steps,
-        mut origin,
-    } = payload;
-    let doc = match Document::parse_bytes(xml) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let position = Some(Position {
-                offset: e.offset,
-                line: Some(e.line),
-                column: Some(e.column),
-            });
-            let error = TraceError {
-                stage: Stage::Xml,
-                message: e.kind.to_string(),
-                position,
-            };
-            return Trace::failed(origin, steps, error);
-        }
-    };
-    let message = match Message::from_document(&doc) {
-        Ok(m) => m,
-        Err(e) => {
-            let error = TraceError {
-                stage: Stage::Saml,
-                message: e.to_string(),
-                position: None,
-            };
-            return Trace::failed(origin, steps, error);
-        }
-    };
-    infer_origin(&mut origin, &message, &steps);
-    let dsig::Report {
-        message,
-        signatures,
-        decryption,
-        coverage,
-        ..
-    } = dsig::check(&doc, &message, keys);
-    let redirect_signature = match (&origin.signed_query, &origin.sig_alg, &origin.signature) {
-        (Some(q), Some(alg), Some(sig)) => Some(dsig::verify_redirect(
-            q,
-            alg,
-            sig,
-            &keys.trust,
-            message.kind.name(),
-        )),
-        _ => None,
-    };
-    let coverage = (!signatures.is_empty()).then_some(coverage);
-    Trace {
-        origin,
-        encoding: steps,
-        signatures,
-        redirect_signature,
-        decryption,
-        coverage,
-        message: Some(message),
-        xml: Some(doc.into_text()),
-        findings: Vec::new(),
-        verdict: None,
-        error: None,
-    }
-}
-
-/// A bare payload says nothing of how it travelled; the message and its encoding do.
-fn infer_origin(origin: &mut Origin, message: &Message, steps: &[Step]) {
-    if origin.param.is_none() {
-        origin.param = message.kind.param().map(str::to_owned);
-    }
-    if origin.binding.is_none() && !steps.is_empty() {
-        let deflated = steps.contains(&Step::Deflate);
-        origin.binding = Some(if deflated { "redirect" } else { "post" }.to_owned());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bare_base64_response_gets_param_and_binding() {
-        use base64::Engine;
-        let xml = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>"#;
-        let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
-        let traces = decode("x.b64", b64.as_bytes());
-        assert_eq!(traces.len(), 1);
-        let t = &traces[0];
-        assert_eq!(t.origin.param.as_deref(), Some("SAMLResponse"));
-        assert_eq!(t.origin.binding.as_deref(), Some("post"));
-        assert_eq!(t.xml.as_deref(), Some(xml));
-        assert_eq!(
-            t.message.as_ref().map(|m| m.kind),
-            Some(crate::saml::MessageKind::Response)
-        );
-    }
-
-    #[test]
-    fn xml_errors_carry_line_and_column() {
-        let traces = decode(
-            "d.xml",
-            b"<?xml version='1.0'?>\n<!DOCTYPE x [<!ENTITY a 'b'>]>\n<x/>",
-        );
-        let e = traces[0].error.as_ref().unwrap();
-        assert_eq!(e.stage, Stage::Xml);
-        assert_eq!(e.position.and_then(|p| p.line), Some(2));
-        let line = traces[0].error_line().unwrap();
-        assert!(line.starts_with("d.xml: XML: DOCTYPE is refused"), "{line}");
-        assert!(line.ends_with("at line 2, column 1"), "{line}");
-    }
-
-    #[test]
-    fn error_line_names_the_steps_that_worked() {
-        use base64::Engine;
-        let b64 = base64::engine::general_purpose::STANDARD.encode("<a><b></a>");
-        let traces = decode("arg:1", b64.as_bytes());
-        let line = traces[0].error_line().unwrap();
-        assert!(line.starts_with("arg:1: XML (after base64 ok): "), "{line}");
-    }
-
-    #[test]
-    fn check_fills_findings_with_the_trace_signatures() {
-        let xml = br#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Requester"/></samlp:Status></samlp:Response>"#;
-        let mut traces = decode("x.xml", xml);
-        assert!(traces[0].findings.is_empty());
-        let at = "2026-11-02T09:00:00Z".parse().unwrap();
-        traces[0].check(&Context::new(at));
-        assert_eq!(traces[0].findings.len(), 1);
-        assert_eq!(traces[0].findings[0].code, "ST001");
-        assert!(traces[0].has_error_findings());
-    }
-
-    #[test]
-    fn non_saml_xml_is_a_saml_stage_error() {
-        let traces = decode("x", b"<html><body/></html>");
-        assert_eq!(traces[0].error.as_ref().map(|e| e.stage), Some(Stage::Saml));
     }
 }

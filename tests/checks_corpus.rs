@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use samltrace::checks::{Context, Finding};
-use samltrace::trace;
 use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {
@@ -35,7 +34,7 @@ fn judge_all() -> Vec<(Value, Vec<Finding>)> {
     for entry in manifest {
         let file = entry["file"].as_str().unwrap_or_default().to_owned();
         let bytes = std::fs::read(dir.join(&file)).expect("corpus file reads");
-        for mut t in trace::decode(&file, &bytes) {
+        for mut t in samltrace::pipeline::Pipeline::judging_at(at).decode(&file, &bytes) {
             if t.message.is_none() {
                 continue;
             }

@@ -36,7 +36,8 @@ fn manifest(dir: &Path) -> Vec<Value> {
 fn xml_of(dir: &Path, entry: &Value) -> Option<String> {
     let file = entry["file"].as_str().unwrap();
     let bytes = std::fs::read(dir.join(file)).unwrap();
-    samltrace::trace::decode(file, &bytes)
+    samltrace::pipeline::Pipeline::judging_at("2026-11-02T09:00:00Z".parse().unwrap())
+        .decode(file, &bytes)
         .into_iter()
         .find_map(|t| t.xml)
 }
@@ -264,7 +265,8 @@ fn check_attributes(entry: &Value, msg: &Message) {
 fn unbound_prefix_message_is_refused_before_decryption() {
     let Some(dir) = corpus() else { return };
     let path = dir.join("messages/samael__response_encrypted_valid.xml");
-    let traces = samltrace::trace::decode("m", &std::fs::read(path).unwrap());
+    let traces = samltrace::pipeline::Pipeline::judging_at("2026-11-02T09:00:00Z".parse().unwrap())
+        .decode("m", &std::fs::read(path).unwrap());
     let error = traces[0]
         .error
         .as_ref()

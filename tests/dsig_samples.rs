@@ -344,7 +344,8 @@ fn rsa_pss_signatures_verify() {
 #[test]
 fn redirect_query_signature_verifies_over_the_raw_query() {
     let query = text("dsig/redirect-signed.query");
-    let traces = samltrace::trace::decode("redirect-signed.query", query.trim().as_bytes());
+    let traces = samltrace::pipeline::Pipeline::judging_at("2026-11-02T09:00:00Z".parse().unwrap())
+        .decode("redirect-signed.query", query.trim().as_bytes());
     let o = &traces[0].origin;
     let (signed, alg, sig) = (
         o.signed_query.as_deref().unwrap(),

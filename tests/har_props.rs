@@ -1,25 +1,32 @@
-//! Properties of the capture scanner and the sanitiser on hostile input: they never panic,
-//! a file cut anywhere yields a prefix of what the whole file holds, and what the sanitiser
-//! accepts it writes as JSON.
+//! Properties of the pipeline's capture scanning and of the sanitiser on hostile input: they
+//! never panic, a file cut anywhere yields a prefix of what the whole file holds, and what the
+//! sanitiser accepts it writes as JSON.
 
 use proptest::prelude::*;
-use samltrace::capture::{CaptureEvent, End, scan};
+use samltrace::capture::End;
+use samltrace::pipeline::{Event, Expect, Flow, Pipeline, Source};
 use samltrace::redact::sanitize;
 
 const CHROME: &[u8] = include_bytes!("../samples/har-chrome.har");
 const TRACER: &[u8] = include_bytes!("../samples/saml-tracer.json");
 
-/// The decoded documents a scan finds, in order, and whether the scan said the file was whole.
-fn scanned(bytes: &[u8]) -> (Vec<Vec<u8>>, Option<End>) {
-    let mut xml = Vec::new();
-    let result = scan("p", bytes, &mut |e| {
-        if let CaptureEvent::Found(f) = e
-            && let Ok(p) = *f
+/// One message a run found: its decoded document, or why it could not be decoded.
+type Found = (Option<String>, Option<String>);
+
+/// The messages a run finds, in order, and whether the scan said the file was whole.
+fn scanned(bytes: &[u8]) -> (Vec<Found>, Option<End>) {
+    let pipeline = Pipeline::judging_at("2026-11-02T09:00:00Z".parse().unwrap());
+    let mut found = Vec::new();
+    let source = Source::Bytes { name: "p", bytes };
+    let result = pipeline.run_as(Expect::Capture, source, &mut |e| {
+        if let Event::Trace(t) = e
+            && t.origin.param.is_some()
         {
-            xml.push(p.xml);
+            found.push((t.xml.clone(), t.error.as_ref().map(|e| e.message.clone())));
         }
+        Flow::Continue
     });
-    (xml, result.ok().map(|s| s.end))
+    (found, result.ok().and_then(|s| s.capture).map(|c| c.end))
 }
 
 proptest! {

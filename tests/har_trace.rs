@@ -456,3 +456,70 @@ fn idp_cert_verifies_the_signatures_in_a_capture() {
     let via_decode = verified(&["decode", &har, "--idp-cert", &cert]);
     assert_eq!(via_decode, checked);
 }
+
+/// Regression (issue 11): `har-broken-entry.har` exited 0 under `har` and 2 under `decode`. One
+/// rule now: a broken entry is reported and skipped, and does not fail the run, in every command.
+#[test]
+fn the_same_capture_gets_the_same_exit_code_from_every_command() {
+    let file = sample("har-broken-entry.har");
+    let ids = sample("identities.scim.json");
+    let runs = [run(&["har", &file]), run(&["decode", &file]), run(&[&file])];
+    let codes: Vec<Option<i32>> = runs.iter().map(|o| o.status.code()).collect();
+    assert_eq!(codes, [Some(0); 3], "the rest of the capture was read");
+    // compare judges identities too (mismatches here): problems, never "could not run".
+    let compared = run(&["compare", "--scim", &ids, &file]);
+    assert_eq!(compared.status.code(), Some(1), "{}", stderr(&compared));
+    for out in runs.iter().chain([&compared]) {
+        assert!(
+            stderr(out).contains("entry 2: input: broken JSON"),
+            "{}",
+            stderr(out)
+        );
+    }
+}
+
+/// Regression (issue 11): `har DIR` turned every other JSON file of the folder (a manifest, an
+/// `.expected.json`) into an error trace and exited 2, and skipped subfolders without a word.
+#[test]
+fn a_directory_skips_other_json_with_a_note_and_recursive_reads_subfolders() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(sample("har-chrome.har"), dir.path().join("a.har")).unwrap();
+    std::fs::write(dir.path().join("manifest.json"), r#"{"files": ["a.har"]}"#).unwrap();
+    std::fs::write(dir.path().join("a.expected.json"), "[1, 2]").unwrap();
+    std::fs::create_dir(dir.path().join("more")).unwrap();
+    std::fs::copy(sample("saml-tracer.json"), dir.path().join("more/t.json")).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (v, out) = json(&["har", path]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(places(&v).len(), 5, "only the HAR");
+    assert!(
+        v["traces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| !t["message"].is_null())
+    );
+    assert!(
+        err.contains("skipped 2 JSON files that are neither a HAR file nor a SAML-tracer export"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("more: a subdirectory, skipped").count(),
+        1,
+        "{err}"
+    );
+    let (v, out) = json(&["har", "-r", path]);
+    assert_eq!(places(&v).len(), 7, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("subdirectory"));
+}
+
+/// `decode` and `compare` stream a capture through the same pipeline as `har`: the same traces,
+/// with `duplicate_of` counted across inputs.
+#[test]
+fn decode_and_har_give_the_same_traces_for_a_capture() {
+    let file = sample("har-firefox.har");
+    let (har, _) = json(&["har", &file, &file]);
+    let (decode, _) = json(&["decode", &file, &file]);
+    assert_eq!(har, decode);
+}

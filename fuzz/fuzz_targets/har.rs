@@ -1,22 +1,22 @@
-//! Bytes as a HAR file or SAML-tracer export: the streaming scanner, flow assembly and the flow
-//! report must never panic, and the sanitiser must either refuse the input or write JSON.
+//! Bytes as a HAR file or SAML-tracer export: the pipeline's streaming scanner and flow assembly
+//! and the flow report must never panic, and the sanitiser must either refuse the input or
+//! write JSON.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use samltrace::checks::Context;
-use samltrace::pipeline::flow::Assembler;
+use samltrace::pipeline::{Event, Expect, Flow, Pipeline, Source};
 use samltrace::redact::sanitize;
-use samltrace::capture::{CaptureEvent, scan};
 use samltrace::report;
 
 fuzz_target!(|data: &[u8]| {
-    let at = "2026-11-02T09:00:00Z".parse().expect("a fixed time");
-    let mut assembler = Assembler::new(Context::new(at), false);
+    let pipeline = Pipeline::judging_at("2026-11-02T09:00:00Z".parse().expect("a fixed time"));
     let mut traces = Vec::new();
-    let _ = scan("fuzz", data, &mut |event| match event {
-        CaptureEvent::Found(found) => traces.push(assembler.trace(*found)),
-        CaptureEvent::Skipped(p) => traces.push(assembler.unreadable("fuzz", &p)),
-        CaptureEvent::Masked(_) => {}
+    let source = Source::Bytes { name: "fuzz", bytes: data };
+    let _ = pipeline.run_as(Expect::Capture, source, &mut |event| {
+        if let Event::Trace(t) = event {
+            traces.push(*t);
+        }
+        Flow::Continue
     });
     let _ = report::flow::render(&traces);
     let mut out = Vec::new();

@@ -76,6 +76,26 @@ pub enum CaptureFormat {
     Tracer,
 }
 
+impl CaptureFormat {
+    /// What the format calls its items: `entries` (HAR) or `requests` (SAML-tracer).
+    pub fn entries(self) -> &'static str {
+        match self {
+            CaptureFormat::Har => "entries",
+            CaptureFormat::Tracer => "requests",
+        }
+    }
+
+    /// `1 entry`, `3 entries`, `1 request`.
+    pub fn counted(self, n: usize) -> (usize, &'static str) {
+        let word = match (self, n) {
+            (CaptureFormat::Har, 1) => "entry",
+            (CaptureFormat::Tracer, 1) => "request",
+            (format, _) => format.entries(),
+        };
+        (n, word)
+    }
+}
+
 /// A part of a capture that was skipped, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -130,7 +150,7 @@ pub fn sniff(head: &[u8]) -> bool {
 
 /// Scans a capture read from `reader` (named `name` in origins), handing every SAML message to
 /// `sink` as its entry is read. Errors only when nothing could be read at all.
-pub fn scan<R: Read>(
+pub(crate) fn scan<R: Read>(
     name: &str,
     reader: R,
     sink: &mut dyn FnMut(CaptureEvent),

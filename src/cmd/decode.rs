@@ -1,28 +1,50 @@
-//! `samltrace decode INPUT...` (and `compare --scim SOURCE INPUT...`): every payload of every
-//! input, decoded, checked, compared with the identity list when one is given, and reported.
+//! `samltrace decode INPUT...` (and `compare --scim SOURCE INPUT...`): every message of every
+//! input, through the pipeline, compared with the identity list when one is given, and printed
+//! as it arrives.
 
-use std::io::IsTerminal;
-use std::sync::Arc;
+use samltrace::compare::{self, Index};
+use samltrace::pipeline::{Event, Flow, Pipeline};
 
-use crate::cli::{CheckArgs, DecodeArgs, IdentityArgs, KeyArgs, OutputArgs};
-use samltrace::capture::{self, CaptureEvent, End};
-use samltrace::compare::{self, FixApi, Index};
-use samltrace::dsig::Keys;
-use samltrace::pipeline::flow::Assembler;
-use samltrace::scim::Remote;
-use samltrace::trace::{self, Trace};
+use crate::cli::{DecodeArgs, IdentityArgs};
 
 use super::identities::{self, Wanted};
-use super::{Exit, Fatal, checks, inputs, keys, output};
+use super::inputs::{self, Input};
+use super::printer::{Printer, Text};
+use super::settings::Settings;
+use super::{Exit, Fatal};
 
 pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
-    run_with(
-        args.inputs,
-        &args.output,
-        &args.checks,
-        &args.keys,
-        &args.identities,
-    )
+    let ids = &args.identities;
+    let settings = Settings::from_args(&args.checks, &args.keys, ids.mask_key.as_deref())?;
+    let inputs = inputs::classify(&args.inputs)?;
+    settings.print_notes(args.output.color);
+    let mut printer = Printer::new(&args.output, Text::Messages);
+    if ids.scim.is_empty() {
+        let pipeline = Pipeline::new(settings.config.clone());
+        stream(&pipeline, &inputs, &mut printer)?;
+    } else if identities::looks_up(ids) && settings.config.mask_key.is_none() {
+        let group = args.checks.gitlab_group.as_deref();
+        lookup(
+            &settings,
+            ids,
+            group,
+            &inputs,
+            &mut printer,
+            args.output.color,
+        )?;
+    } else {
+        let mut loaded = identities::load(ids, &Wanted::default(), args.output.color)?;
+        settings.config.mask_identities(&mut loaded.identities);
+        let fix = identities::fix_api(loaded.fix, args.checks.gitlab_group.as_deref());
+        let index = Index::new(&loaded.identities).with_fix_api(fix);
+        let pipeline = Pipeline::new(settings.config.clone()).with_identities(index);
+        stream(&pipeline, &inputs, &mut printer)?;
+    }
+    let footer = printer
+        .saw_response()
+        .then(|| settings.not_checked_line())
+        .flatten();
+    printer.finish(footer)
 }
 
 /// `compare` is `decode` with an identity list required.
@@ -35,137 +57,121 @@ pub fn compare(args: DecodeArgs) -> Result<Exit, Fatal> {
     run(args)
 }
 
-fn run_with(
-    mut inputs: Vec<String>,
-    out: &OutputArgs,
-    check_args: &CheckArgs,
-    key_args: &KeyArgs,
-    ids: &IdentityArgs,
-) -> Result<Exit, Fatal> {
-    let now = jiff::Timestamp::now();
-    let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let mut checks = checks::configure(check_args, now)?;
-    let keys = Arc::new(keys::load(key_args, check_args.fingerprint.as_deref())?);
-    checks.context.sp_key_given = keys.sp_key.is_some();
-    if inputs.is_empty() {
-        if std::io::stdin().is_terminal() {
-            return Err(Fatal::new(
-                "no INPUT given: pass a file, '-' for stdin, or a payload (see samltrace --help)",
-            ));
-        }
-        inputs.push("-".into());
-    }
-    let mut failed = false;
-    let mut traces = Vec::new();
-    for read in inputs::read_all(&inputs) {
-        match read {
-            Ok(input) if capture::sniff(&input.bytes) => {
-                let fixed_time = check_args.at.is_some();
-                match capture(&input, &checks, &keys, fixed_time, out.color) {
-                    Ok(found) => traces.extend(found),
-                    Err(message) => {
-                        output::error_line(&message, out.color);
-                        failed = true;
-                    }
+/// Every input through the pipeline, each trace printed as it is judged.
+fn stream(pipeline: &Pipeline<'_>, inputs: &[Input], printer: &mut Printer) -> Result<(), Fatal> {
+    for input in inputs {
+        let mut failed = None;
+        let source = match input {
+            Input::Source(s) => s.source(),
+            Input::Bad(message) => {
+                printer.unreadable_argument(message)?;
+                continue;
+            }
+        };
+        printer.begin();
+        let summary = pipeline.run(source, &mut |event| {
+            let printed = match event {
+                Event::Trace(t) => printer.trace(*t),
+                Event::Notice(n) => {
+                    printer.notice(&n);
+                    Ok(())
+                }
+            };
+            match printed {
+                Ok(()) => Flow::Continue,
+                Err(e) => {
+                    failed = Some(e);
+                    Flow::Stop
                 }
             }
-            Ok(input) => {
-                let mut found = trace::decode_with(&input.name, &input.bytes, &keys);
-                checks::judge(&mut found, &checks);
-                traces.extend(found);
-            }
-            Err(message) => {
-                output::error_line(&message, out.color);
-                failed = true;
-            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
         }
-    }
-    if !ids.scim.is_empty() {
-        judge_identities(&mut traces, ids, check_args, out)?;
-    }
-    checks::print_notes(&checks, out.color);
-    output::print(&traces, out)?;
-    checks::print_not_checked(&checks, &traces, out)?;
-    Ok(exit_code(&traces, failed))
-}
-
-/// A HAR file or SAML-tracer export given to `decode`: its messages as `har` finds and judges
-/// them (the capture is already in memory here; `har` streams it).
-fn capture(
-    input: &inputs::Input,
-    checks: &checks::Checks,
-    keys: &Arc<Keys>,
-    fixed_time: bool,
-    color: crate::cli::ColorWhen,
-) -> Result<Vec<Trace>, String> {
-    let (name, bytes) = (input.name.as_str(), input.bytes.as_slice());
-    let mut assembler =
-        Assembler::new(checks.context.clone(), fixed_time).with_keys(Arc::clone(keys));
-    let mut traces = Vec::new();
-    let mut sink = |event| match event {
-        CaptureEvent::Found(found) => traces.push(assembler.trace(*found)),
-        CaptureEvent::Skipped(p) => traces.push(assembler.unreadable(name, &p)),
-        CaptureEvent::Masked(p) => output::note_line(&format!("{name}: {}", p.message), color),
-    };
-    let summary = capture::scan(name, bytes, &mut sink).map_err(|e| format!("{name}: {e}"))?;
-    if let End::Truncated(p) | End::Broken(p) = &summary.end {
-        let message = format!("{name}: {}; what came before was read", p.message);
-        output::warning_line(&message, color);
-    }
-    Ok(traces)
-}
-
-/// Loads the identity list once and gives every message that names a user its verdict.
-fn judge_identities(
-    traces: &mut [Trace],
-    ids: &IdentityArgs,
-    check_args: &CheckArgs,
-    out: &OutputArgs,
-) -> Result<(), Fatal> {
-    let mask_key = match ids.mask_key.as_deref() {
-        Some("") => return Err(Fatal::new("--mask-key: the key is empty")),
-        key => key,
-    };
-    // Masked NameIDs cannot be looked up on the server: read the whole list, then mask it.
-    let wanted = if mask_key.is_some() {
-        Wanted::default()
-    } else {
-        wanted(traces)
-    };
-    let mut loaded = identities::load(ids, &wanted, out.color)?;
-    if let Some(key) = mask_key {
-        for identity in &mut loaded.identities {
-            samltrace::redact::mask::mask_identity(key, identity);
+        match summary {
+            Ok(summary) => printer.end(&summary)?,
+            Err(e) => printer.unreadable(&e)?,
         }
-    }
-    let fix = match (loaded.fix, check_args.gitlab_group.as_deref()) {
-        // A file says nothing about where it came from: --gitlab-group does.
-        (FixApi::Rest { base, .. }, Some(group)) if base.starts_with('$') => {
-            Remote::parse(group).map_or_else(|_| FixApi::default(), |r| r.fix_api())
-        }
-        (fix, _) => fix,
-    };
-    let index = Index::new(&loaded.identities).with_fix_api(fix);
-    for t in traces {
-        t.verdict = t
-            .message
-            .as_ref()
-            .filter(|m| names_a_user(m))
-            .map(|m| index.verdict(m));
     }
     Ok(())
 }
 
-/// Messages that speak for a user: responses, bare assertions and logout requests.
-fn names_a_user(m: &samltrace::saml::Message) -> bool {
-    m.kind.names_a_user()
+/// With a SCIM URL, a handful of NameIDs are looked up with server-side filters rather than
+/// reading the whole list: the messages are judged first, then the list is read for them.
+fn lookup(
+    settings: &Settings,
+    ids: &IdentityArgs,
+    gitlab_group: Option<&str>,
+    inputs: &[Input],
+    printer: &mut Printer,
+    color: crate::cli::ColorWhen,
+) -> Result<(), Fatal> {
+    let pipeline = Pipeline::new(settings.config.clone());
+    let mut judged: Vec<Judged> = Vec::new();
+    for input in inputs {
+        let source = match input {
+            Input::Source(s) => s.source(),
+            Input::Bad(message) => {
+                judged.push(Judged::Bad(message.clone()));
+                continue;
+            }
+        };
+        let mut events = Vec::new();
+        let summary = pipeline.run(source, &mut |event| {
+            events.push(event);
+            Flow::Continue
+        });
+        judged.push(Judged::Source(events, summary));
+    }
+    let loaded = identities::load(ids, &wanted(&judged), color)?;
+    let fix = identities::fix_api(loaded.fix, gitlab_group);
+    let index = Index::new(&loaded.identities).with_fix_api(fix);
+    let pipeline = pipeline.with_identities(index);
+    for j in judged {
+        match j {
+            Judged::Bad(message) => printer.unreadable_argument(&message)?,
+            Judged::Source(events, summary) => {
+                printer.begin();
+                for event in events {
+                    match event {
+                        Event::Trace(mut t) => {
+                            pipeline.identify(&mut t);
+                            printer.trace(*t)?;
+                        }
+                        Event::Notice(n) => printer.notice(&n),
+                    }
+                }
+                match summary {
+                    Ok(summary) => printer.end(&summary)?,
+                    Err(e) => printer.unreadable(&e)?,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One input's events, held until the identities are known.
+enum Judged {
+    Bad(String),
+    Source(
+        Vec<Event>,
+        Result<samltrace::pipeline::Summary, samltrace::pipeline::SourceError>,
+    ),
 }
 
 /// What a filtered look-up would need to find for these traces.
-fn wanted(traces: &[Trace]) -> Wanted {
+fn wanted(judged: &[Judged]) -> Wanted {
+    let traces = judged.iter().flat_map(|j| match j {
+        Judged::Source(events, _) => events.as_slice(),
+        Judged::Bad(_) => &[],
+    });
     let mut w = Wanted::default();
-    let messages = traces.iter().filter_map(|t| t.message.as_ref());
-    for m in messages.filter(|m| names_a_user(m)) {
+    let messages = traces.filter_map(|e| match e {
+        Event::Trace(t) => t.message.as_ref(),
+        Event::Notice(_) => None,
+    });
+    for m in messages.filter(|m| m.kind.names_a_user()) {
         w.name_ids.extend(m.name_id().map(|n| n.value.clone()));
         w.people.extend(
             compare::hints(m)
@@ -175,20 +181,4 @@ fn wanted(traces: &[Trace]) -> Wanted {
         );
     }
     w
-}
-
-/// 2 when something could not be read or decoded, else 1 when a check found an error or a
-/// verdict is not `match`, else 0.
-fn exit_code(traces: &[Trace], read_failed: bool) -> Exit {
-    let bad_verdict = |t: &Trace| t.verdict.as_ref().is_some_and(|v| v.state.is_problem());
-    if read_failed || traces.iter().any(Trace::is_error) {
-        Exit::Failed
-    } else if traces
-        .iter()
-        .any(|t| t.has_error_findings() || bad_verdict(t))
-    {
-        Exit::Problems
-    } else {
-        Exit::Clean
-    }
 }

@@ -21,6 +21,27 @@ pub struct Loaded {
     pub fix: FixApi,
 }
 
+/// Whether the list would be read with filtered look-ups when few NameIDs are wanted (a SCIM
+/// URL): the messages must then be judged before the list is read.
+pub fn looks_up(args: &IdentityArgs) -> bool {
+    !args.saml_identities
+        && args
+            .scim
+            .iter()
+            .any(|v| matches!(Source::parse(v), Ok(Source::Remote(r)) if r.is_scim()))
+}
+
+/// Where fixes go: the list's API, or for a file (which says nothing of where it came from)
+/// the group `--gitlab-group` names.
+pub fn fix_api(list: FixApi, gitlab_group: Option<&str>) -> FixApi {
+    match (list, gitlab_group) {
+        (FixApi::Rest { base, .. }, Some(group)) if base.starts_with('$') => {
+            Remote::parse(group).map_or_else(|_| FixApi::default(), |r| r.fix_api())
+        }
+        (fix, _) => fix,
+    }
+}
+
 /// The values a filtered look-up needs: NameIDs and the emails or usernames of the people.
 #[derive(Default)]
 pub struct Wanted {

@@ -1,54 +1,87 @@
-//! Reading INPUT arguments: a path, `-` for stdin, or the payload itself. Sizes are bounded.
+//! INPUT arguments as the pipeline's sources: a path, `-` for stdin, or the payload itself.
+//! Nothing is read here; the pipeline streams captures and bounds everything else.
 
-use std::fs;
-use std::io::{self, IsTerminal, Read};
-use std::path::Path;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
 
-/// The most one input may hold.
-pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+use samltrace::pipeline::Source;
 
-/// One input's name (as shown in output) and bytes.
-pub struct Input {
-    pub name: String,
-    pub bytes: Vec<u8>,
+use super::Fatal;
+
+/// One INPUT argument.
+pub enum Input {
+    Source(Named),
+    /// An argument that names nothing readable, with the line that says so.
+    Bad(String),
 }
 
-/// Reads every argument; an unreadable one becomes a one-line error naming it.
-pub fn read_all(args: &[String]) -> Vec<Result<Input, String>> {
-    args.iter()
+/// A readable INPUT: where to read it and the name its traces carry.
+pub enum Named {
+    Stdin,
+    Path(PathBuf),
+    /// A payload given on the command line, named `arg:N`.
+    Inline {
+        name: String,
+        text: String,
+    },
+}
+
+impl Named {
+    pub fn source(&self) -> Source<'_> {
+        match self {
+            Named::Stdin => {
+                let stdin = io::stdin();
+                if stdin.is_terminal() {
+                    eprintln!(
+                        "samltrace: reading a SAML message from the terminal; end with Ctrl-D (Ctrl-Z Enter on Windows)"
+                    );
+                }
+                Source::Reader {
+                    name: "-",
+                    reader: Box::new(stdin),
+                }
+            }
+            Named::Path(path) => Source::Path { path, name: None },
+            Named::Inline { name, text } => Source::Bytes {
+                name,
+                bytes: text.as_bytes(),
+            },
+        }
+    }
+}
+
+/// Every argument as an input, in order; no argument (and stdin not a terminal) means stdin.
+pub fn classify(args: &[String]) -> Result<Vec<Input>, Fatal> {
+    if args.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(Fatal::new(
+                "no INPUT given: pass a file, '-' for stdin, or a payload (see samltrace --help)",
+            ));
+        }
+        return Ok(vec![Input::Source(Named::Stdin)]);
+    }
+    Ok(args
+        .iter()
         .enumerate()
-        .map(|(i, a)| read_one(i + 1, a))
-        .collect()
+        .map(|(i, a)| classify_one(i + 1, a))
+        .collect())
 }
 
-fn read_one(index: usize, arg: &str) -> Result<Input, String> {
+fn classify_one(index: usize, arg: &str) -> Input {
     if arg == "-" {
-        return read_stdin().map(|bytes| Input {
-            name: "-".into(),
-            bytes,
-        });
+        return Input::Source(Named::Stdin);
     }
     let path = Path::new(arg);
-    match fs::metadata(path) {
-        Ok(m) if m.is_dir() => Err(format!(
+    match path.metadata() {
+        Ok(m) if m.is_dir() => Input::Bad(format!(
             "{arg}: is a directory: expected a file holding a SAML message"
         )),
-        Ok(m) if m.len() > MAX_INPUT_BYTES => Err(format!(
-            "{arg}: {} MiB is larger than the {} MiB an input may hold",
-            m.len() >> 20,
-            MAX_INPUT_BYTES >> 20
-        )),
-        Ok(_) => fs::read(path)
-            .map(|bytes| Input {
-                name: arg.into(),
-                bytes,
-            })
-            .map_err(|e| format!("{arg}: {e}")),
-        Err(_) if looks_like_payload(arg) => Ok(Input {
+        Ok(_) => Input::Source(Named::Path(path.to_owned())),
+        Err(_) if looks_like_payload(arg) => Input::Source(Named::Inline {
             name: format!("arg:{index}"),
-            bytes: arg.as_bytes().to_vec(),
+            text: arg.to_owned(),
         }),
-        Err(e) => Err(format!(
+        Err(e) => Input::Bad(format!(
             "{arg}: {e}: expected a file, '-' for stdin, or a SAML payload"
         )),
     }
@@ -69,28 +102,6 @@ fn looks_like_payload(arg: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || b"+/=-_% \r\n\t".contains(&c)))
 }
 
-fn read_stdin() -> Result<Vec<u8>, String> {
-    let stdin = io::stdin();
-    if stdin.is_terminal() {
-        eprintln!(
-            "samltrace: reading a SAML message from the terminal; end with Ctrl-D (Ctrl-Z Enter on Windows)"
-        );
-    }
-    let mut bytes = Vec::new();
-    stdin
-        .lock()
-        .take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("-: {e}"))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(format!(
-            "-: more than the {} MiB an input may hold",
-            MAX_INPUT_BYTES >> 20
-        ));
-    }
-    Ok(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +115,15 @@ mod tests {
         ));
         assert!(!looks_like_payload("samples/okta.b64"));
         assert!(!looks_like_payload("typo.xml"));
+    }
+
+    #[test]
+    fn arguments_become_sources_or_one_line_errors() {
+        let all = classify(&["-".into(), "<x/>".into(), "/nonexistent/typo.xml".into()]).unwrap();
+        assert!(matches!(all[0], Input::Source(Named::Stdin)));
+        assert!(matches!(&all[1], Input::Source(Named::Inline { name, .. }) if name == "arg:2"));
+        assert!(matches!(&all[2], Input::Bad(m) if m.starts_with("/nonexistent/typo.xml: ")));
+        let dir = classify(&[std::env::temp_dir().display().to_string()]).unwrap();
+        assert!(matches!(&dir[0], Input::Bad(m) if m.contains("is a directory")));
     }
 }

@@ -1,14 +1,15 @@
 //! Commands: each turns validated arguments into I/O around the pure library.
 
-mod checks;
 mod decode;
 mod flows;
 mod identities;
 mod inputs;
 mod keys;
 mod output;
+mod printer;
 mod redact;
 mod scim;
+mod settings;
 mod tui;
 
 use std::fmt;

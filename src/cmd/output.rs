@@ -1,31 +1,11 @@
-//! Writing reports: colour decided once, text and JSON to stdout, one line per failure on stderr.
+//! Terminal output helpers: colour decided once, one line per failure, warning or note on
+//! stderr (reports themselves are written by `printer`).
 
 use std::io::Write;
 
-use crate::cli::{ColorWhen, Format, OutputArgs};
-use samltrace::report;
-use samltrace::trace::Trace;
+use crate::cli::ColorWhen;
 
 use super::Fatal;
-
-/// Prints the traces in the chosen format and each failure on stderr.
-pub fn print(traces: &[Trace], args: &OutputArgs) -> Result<(), Fatal> {
-    let body = match args.format {
-        Format::Text => report::text::render(traces),
-        Format::Json => report::json::render(traces),
-        Format::Ndjson => report::json::render_ndjson(traces),
-        Format::Xml => pretty_xml(traces),
-    };
-    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), color_choice(args.color));
-    out.write_all(body.as_bytes())?;
-    out.flush()?;
-    for t in traces {
-        if let Some(line) = t.error_line() {
-            error_line(&line, args.color);
-        }
-    }
-    Ok(())
-}
 
 /// One `samltrace: …` line on stderr, with the prefix coloured when colour is on.
 pub fn error_line(message: &str, color: ColorWhen) {
@@ -75,14 +55,4 @@ fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
         ColorWhen::Always => anstream::ColorChoice::Always,
         ColorWhen::Never => anstream::ColorChoice::Never,
     }
-}
-
-fn pretty_xml(traces: &[Trace]) -> String {
-    traces
-        .iter()
-        .filter_map(|t| t.xml.clone())
-        .filter_map(|xml| samltrace::xml::Document::parse(xml).ok())
-        .map(|doc| report::xml::pretty(&doc))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -10,7 +10,8 @@ use samltrace::scim::{self, Remote, Source};
 use samltrace::tui::app::{Config, Evaluation, State};
 use samltrace::tui::{event, worker};
 
-use super::{Exit, Fatal, checks, identities, keys};
+use super::settings::Settings;
+use super::{Exit, Fatal, identities};
 
 pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -18,14 +19,17 @@ pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
             "the TUI needs a terminal: run it in one, or use `samltrace decode` for a report",
         ));
     }
-    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
-    let mut config = configure(&args)?;
-    config.context.sp_key_given = keys.sp_key.is_some();
+    let settings = Settings::from_args(&args.checks, &args.keys, None)?;
+    let config = configure(&args, &settings)?;
     let remote = worker::Remote {
         token_file: args.identities.token_file.clone(),
         saml_identities: args.identities.saml_identities,
     };
-    event::run(State::new(config), remote, Arc::new(keys))?;
+    event::run(
+        State::new(config),
+        remote,
+        Arc::clone(&settings.config.keys),
+    )?;
     Ok(Exit::Clean)
 }
 
@@ -44,12 +48,9 @@ pub fn from_decode(checks: CheckArgs, identities: IdentityArgs, keys: KeyArgs) -
     }
 }
 
-fn configure(args: &TuiArgs) -> Result<Config, Fatal> {
-    let now = jiff::Timestamp::now();
-    let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let checks = checks::configure(&args.checks, now)?;
-    let mut config = Config::new(checks.context);
-    if args.checks.at.is_none() {
+fn configure(args: &TuiArgs, settings: &Settings) -> Result<Config, Fatal> {
+    let mut config = Config::new(settings.context().clone());
+    if !settings.config.fixed_time {
         config.evaluation = Evaluation::WhenLoaded;
     }
     for path in &args.inputs {

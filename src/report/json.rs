@@ -40,7 +40,8 @@ mod tests {
 
     #[test]
     fn schema_and_fields() {
-        let traces = crate::trace::decode("in", b"<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_l\"/>");
+        let at = "2026-11-02T09:00:00Z".parse().unwrap();
+        let traces = crate::pipeline::Pipeline::judging_at(at).decode("in", b"<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_l\"/>");
         let v: serde_json::Value = serde_json::from_str(&render(&traces)).unwrap();
         assert_eq!(v["schema"], SCHEMA);
         let t = &v["traces"][0];

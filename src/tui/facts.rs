@@ -6,17 +6,12 @@
 //! kept raw here; the view passes every one through the sanitiser when it draws them. Never
 //! reads the clock (the evaluation time is the context's).
 
-use std::sync::Arc;
-
 use jiff::Timestamp;
 
-use crate::capture::{self, CaptureEvent, End, Summary};
 use crate::checks::instant::{human, parse_instant};
 use crate::checks::{Context, Severity};
 use crate::compare::attributes;
-use crate::dsig::{Keys, SignatureInfo};
-use crate::input::Origin;
-use crate::pipeline::flow::Assembler;
+use crate::dsig::SignatureInfo;
 use crate::report;
 use crate::saml::{Assertion, Message, MessageKind, Request, format_label};
 use crate::trace::Trace;
@@ -138,40 +133,11 @@ impl Field {
     }
 }
 
-/// Decodes one input's bytes, checks every message and works out its facts, without keys and
-/// at `ctx`'s time. See [`decoded_with`].
-pub fn decoded(name: &str, bytes: &[u8], source: &str, ctx: &Context) -> Vec<Decoded> {
-    decoded_with(name, bytes, source, ctx, &Decoding::default())
-}
-
-/// How a worker decodes: the keys signatures are verified (and encrypted parts opened) with,
-/// and whether the evaluation time was fixed (`--at`) or a capture's messages are judged at
-/// their entries' times.
-#[derive(Debug, Clone, Default)]
-pub struct Decoding {
-    pub keys: Arc<Keys>,
-    pub fixed_time: bool,
-}
-
-/// Decodes one input's bytes (payloads of any form, or a HAR file or SAML-tracer export),
-/// checks every message and works out its facts: what a worker does with a file or a paste.
-/// `source` is how the list names the input; a message that was one of several is named with
-/// its line (`several.txt:3`) or its capture entry (`flow.har #4`).
-pub fn decoded_with(
-    name: &str,
-    bytes: &[u8],
-    source: &str,
-    ctx: &Context,
-    how: &Decoding,
-) -> Vec<Decoded> {
-    let is_capture = capture::sniff(bytes);
-    let traces = if is_capture {
-        capture(name, bytes, ctx, how)
-    } else {
-        let mut traces = crate::trace::decode_with(name, bytes, &how.keys);
-        traces.iter_mut().for_each(|t| t.check(ctx));
-        traces
-    };
+/// The rows of one input's judged traces (from the pipeline): what a worker sends back for a file
+/// or a paste. `source` is how the list names the input; a message that was one of several is
+/// named with its line (`several.txt:3`) or its capture entry (`flow.har #4`). Each is shown at
+/// the time it was judged (a capture's messages at their entries' times).
+pub fn rows(traces: Vec<Trace>, source: &str, ctx: &Context) -> Vec<Decoded> {
     traces
         .into_iter()
         .map(|t| {
@@ -180,46 +146,13 @@ pub fn decoded_with(
                 (None, Some(line)) => format!("{source}:{line}"),
                 (None, None) => source.to_owned(),
             };
-            // A capture's messages were judged at their entries' times: show them so.
-            let at = (is_capture && !how.fixed_time)
-                .then(|| crate::pipeline::flow::evaluation_time(&t))
-                .flatten();
-            let facts = match at {
-                Some(at) => of(&t, &Context { at, ..ctx.clone() }, &label),
-                None => of(&t, ctx, &label),
+            let facts = match t.judged_at {
+                Some(at) if at != ctx.at => of(&t, &Context { at, ..ctx.clone() }, &label),
+                _ => of(&t, ctx, &label),
             };
             Decoded { trace: t, facts }
         })
         .collect()
-}
-
-/// Every message of a capture, in entry order, judged as `samltrace har` judges them; a capture
-/// that could not be read to its end ends with a trace that says why.
-fn capture(name: &str, bytes: &[u8], ctx: &Context, how: &Decoding) -> Vec<Trace> {
-    let mut assembler =
-        Assembler::new(ctx.clone(), how.fixed_time).with_keys(Arc::clone(&how.keys));
-    let mut traces = Vec::new();
-    let mut sink = |event| match event {
-        CaptureEvent::Found(found) => traces.push(assembler.trace(*found)),
-        CaptureEvent::Skipped(problem) => traces.push(assembler.unreadable(name, &problem)),
-        CaptureEvent::Masked(_) => {}
-    };
-    match capture::scan(name, bytes, &mut sink) {
-        Ok(Summary {
-            end: End::Truncated(p) | End::Broken(p),
-            ..
-        }) => traces.push(assembler.unreadable(name, &p)),
-        Ok(_) => {}
-        Err(e) => {
-            let origin = Origin {
-                input: name.to_owned(),
-                ..Origin::default()
-            };
-            let offset = e.offset().and_then(|o| usize::try_from(o).ok());
-            traces.push(Trace::unreadable(origin, e.to_string(), offset));
-        }
-    }
-    traces
 }
 
 /// The facts of a checked trace. `source` is the short name of where it came from.
@@ -583,16 +516,29 @@ fn signatures(out: &mut Vec<Field>, sigs: &[SignatureInfo], m: &Message) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace;
+    use crate::dsig::Keys;
+    use crate::pipeline::{Config, Pipeline};
+    use std::sync::Arc;
 
     fn ctx(at: &str) -> Context {
         Context::new(at.parse().unwrap())
     }
 
+    fn decode(name: &str, bytes: &[u8], ctx: &Context) -> Vec<Trace> {
+        Pipeline::new(Config::new(ctx.clone())).decode(name, bytes)
+    }
+
     fn sample(name: &str) -> Trace {
         let path = format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).unwrap();
-        trace::decode(name, &bytes).remove(0)
+        decode(name, &bytes, &ctx("2026-11-02T09:00:00Z")).remove(0)
+    }
+
+    /// The rows of a capture as a worker makes them.
+    fn capture_rows(har: &[u8], ctx: &Context, fixed_time: bool, keys: &Arc<Keys>) -> Vec<Decoded> {
+        let mut config = Config::new(ctx.clone()).with_keys(Arc::clone(keys));
+        config.fixed_time = fixed_time;
+        rows(Pipeline::new(config).decode("h.har", har), "h.har", ctx)
     }
 
     #[test]
@@ -602,13 +548,10 @@ mod tests {
         let cert = std::fs::read(format!("{root}/samples/keys/idp.crt")).unwrap();
         let mut keys = Keys::default();
         keys.trust.add_anchor(&cert, "idp.crt").unwrap();
-        let how = Decoding {
-            keys: Arc::new(keys),
-            fixed_time: false,
-        };
+        let keys = Arc::new(keys);
         // Judged at each entry's time, not at this far-off one: no time-window errors.
         let far = ctx("2031-01-01T00:00:00Z");
-        let all = decoded_with("h.har", &har, "h.har", &far, &how);
+        let all = capture_rows(&har, &far, false, &keys);
         let labels: Vec<&str> = all.iter().map(|d| d.facts.source.as_str()).collect();
         assert_eq!(
             labels,
@@ -634,11 +577,7 @@ mod tests {
         let judged = judged.map(|f| f.value.as_str()).unwrap_or_default();
         assert!(judged.starts_with("2026-11-02"), "{judged}");
         // Fixed at that time (`--at`), the same response has expired.
-        let fixed = Decoding {
-            fixed_time: true,
-            ..how
-        };
-        let all = decoded_with("h.har", &har, "h.har", &far, &fixed);
+        let all = capture_rows(&har, &far, true, &keys);
         assert!(
             all[2]
                 .trace
@@ -647,20 +586,8 @@ mod tests {
                 .any(|f| f.code.starts_with("TM"))
         );
         // Without keys, signatures are described but not verified.
-        let plain = decoded("h.har", &har, "h.har", &far);
+        let plain = capture_rows(&har, &far, false, &Arc::default());
         assert_eq!(plain[2].trace.signatures[0].verified, None);
-    }
-
-    #[test]
-    fn a_capture_cut_off_says_so_after_what_it_held() {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let har = std::fs::read(format!("{root}/samples/har-truncated.har")).unwrap();
-        let all = decoded("t.har", &har, "t.har", &ctx("2026-11-02T09:00:00Z"));
-        assert_eq!(all.len(), 5, "four messages and the warning");
-        let last = all.last().unwrap();
-        assert!(last.trace.message.is_none());
-        let error = last.facts.error.as_deref().unwrap_or_default();
-        assert!(error.contains("cut off"), "{error}");
     }
 
     #[test]
@@ -698,7 +625,8 @@ mod tests {
 
     #[test]
     fn a_failed_trace_says_why() {
-        let t = trace::decode("paste 1", b"not a saml message at all, just prose").remove(0);
+        let at = ctx("2026-11-02T09:00:00Z");
+        let t = decode("paste 1", b"not a saml message at all, just prose", &at).remove(0);
         let f = of(&t, &ctx("2026-11-02T09:00:00Z"), "paste 1");
         assert_eq!(f.kind, Kind::Failed);
         assert!(f.error.is_some());

@@ -18,7 +18,6 @@ use crate::checks::{Context, GitLabGroup};
 use crate::scim::{self, Source};
 
 use super::app::{Action, Config, Effect, ExportError, People, State, update};
-use super::facts;
 use super::{view, worker};
 
 /// The samples' evaluation time.
@@ -137,13 +136,9 @@ impl Shell {
                 context,
                 fixed_time,
             } => {
-                let how = facts::Decoding {
-                    fixed_time,
-                    ..facts::Decoding::default()
-                };
-                queue.push_back(worker::decode_action(
-                    input, &payload, &source, &context, &how,
-                ));
+                let mut config = crate::pipeline::Config::new(*context);
+                config.fixed_time = fixed_time;
+                queue.push_back(worker::decode_action(input, &payload, &source, &config));
             }
             Effect::Watch(p) => self.watched.push(p),
             e @ Effect::LoadIdentities { .. } if self.hold_identities => self.held.push(e),

@@ -8,7 +8,7 @@
 //! the failure as an action, never panics the UI.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -20,9 +20,10 @@ use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{EventHandler, RecursiveMode, Watcher, WatcherKind};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer_opt};
 
-use crate::checks::Context;
 use crate::compare::{FixApi, Index, Verdict};
 use crate::dsig::Keys;
+use crate::input::Origin;
+use crate::pipeline::{self, Config, Event, Flow, Notice, Pipeline, SourceError};
 use crate::report;
 use crate::scim::{self, Client, ClientConfig, IdentityList, Source, Token};
 use crate::trace::Trace;
@@ -31,9 +32,6 @@ use super::app::{
     Action, Effect, ExportError, InputId, JudgeJob, Level, Overwrite, Payload, People,
 };
 use super::facts;
-
-/// The most one input file may hold.
-pub const MAX_INPUT_BYTES: u64 = 256 << 20;
 
 /// Where the token for GitLab URLs comes from.
 #[derive(Debug, Clone, Default)]
@@ -92,11 +90,9 @@ impl Workers {
                 context,
                 fixed_time,
             } => {
-                let how = facts::Decoding {
-                    keys: Arc::clone(&self.keys),
-                    fixed_time,
-                };
-                self.spawn(move || decode_action(input, &payload, &source, &context, &how))
+                let mut config = Config::new(*context).with_keys(Arc::clone(&self.keys));
+                config.fixed_time = fixed_time;
+                self.spawn(move || decode_action(input, &payload, &source, &config))
             }
             Effect::Watch(path) => self.watch(&path),
             Effect::LoadIdentities {
@@ -164,45 +160,52 @@ pub fn osc52(text: &str) -> String {
     format!("\u{1b}]52;c;{b64}\u{7}")
 }
 
-/// Reads (for a file) and decodes one input, checks every message and works out its facts.
+/// Decodes one input through the pipeline (a file is streamed, so a large capture costs what
+/// its messages take, not its size), and works out the facts of every message. A part of a
+/// capture that could not be read becomes a row that says so.
 pub(super) fn decode_action(
     input: InputId,
     payload: &Payload,
     source: &str,
-    ctx: &Context,
-    how: &facts::Decoding,
+    config: &Config,
 ) -> Action {
-    let result = match payload {
-        Payload::File(path) => read_file(path).map(|bytes| {
-            let name = path.display().to_string();
-            facts::decoded_with(&name, &bytes, source, ctx, how)
-        }),
-        Payload::Text(text) => Ok(facts::decoded_with(
-            source,
-            text.as_bytes(),
-            source,
-            ctx,
-            how,
-        )),
+    let pipeline = Pipeline::new(config.clone());
+    let source_of = match payload {
+        Payload::File(path) => pipeline::Source::Path { path, name: None },
+        Payload::Text(text) => pipeline::Source::Bytes {
+            name: source,
+            bytes: text.as_bytes(),
+        },
+    };
+    let mut traces = Vec::new();
+    let summary = pipeline.run(source_of, &mut |event| {
+        match event {
+            Event::Trace(t) => traces.push(*t),
+            Event::Notice(n) if n.level == pipeline::Level::Warning => traces.push(warning_row(&n)),
+            Event::Notice(_) => {}
+        }
+        Flow::Continue
+    });
+    let result = match summary {
+        Err(e @ SourceError::Read { .. }) => Err(e.to_string()),
+        Err(e) => {
+            traces.push(e.trace());
+            Ok(facts::rows(traces, source, &config.context))
+        }
+        Ok(_) => Ok(facts::rows(traces, source, &config.context)),
     };
     Action::Decoded { input, result }
 }
 
-/// A file's bytes, bounded; the error names the file.
-fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let shown = path.display();
-    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: {e}"))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(format!(
-            "{shown}: larger than the {} MiB an input may hold",
-            MAX_INPUT_BYTES >> 20
-        ));
-    }
-    Ok(bytes)
+/// A warning about part of a capture, as a row of the list.
+fn warning_row(n: &Notice) -> Trace {
+    let origin = Origin {
+        input: n.input.clone(),
+        har_entry: n.entry,
+        ..Origin::default()
+    };
+    let offset = n.offset.and_then(|o| usize::try_from(o).ok());
+    Trace::unreadable(origin, n.message.clone(), offset)
 }
 
 /// Reads every identity source and merges them.
@@ -443,9 +446,29 @@ mod tests {
         assert!(complete(&format!("{base}zz")).is_empty());
     }
 
+    fn decode(payload: Payload) -> Result<Vec<super::super::app::Decoded>, String> {
+        let at = "2026-11-02T09:00:00Z".parse().unwrap();
+        let config = Config::new(crate::checks::Context::new(at));
+        match decode_action(InputId(1), &payload, "in", &config) {
+            Action::Decoded { result, .. } => result,
+            other => panic!("not a decode result: {other:?}"),
+        }
+    }
+
     #[test]
     fn reading_a_missing_file_names_it() {
-        let e = read_file(Path::new("/nonexistent/samltrace.xml")).unwrap_err();
+        let e = decode(Payload::File("/nonexistent/samltrace.xml".into())).unwrap_err();
         assert!(e.starts_with("/nonexistent/samltrace.xml: "), "{e}");
+    }
+
+    #[test]
+    fn a_capture_cut_off_says_so_after_what_it_held() {
+        let path = format!("{}/samples/har-truncated.har", env!("CARGO_MANIFEST_DIR"));
+        let all = decode(Payload::File(path.into())).unwrap();
+        assert_eq!(all.len(), 5, "four messages and the warning");
+        let last = all.last().unwrap();
+        assert!(last.trace.message.is_none());
+        let error = last.facts.error.as_deref().unwrap_or_default();
+        assert!(error.contains("cut off"), "{error}");
     }
 }

@@ -1,12 +1,13 @@
-//! Flow assembly for captures: every SAML message a HAR scan found becomes one trace, in entry
-//! order, judged at its own time and against what the capture showed before it.
+//! Flow assembly for captures: every SAML message a capture scan found becomes one trace, in
+//! entry order, judged at its own time and against what the capture showed before it.
 //!
 //! The [`Assembler`] gives each occurrence its index, points a repeated message at the first
 //! trace that carried it (`origin.duplicate_of`: the IdP's form and the browser's POST carry the
 //! same response), evaluates it at its entry's time unless a time was fixed, and tells the checks
-//! which AuthnRequests came earlier (AU003). [`sanitize`] makes a HAR safe to attach to a ticket.
+//! which AuthnRequests came earlier (AU003). What it remembers is a bounded window (the last
+//! [`WINDOW`] documents and requests), so a capture of any length costs the same memory.
 //!
-//! Pure: no files, threads or clock; the binary feeds it and prints what it returns.
+//! Pure: no files, threads or clock. Only the pipeline calls it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use crate::checks::instant::parse_instant;
 use crate::checks::{Context, SeenRequest};
 use crate::dsig::Keys;
 use crate::input::Unwrapped;
-use crate::trace::{self, Trace};
+use crate::trace::Trace;
 
 /// Turns a capture's findings into traces, one at a time, in the order they were found.
 #[derive(Debug)]
@@ -29,11 +30,15 @@ pub struct Assembler {
     /// The IdP certificates signatures are verified against, and the SP key that opens
     /// encrypted parts.
     keys: Arc<Keys>,
-    /// The first trace that carried each decoded document, by its SHA-256.
+    /// The first trace that carried each recent document, by its SHA-256, and those keys
+    /// oldest first (to forget the oldest when the window is full).
     seen: HashMap<[u8; 32], usize>,
-    /// AuthnRequests met so far, oldest first, and where each ID is in that list.
-    requests: Vec<SeenRequest>,
-    by_id: HashMap<String, usize>,
+    seen_order: VecDeque<[u8; 32]>,
+    /// The recent AuthnRequests, oldest first, each with its sequence number, and the number
+    /// of each ID.
+    requests: VecDeque<(u64, SeenRequest)>,
+    by_id: HashMap<String, u64>,
+    next_request: u64,
     count: usize,
     /// The last few distinct documents decoded, for repeats to reuse.
     recent: VecDeque<([u8; 32], Box<Trace>)>,
@@ -42,6 +47,8 @@ pub struct Assembler {
 /// How many decoded documents are kept for repeats: a repeat follows within a few entries, and
 /// the cache must stay small whatever the capture's size.
 const RECENT: usize = 8;
+/// How many documents (for `duplicate_of`) and AuthnRequests (for AU003) are remembered.
+pub const WINDOW: usize = 4096;
 
 impl Assembler {
     /// `context` holds what GitLab expects; its time is used for every message when
@@ -52,8 +59,10 @@ impl Assembler {
             fixed_time,
             keys: Arc::default(),
             seen: HashMap::new(),
-            requests: Vec::new(),
+            seen_order: VecDeque::new(),
+            requests: VecDeque::new(),
             by_id: HashMap::new(),
+            next_request: 0,
             count: 0,
             recent: VecDeque::new(),
         }
@@ -67,12 +76,9 @@ impl Assembler {
     }
 
     /// How many traces were made so far (the index the next one gets).
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.count
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
     }
 
     /// The next occurrence as a decoded, judged trace.
@@ -80,7 +86,7 @@ impl Assembler {
         let key: Option<[u8; 32]> = found.as_ref().ok().map(|p| Sha256::digest(&p.xml).into());
         let mut t = self.decode(found, key);
         if let (Some(key), Some(_)) = (key, &t.message) {
-            let first = *self.seen.entry(key).or_insert(self.count);
+            let first = self.first_carrier(key);
             t.origin.duplicate_of = (first != self.count).then_some(first);
             self.remember(key, &t);
         }
@@ -88,10 +94,7 @@ impl Assembler {
         if t.origin.duplicate_of.is_none()
             && let Some(request) = t.message.as_ref().and_then(SeenRequest::from_message)
         {
-            self.by_id
-                .entry(request.id.clone())
-                .or_insert(self.requests.len());
-            self.requests.push(request);
+            self.add_request(request);
         }
         self.count += 1;
         t
@@ -109,8 +112,36 @@ impl Assembler {
                 t.findings.clear();
                 t
             }
-            (found, _) => trace::from_unwrapped_with(found, &self.keys),
+            (found, _) => super::decode::unwrapped(found, &self.keys),
         }
+    }
+
+    /// The index of the first trace that carried the document, this one when it is new.
+    fn first_carrier(&mut self, key: [u8; 32]) -> usize {
+        if let Some(&first) = self.seen.get(&key) {
+            return first;
+        }
+        if self.seen_order.len() == WINDOW
+            && let Some(oldest) = self.seen_order.pop_front()
+        {
+            self.seen.remove(&oldest);
+        }
+        self.seen.insert(key, self.count);
+        self.seen_order.push_back(key);
+        self.count
+    }
+
+    fn add_request(&mut self, request: SeenRequest) {
+        if self.requests.len() == WINDOW
+            && let Some((n, oldest)) = self.requests.pop_front()
+            && self.by_id.get(&oldest.id) == Some(&n)
+        {
+            self.by_id.remove(&oldest.id);
+        }
+        let n = self.next_request;
+        self.next_request += 1;
+        self.by_id.entry(request.id.clone()).or_insert(n);
+        self.requests.push_back((n, request));
     }
 
     fn remember(&mut self, key: [u8; 32], t: &Trace) {
@@ -151,12 +182,17 @@ impl Assembler {
     /// is an older one) and the latest. Judging against these two is the same as against all,
     /// and keeps a capture with thousands of sign-ins linear.
     fn relevant_requests(&self, answers: Option<&str>) -> Vec<SeenRequest> {
-        let Some(latest) = self.requests.last() else {
+        let Some((_, latest)) = self.requests.back() else {
             return Vec::new();
         };
+        let first = self.requests.front().map_or(0, |(n, _)| *n);
         let older = answers
             .and_then(|id| self.by_id.get(id))
-            .map(|&i| &self.requests[i])
+            .and_then(|&n| {
+                self.requests
+                    .get(usize::try_from(n.checked_sub(first)?).ok()?)
+            })
+            .map(|(_, r)| r)
             .filter(|r| r.id != latest.id);
         older.into_iter().chain([latest]).cloned().collect()
     }
@@ -164,7 +200,7 @@ impl Assembler {
 
 /// When a message is judged: its entry's time, else (a capture without times) its own
 /// IssueInstant.
-pub fn evaluation_time(t: &Trace) -> Option<Timestamp> {
+fn evaluation_time(t: &Trace) -> Option<Timestamp> {
     let from_origin = t.origin.time.as_deref().and_then(|s| parse_instant(s).ok());
     let from_message = || {
         t.message

@@ -65,10 +65,13 @@ fn au003_sees_the_requests_of_the_capture_only() {
 fn messages_are_judged_at_their_entry_time_unless_fixed() {
     let at = "2026-11-02T09:00:05Z";
     assert_eq!(
-        evaluation_time(&trace::from_unwrapped(found(RESP, 0, Some(at)))),
+        evaluation_time(&super::super::decode::unwrapped(
+            found(RESP, 0, Some(at)),
+            &Keys::default()
+        )),
         Some(at.parse().unwrap())
     );
-    let untimed = trace::from_unwrapped(found(RESP, 0, None));
+    let untimed = super::super::decode::unwrapped(found(RESP, 0, None), &Keys::default());
     assert_eq!(
         evaluation_time(&untimed),
         Some("2026-11-02T09:00:05Z".parse().unwrap()),
