@@ -6,17 +6,35 @@
 
 use std::borrow::Cow;
 
-/// True for characters that must never reach a terminal as they are, or that a person cannot see.
+/// True for characters that must never reach a terminal as they are, or that a person cannot see:
+/// controls, spaces other than U+0020, and the zero-width characters of [`is_zero_width`]. The one
+/// list of them: the checks, the comparison and every report use these two functions.
 pub fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
-                | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{2000}'..='\u{200F}' | '\u{2028}'..='\u{202F}'
-                | '\u{205F}'..='\u{206F}' | '\u{3000}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
-                | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}'
-                | '\u{1D173}'..='\u{1D17A}' | '\u{E0100}'..='\u{E01EF}'
-        )
+    c.is_control() || is_odd_space(c) || is_zero_width(c)
+}
+
+/// Characters that render as nothing but change a string: zero-width spaces and joiners, bidi
+/// controls, the soft hyphen, the BOM, variation selectors (Mongolian, standard and
+/// ideographic), Hangul fillers, interlinear annotation marks, musical format marks and tags.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}'
+            | '\u{1D173}'..='\u{1D17A}' | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// Spaces a person takes for U+0020 (or for nothing): no-break, en/em and the other typographic
+/// spaces, line and paragraph separators, the ideographic space.
+fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 /// True when the text has a character [`visible`] would mark.
@@ -102,6 +120,27 @@ pub fn quoted_if_padded(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 11): U+1D173–1D17A and U+E0100–E01EF were added to the checks' list
+    /// only, so the checks and the comparison judged the same NameID differently.
+    #[test]
+    fn every_zero_width_character_is_invisible_and_spaces_are_not_zero_width() {
+        for c in [
+            '\u{200B}',
+            '\u{2060}',
+            '\u{FEFF}',
+            '\u{1D173}',
+            '\u{1D17A}',
+            '\u{E0100}',
+            '\u{E01EF}',
+        ] {
+            assert!(is_zero_width(c) && is_invisible(c), "{c:?}");
+        }
+        for c in ['\u{00A0}', '\u{2003}', '\u{3000}'] {
+            assert!(is_invisible(c) && !is_zero_width(c), "{c:?}");
+        }
+        assert!(!is_invisible(' ') && !is_invisible('é'));
+    }
 
     #[test]
     fn variation_selectors_and_format_marks_are_invisible() {

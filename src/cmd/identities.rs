@@ -5,7 +5,8 @@
 use std::io::{IsTerminal, Write};
 
 use crate::cli::{ColorWhen, IdentityArgs};
-use samltrace::compare::{self, FixApi, is_invisible, percent_decode};
+use samltrace::compare::{self, FixApi, percent_decode};
+use samltrace::sanitize::is_zero_width;
 use samltrace::scim::{
     self, Client, ClientConfig, Format, Identity, IdentityList, Progress, Remote, Source, Token,
 };
@@ -130,7 +131,7 @@ fn lookups(remote: &Remote, wanted: &Wanted, saml: bool) -> Option<(Vec<String>,
     for n in &wanted.name_ids {
         let clean: String = n
             .chars()
-            .filter(|c| !is_invisible(*c))
+            .filter(|c| !is_zero_width(*c))
             .collect::<String>()
             .trim()
             .to_owned();

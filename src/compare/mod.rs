@@ -19,7 +19,7 @@ use crate::scim::{Identity, IdentitySource};
 
 pub use fix::{FixApi, encode_segment, shell_quote};
 pub use index::Index;
-pub use normalise::{Difference, is_invisible, percent_decode};
+pub use normalise::{Difference, percent_decode};
 pub use problems::{ListProblem, ProblemKind, list_problems};
 
 /// The verdict for one NameID (JSON `verdict`).

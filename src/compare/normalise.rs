@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use crate::sanitize::is_zero_width;
+
 use serde::Serialize;
 
 /// One normalisation, in the order the tiers apply them.
@@ -56,21 +58,11 @@ impl Difference {
     }
 }
 
-/// Characters that render as nothing but change a string: zero-width and joiner characters,
-/// bidi controls, the soft hyphen, the BOM, variation selectors and Hangul fillers.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
-        | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
-}
-
 fn strip_invisible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_invisible) {
+    if !s.chars().any(is_zero_width) {
         return Cow::Borrowed(s);
     }
-    let kept: String = s.chars().filter(|&c| !is_invisible(c)).collect();
+    let kept: String = s.chars().filter(|&c| !is_zero_width(c)).collect();
     Cow::Owned(kept.trim().to_owned())
 }
 
@@ -141,26 +133,8 @@ pub fn percent_decode(s: &str) -> Option<String> {
     if !s.contains('%') {
         return None;
     }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-            Some(b) if bytes[i] == b'%' => {
-                out.push(b);
-                i += 3;
-            }
-            _ => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok().filter(|d| d != s)
+    let decoded = crate::input::percent_decode_bytes(s.as_bytes());
+    String::from_utf8(decoded).ok().filter(|d| d != s)
 }
 
 fn before_percent(s: &str) -> String {
@@ -322,9 +296,21 @@ mod tests {
             '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{202e}', '\u{2060}', '\u{2066}',
             '\u{feff}', '\u{00ad}',
         ] {
-            assert!(is_invisible(c), "{c:?}");
+            assert!(is_zero_width(c), "{c:?}");
         }
-        assert!(!is_invisible(' '));
-        assert!(!is_invisible('é'));
+        assert!(!is_zero_width(' '));
+        assert!(!is_zero_width('é'));
+    }
+
+    /// Regression (issue 11): the comparison kept musical format marks and ideographic
+    /// variation selectors that the checks (NI002) flag, so one NameID was judged two ways.
+    #[test]
+    fn the_comparison_strips_what_the_checks_flag() {
+        for c in ['\u{1D173}', '\u{E0100}', '\u{E01EF}'] {
+            let name_id = format!("alice{c}@example.com");
+            assert!(name_id.chars().any(crate::sanitize::is_invisible));
+            let stripped = Difference::InvisibleCharacters.apply(&name_id);
+            assert_eq!(stripped, "alice@example.com", "{c:?}");
+        }
     }
 }

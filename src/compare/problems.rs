@@ -9,8 +9,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::normalise::{case_key, is_invisible};
+use super::normalise::case_key;
 use super::show;
+use crate::sanitize::is_zero_width;
 use crate::scim::Identity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -119,7 +120,7 @@ fn same_person(a: &Identity, b: &Identity) -> bool {
 
 fn characters(id: &Identity) -> Option<ListProblem> {
     let ext = id.external_id.as_deref()?;
-    let (kind, what) = if ext.chars().any(is_invisible) {
+    let (kind, what) = if ext.chars().any(is_zero_width) {
         (ProblemKind::InvisibleCharacters, "invisible characters")
     } else if ext.trim() != ext {
         (ProblemKind::Whitespace, "leading or trailing whitespace")

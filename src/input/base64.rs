@@ -190,8 +190,10 @@ fn percent_decode(text: &str) -> Result<String, UnwrapError> {
     })
 }
 
-/// `%XX` to bytes; a `%` not followed by two hex digits is kept as it is.
-pub(super) fn percent_decode_bytes(input: &[u8]) -> Vec<u8> {
+/// `%XX` to bytes; a `%` not followed by two hex digits is kept as it is. The one
+/// percent-decoding of the crate: URLs, form values, masked parameters and the comparison's
+/// percent-encoding tier all use it.
+pub fn percent_decode_bytes(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());
     let mut i = 0;
     while i < input.len() {

@@ -11,7 +11,7 @@ mod params;
 
 use serde::Serialize;
 
-pub use self::base64::decode_base64;
+pub use self::base64::{decode_base64, percent_decode_bytes};
 pub use self::params::parse_query;
 
 /// The most XML one payload may inflate or decode to.
@@ -414,6 +414,16 @@ enum Inflate {
     /// Looked compressed but did not inflate to XML.
     Failed(UnwrapError),
     NotCompressed,
+}
+
+/// Raw DEFLATE (the HTTP-Redirect binding's encoding) inflated, bounded to [`MAX_XML_BYTES`] of
+/// output; `None` when it does not inflate or inflates past the bound. With [`inflate_any`] the
+/// one inflate of the crate.
+pub fn inflate_deflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    match bounded_read(flate2::read::DeflateDecoder::new(bytes)) {
+        Inflated::Ok(out) => Some(out),
+        Inflated::TooLarge | Inflated::Err(_) => None,
+    }
 }
 
 /// Tries gzip, zlib and raw DEFLATE, each bounded to [`MAX_XML_BYTES`] of output.

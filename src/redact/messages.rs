@@ -43,12 +43,7 @@ pub(crate) fn mask_param(key: &str, raw: &str) -> Option<(String, usize)> {
 }
 
 fn inflate(bytes: &[u8]) -> Option<String> {
-    use std::io::Read;
-    let mut out = String::new();
-    flate2::read::DeflateDecoder::new(bytes)
-        .take(crate::input::MAX_XML_BYTES as u64)
-        .read_to_string(&mut out)
-        .ok()?;
+    let out = String::from_utf8(crate::input::inflate_deflate(bytes)?).ok()?;
     out.trim_start().starts_with('<').then_some(out)
 }
 

@@ -143,29 +143,10 @@ pub(crate) fn carries_saml(text: &str) -> bool {
     text.contains("SAMLRequest") || text.contains("SAMLResponse") || text.contains("SAMLart")
 }
 
-/// `%XX` decoded (and `+` as a space), for comparing names.
+/// `%XX` decoded (and `+` as a space, as forms encode it), for comparing names.
 pub(super) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|c| (*c as char).to_digit(16));
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let spaced = s.replace('+', " ");
+    String::from_utf8_lossy(&crate::input::percent_decode_bytes(spaced.as_bytes())).into_owned()
 }
 
 #[cfg(test)]
