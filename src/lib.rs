@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod compare;
 pub mod dsig;
+pub mod explain;
 pub mod har;
 pub mod input;
 pub mod mask;
@@ -18,3 +19,6 @@ pub mod scim;
 pub mod trace;
 pub mod tui;
 pub mod xml;
+
+#[cfg(test)]
+mod docgen;

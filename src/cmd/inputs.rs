@@ -70,10 +70,15 @@ fn looks_like_payload(arg: &str) -> bool {
 }
 
 fn read_stdin() -> Result<Vec<u8>, String> {
+    read_stdin_of("a SAML message")
+}
+
+/// Standard input, bounded; `what` names what is read in the prompt shown on a terminal.
+pub fn read_stdin_of(what: &str) -> Result<Vec<u8>, String> {
     let stdin = io::stdin();
     if stdin.is_terminal() {
         eprintln!(
-            "samltrace: reading a SAML message from the terminal; end with Ctrl-D (Ctrl-Z Enter on Windows)"
+            "samltrace: reading {what} from the terminal; end with Ctrl-D (Ctrl-Z Enter on Windows)"
         );
     }
     let mut bytes = Vec::new();

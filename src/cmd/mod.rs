@@ -2,6 +2,7 @@
 
 mod checks;
 mod decode;
+mod explain;
 mod har;
 mod identities;
 mod inputs;
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> Result<Exit, Fatal> {
         Some(Command::Compare(args)) => decode::compare(args),
         Some(Command::Scim(command)) => scim::run(command),
         Some(Command::Tui(args)) => tui::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
         None if tui::wanted(&cli.decode.inputs) => tui::run(tui::from_decode(
             cli.decode.checks,
             cli.decode.identities,
