@@ -18,6 +18,7 @@
 //! Pure data and lookups; matching text against the messages lives in `explain::matching`.
 
 mod gitlab;
+mod logout;
 mod omniauth;
 mod ruby_saml;
 mod signature;
@@ -28,6 +29,30 @@ use crate::checks::gitlab::DocSection;
 pub const RUBY_SAML: &str = "1.18";
 /// The ruby-saml Debian ships (`apt-get install ruby-saml`), used by the differential tests.
 pub const DEBIAN_RUBY_SAML: &str = "1.13.0-1+deb12u1";
+
+/// The validations `Response#is_valid?` runs in ruby-saml 1.18 (`Response#validate`), in its
+/// order: the join keys of GitLab's verdict. Each gives at least one entry.
+pub const RESPONSE_VALIDATIONS: &[&str] = &[
+    "validate_response_state",
+    "validate_version",
+    "validate_id",
+    "validate_success_status",
+    "validate_num_assertion",
+    "validate_no_duplicated_attributes",
+    "validate_signed_elements",
+    "validate_structure",
+    "validate_in_response_to",
+    "validate_one_conditions",
+    "validate_conditions",
+    "validate_one_authnstatement",
+    "validate_audience",
+    "validate_destination",
+    "validate_issuer",
+    "validate_session_expiration",
+    "validate_subject_confirmation",
+    "validate_name_id",
+    "validate_signature",
+];
 
 /// One message of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,7 +256,7 @@ pub fn entries() -> impl Iterator<Item = &'static Entry> {
         .chain(omniauth::ENTRIES)
         .chain(ruby_saml::ENTRIES)
         .chain(signature::ENTRIES)
-        .chain(ruby_saml::LOGOUT)
+        .chain(logout::ENTRIES)
 }
 
 /// The frames GitLab puts around a reason.
