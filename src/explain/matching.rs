@@ -8,7 +8,9 @@
 //! group's name) or a frame around it still matches. The longest literal match is the most
 //! specific.
 //!
-//! Pure; no allocation beyond the text's size per message.
+//! Pure; the messages are compiled once.
+
+use std::sync::OnceLock;
 
 use super::catalogue::{self, Entry, Frame};
 
@@ -216,11 +218,30 @@ fn find_word(folded: &str, part: &str, from: usize, start: bool, end: bool) -> O
     })
 }
 
+/// Every entry's wordings and every frame, compiled once.
+struct Compiled {
+    entries: Vec<(&'static Entry, Vec<Template>)>,
+    frames: Vec<(&'static Frame, Template)>,
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| Compiled {
+        entries: catalogue::entries()
+            .map(|e| (e, e.wordings().map(Template::compile).collect()))
+            .collect(),
+        frames: catalogue::frames()
+            .iter()
+            .map(|f| (f, Template::compile(f.message)))
+            .collect(),
+    })
+}
+
 /// The best match of one entry's wordings, with its worth.
-fn entry_match(entry: &Entry, folded: &str) -> Option<usize> {
-    entry
-        .wordings()
-        .filter_map(|w| Template::compile(w).find(folded))
+fn entry_match(templates: &[Template], folded: &str) -> Option<usize> {
+    templates
+        .iter()
+        .filter_map(|t| t.find(folded))
         .map(|f| f.literal)
         .max()
 }
@@ -228,8 +249,10 @@ fn entry_match(entry: &Entry, folded: &str) -> Option<usize> {
 /// Every entry whose words are in the text, most specific first, without the entries a more
 /// telling one supersedes.
 pub fn recognise(folded: &str) -> Vec<&'static Entry> {
-    let mut found: Vec<(&'static Entry, usize)> = catalogue::entries()
-        .filter_map(|e| entry_match(e, folded).map(|worth| (e, worth)))
+    let mut found: Vec<(&'static Entry, usize)> = compiled()
+        .entries
+        .iter()
+        .filter_map(|(e, templates)| entry_match(templates, folded).map(|worth| (*e, worth)))
         .collect();
     let superseded: Vec<&str> = found
         .iter()
@@ -242,12 +265,13 @@ pub fn recognise(folded: &str) -> Vec<&'static Entry> {
 
 /// The most specific frame around the text, and the span of its reason in the folded text.
 pub fn frame(folded: &str) -> Option<(&'static Frame, usize, usize)> {
-    catalogue::frames()
+    compiled()
+        .frames
         .iter()
-        .filter_map(|f| {
-            let found = Template::compile(f.message).find(folded)?;
+        .filter_map(|(f, template)| {
+            let found = template.find(folded)?;
             let (_, start, end) = found.values.into_iter().find(|(n, _, _)| n == "reason")?;
-            Some((f, found.literal, start, end))
+            Some((*f, found.literal, start, end))
         })
         .max_by_key(|(_, literal, _, _)| *literal)
         .map(|(f, _, start, end)| (f, start, end))
