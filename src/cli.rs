@@ -55,6 +55,38 @@ pub enum Command {
     /// A terminal UI: paste or open SAML messages and see who each names, whether GitLab will
     /// link it, and why not (also what bare `samltrace` opens on a terminal).
     Tui(TuiArgs),
+    /// What a GitLab SAML sign-in error message means: its cause, the checks that detect it,
+    /// the fix, and what to capture next.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    long_about = "What a GitLab SAML sign-in error message means: its cause, the checks that \
+        detect it, the fix, and what to capture next.\n\n\
+        MESSAGE is the text from GitLab's page (the words may be given unquoted), or a line of \
+        auth_json.log or production_json.log (its error or message field is read); '-' reads \
+        the message or log lines from stdin. A message samltrace does not know gets the closest \
+        ones it knows.",
+    after_help = "Exit status: 0 every message recognised, 1 a message got only the closest \
+        ones, 2 nothing to explain."
+)]
+pub struct ExplainArgs {
+    /// The message, a JSON log line, or '-' for stdin.
+    #[arg(value_name = "MESSAGE", required = true)]
+    pub message: Vec<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// For a person.
+    Text,
+    /// One `samltrace/v1` JSON object.
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -397,6 +429,25 @@ mod tests {
         assert_eq!(c.gitlab_group.as_deref(), Some("https://gitlab.com/acme"));
         assert_eq!(c.fingerprint.as_deref(), Some("AB:CD"));
         assert!(Cli::try_parse_from(["samltrace", "--skew", "-5", "a"]).is_err());
+    }
+
+    #[test]
+    fn explain_takes_the_words_of_a_message() {
+        let c = Cli::try_parse_from([
+            "samltrace",
+            "explain",
+            "Fingerprint",
+            "mismatch",
+            "-f",
+            "json",
+        ])
+        .unwrap();
+        let Some(Command::Explain(args)) = c.command else {
+            panic!("expected explain")
+        };
+        assert_eq!(args.message, ["Fingerprint", "mismatch"]);
+        assert_eq!(args.format, ExplainFormat::Json);
+        assert!(Cli::try_parse_from(["samltrace", "explain"]).is_err());
     }
 
     #[test]

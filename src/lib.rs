@@ -11,6 +11,7 @@ pub mod capture;
 pub mod checks;
 pub mod compare;
 pub mod dsig;
+pub mod explain;
 pub mod input;
 pub mod pipeline;
 pub mod redact;
@@ -21,3 +22,6 @@ pub mod scim;
 pub mod trace;
 pub mod tui;
 pub mod xml;
+
+#[cfg(test)]
+mod docgen;

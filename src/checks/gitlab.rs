@@ -357,6 +357,36 @@ pub mod docs {
         "Additional configuration for SAML apps on your IdP",
         "additional-configuration-for-saml-apps-on-your-idp",
     );
+    pub const EMAIL_TAKEN: DocSection = section(
+        SAML_TROUBLESHOOTING,
+        "Message: SAML authentication failed: Email has already been taken",
+        "message-saml-authentication-failed-email-has-already-been-taken",
+    );
+    pub const USER_TAKEN_PAIR: DocSection = section(
+        SAML_TROUBLESHOOTING,
+        "Error: user has already been taken",
+        "error-user-has-already-been-taken",
+    );
+    pub const ACCOUNT_WITH_EMAIL_EXISTS: DocSection = section(
+        SAML_TROUBLESHOOTING,
+        "Message: There is already a GitLab account associated with this email address.",
+        "message-there-is-already-a-gitlab-account-associated-with-this-email-address",
+    );
+    pub const NAME_ID_AND_EMAIL_MISMATCH: DocSection = section(
+        SAML_TROUBLESHOOTING,
+        "Message: SAML Name ID and email address do not match your user account",
+        "message-saml-name-id-and-email-address-do-not-match-your-user-account",
+    );
+    pub const CERTIFICATE_MISSING: DocSection = section(
+        SAML_TROUBLESHOOTING,
+        "Error: Certificate element missing in response (ds:x509certificate)",
+        "error-certificate-element-missing-in-response-dsx509certificate",
+    );
+    pub const EMAIL_MISSING: DocSection = section(
+        SAML_TROUBLESHOOTING,
+        "Message: The SAML response did not contain an email address.",
+        "message-the-saml-response-did-not-contain-an-email-address",
+    );
 }
 
 #[cfg(test)]

@@ -343,25 +343,16 @@ mod tests {
         }
     }
 
-    const DOCS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md");
-
     /// `docs/checks.md` is generated from the catalogue; `SAMLTRACE_UPDATE_DOCS=1` rewrites it.
     #[test]
     fn docs_checks_md_matches_the_table() {
         let generated = catalogue::markdown(is_checked);
-        if std::env::var_os("SAMLTRACE_UPDATE_DOCS").is_some() {
-            std::fs::write(DOCS, &generated).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(DOCS).unwrap_or_default();
-        assert!(
-            on_disk == generated,
-            "docs/checks.md is out of date: run SAMLTRACE_UPDATE_DOCS=1 cargo test docs_checks_md"
-        );
+        crate::docgen::assert_fresh("checks.md", &generated, "docs_checks_md");
     }
 
     #[test]
     fn docs_checks_md_lists_exactly_the_table_codes() {
-        let on_disk = std::fs::read_to_string(DOCS).unwrap_or_default();
+        let on_disk = crate::docgen::on_disk("checks.md");
         let documented: Vec<&str> = on_disk
             .lines()
             .filter_map(|l| l.strip_prefix("## "))

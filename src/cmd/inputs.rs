@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
+use samltrace::bounded::MAX_INPUT_BYTES;
 use samltrace::pipeline::Source;
 
 use super::Fatal;
@@ -30,15 +31,10 @@ impl Named {
     pub fn source(&self) -> Source<'_> {
         match self {
             Named::Stdin => {
-                let stdin = io::stdin();
-                if stdin.is_terminal() {
-                    eprintln!(
-                        "samltrace: reading a SAML message from the terminal; end with Ctrl-D (Ctrl-Z Enter on Windows)"
-                    );
-                }
+                prompt_on_terminal("a SAML message");
                 Source::Reader {
                     name: "-",
-                    reader: Box::new(stdin),
+                    reader: Box::new(io::stdin()),
                 }
             }
             Named::Path(path) => Source::Path { path, name: None },
@@ -100,6 +96,22 @@ fn looks_like_payload(arg: &str) -> bool {
             && !t.contains('.')
             && t.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || b"+/=-_% \r\n\t".contains(&c)))
+}
+
+/// Standard input, bounded; `what` names what is read in the prompt shown on a terminal.
+pub fn read_stdin_of(what: &str) -> Result<Vec<u8>, String> {
+    prompt_on_terminal(what);
+    samltrace::bounded::read_to_end(io::stdin().lock(), MAX_INPUT_BYTES)
+        .map_err(|e| format!("-: {e}"))
+}
+
+/// On a terminal, says how to end what is typed.
+fn prompt_on_terminal(what: &str) {
+    if io::stdin().is_terminal() {
+        eprintln!(
+            "samltrace: reading {what} from the terminal; end with Ctrl-D (Ctrl-Z Enter on Windows)"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Commands: each turns validated arguments into I/O around the pure library.
 
 mod decode;
+mod explain;
 mod flows;
 mod identities;
 mod inputs;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> Result<Exit, Fatal> {
         Some(Command::Compare(args)) => decode::compare(args),
         Some(Command::Scim(command)) => scim::run(command),
         Some(Command::Tui(args)) => tui::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
         None if tui::wanted(&cli.decode.inputs) => tui::run(tui::from_decode(
             cli.decode.checks,
             cli.decode.identities,
