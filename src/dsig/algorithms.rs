@@ -4,6 +4,7 @@
 //! uses, and the classic algorithm-confusion hole), no XPath, XSLT or XPointer transforms.
 //! This module holds no trust decision: it checks a signature with the key it is given.
 
+use super::error::KeyError;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
@@ -174,33 +175,33 @@ pub enum Mismatch {
 
 impl PublicKey {
     /// Reads a DER SubjectPublicKeyInfo: RSA, EC P-256 or EC P-384.
-    pub fn from_spki_der(der_bytes: &[u8]) -> Result<PublicKey, String> {
+    pub fn from_spki_der(der_bytes: &[u8]) -> Result<PublicKey, KeyError> {
         use der::Decode;
         use rsa::pkcs8::DecodePublicKey;
         let spki = x509_cert::spki::SubjectPublicKeyInfoRef::from_der(der_bytes)
-            .map_err(|e| format!("not a SubjectPublicKeyInfo: {e}"))?;
+            .map_err(|e| KeyError::NotSpki(e.to_string()))?;
         match spki.algorithm.oid.to_string().as_str() {
             "1.2.840.113549.1.1.1" => rsa::PublicKey::try_from(spki)
                 .map(PublicKey::Rsa)
-                .map_err(|e| format!("unusable RSA public key: {e}")),
+                .map_err(|e| KeyError::Rsa(e.to_string())),
             "1.2.840.10045.2.1" => {
                 if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_der(der_bytes) {
                     return Ok(PublicKey::P256(k));
                 }
                 p384::ecdsa::VerifyingKey::from_public_key_der(der_bytes)
                     .map(PublicKey::P384)
-                    .map_err(|_| "EC public key on a curve other than P-256 or P-384".to_owned())
+                    .map_err(|_| KeyError::Curve)
             }
-            other => Err(format!("public key algorithm {other} is not RSA or EC")),
+            other => Err(KeyError::Algorithm(other.to_owned())),
         }
     }
 
     /// Reads a DER PKCS#1 RSAPublicKey.
-    pub fn from_pkcs1_der(der_bytes: &[u8]) -> Result<PublicKey, String> {
+    pub fn from_pkcs1_der(der_bytes: &[u8]) -> Result<PublicKey, KeyError> {
         use rsa::pkcs1::DecodeRsaPublicKey;
         rsa::PublicKey::from_pkcs1_der(der_bytes)
             .map(PublicKey::Rsa)
-            .map_err(|e| format!("unusable RSA public key: {e}"))
+            .map_err(|e| KeyError::Rsa(e.to_string()))
     }
 
     /// True when both are the same public key.

@@ -28,3 +28,19 @@ pub enum DsigError {
     )]
     EncryptedKey { what: String },
 }
+
+/// Why bytes are not a public key samltrace can verify with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    #[error("not a SubjectPublicKeyInfo: {0}")]
+    NotSpki(String),
+    #[error("not a DER X.509 certificate: {0}")]
+    NotCertificate(String),
+    #[error("unusable RSA public key: {0}")]
+    Rsa(String),
+    #[error("EC public key on a curve other than P-256 or P-384")]
+    Curve,
+    #[error("public key algorithm {0} is not RSA or EC")]
+    Algorithm(String),
+}

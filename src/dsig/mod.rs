@@ -22,7 +22,7 @@ pub mod verify;
 pub mod wrapping;
 
 pub use decrypt::SpKey;
-pub use error::DsigError;
+pub use error::{DsigError, KeyError};
 pub use redirect::verify_redirect;
 pub use report::{Keys, Report, check};
 pub use trust::{Fingerprint, Trust, TrustedKey};

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::algorithms::PublicKey;
 use super::cert::{self, CertInfo};
-use super::error::DsigError;
+use super::error::{DsigError, KeyError};
 use crate::xml::{Document, Element, ns};
 
 /// Most keys kept from one metadata file: far above any real IdP.
@@ -287,10 +287,10 @@ fn key_from_der(bytes: &[u8], what: &str) -> Result<TrustedKey, DsigError> {
     }
 }
 
-fn bare_key(key: Result<PublicKey, String>, what: &str) -> Result<TrustedKey, DsigError> {
+fn bare_key(key: Result<PublicKey, KeyError>, what: &str) -> Result<TrustedKey, DsigError> {
     let key = key.map_err(|reason| DsigError::Key {
         what: what.to_owned(),
-        reason,
+        reason: reason.to_string(),
     })?;
     Ok(TrustedKey {
         key,
@@ -304,7 +304,7 @@ fn bare_key(key: Result<PublicKey, String>, what: &str) -> Result<TrustedKey, Ds
 pub(crate) fn key_from_certificate(der_bytes: &[u8], what: &str) -> Result<TrustedKey, DsigError> {
     let key = certificate_key(der_bytes).map_err(|reason| DsigError::Key {
         what: what.to_owned(),
-        reason,
+        reason: reason.to_string(),
     })?;
     Ok(TrustedKey {
         key,
@@ -315,14 +315,14 @@ pub(crate) fn key_from_certificate(der_bytes: &[u8], what: &str) -> Result<Trust
 }
 
 /// The public key of a DER X.509 certificate.
-pub(crate) fn certificate_key(der_bytes: &[u8]) -> Result<PublicKey, String> {
+pub(crate) fn certificate_key(der_bytes: &[u8]) -> Result<PublicKey, KeyError> {
     let cert = x509_cert::Certificate::from_der(der_bytes)
-        .map_err(|e| format!("not a DER X.509 certificate: {e}"))?;
+        .map_err(|e| KeyError::NotCertificate(e.to_string()))?;
     let spki = cert
         .tbs_certificate()
         .subject_public_key_info()
         .to_der()
-        .map_err(|e| format!("certificate public key: {e}"))?;
+        .map_err(|e| KeyError::NotSpki(e.to_string()))?;
     PublicKey::from_spki_der(&spki)
 }
 

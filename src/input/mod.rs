@@ -153,6 +153,18 @@ impl UnwrapError {
     }
 }
 
+impl std::fmt::Display for UnwrapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.stage.label(), self.message)?;
+        match self.offset {
+            Some(offset) => write!(f, " (at byte {offset})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for UnwrapError {}
+
 pub type Unwrapped = Result<Payload, UnwrapError>;
 
 /// Finds every SAML payload in `input` (named `name` in origins and errors).
