@@ -363,7 +363,8 @@ fn verdicts_against_the_fetched_list() {
     let fake = FakeGitLab::start(seed_people(), Switches::default());
     let remote = scim_remote(&fake, "acme");
     let list = client(SCIM_TOKEN).fetch(&remote, &quiet).unwrap();
-    let index = Index::new(&list.identities).with_fix_api(remote.fix_api());
+    let index =
+        Index::new(&list.identities).with_fix_api(samltrace::compare::FixApi::from_remote(&remote));
     let hint = |v: &str| samltrace::compare::Hint {
         what: "the email attribute (email)".into(),
         value: v.into(),
@@ -390,7 +391,8 @@ fn the_printed_fix_fixes_it() {
     let fake = FakeGitLab::start(seed_people(), Switches::default());
     let remote = rest_remote(&fake);
     let list = client(OWNER_TOKEN).fetch(&remote, &quiet).unwrap();
-    let index = Index::new(&list.identities).with_fix_api(remote.fix_api());
+    let index =
+        Index::new(&list.identities).with_fix_api(samltrace::compare::FixApi::from_remote(&remote));
     let hint = samltrace::compare::Hint {
         what: "the email attribute (email)".into(),
         value: "dave@example.com".into(),

@@ -141,7 +141,7 @@ fn judge_identities(
     let fix = match (loaded.fix, check_args.gitlab_group.as_deref()) {
         // A file says nothing about where it came from: --gitlab-group does.
         (FixApi::Rest { base, .. }, Some(group)) if base.starts_with('$') => {
-            Remote::parse(group).map_or_else(|_| FixApi::default(), |r| r.fix_api())
+            Remote::parse(group).map_or_else(|_| FixApi::default(), |r| FixApi::from_remote(&r))
         }
         (fix, _) => fix,
     };
