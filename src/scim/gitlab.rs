@@ -56,9 +56,29 @@ impl Token {
         &self.0
     }
 
-    /// `text` with every occurrence of the token replaced.
+    /// `text` with every occurrence of the token replaced (a short token only where it stands
+    /// as a word, so that a test token such as `x` does not eat the letters of a message).
     pub fn redact(&self, text: &str) -> String {
-        text.replace(self.secret(), "[token]")
+        let secret = self.secret();
+        if secret.len() >= 16 {
+            return text.replace(secret, "[token]");
+        }
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(secret) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + secret.len()..].chars().next();
+            out.push_str(&rest[..at]);
+            if before.is_some_and(is_word) || after.is_some_and(is_word) {
+                out.push_str(secret);
+            } else {
+                out.push_str("[token]");
+            }
+            rest = &rest[at + secret.len()..];
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -505,6 +525,8 @@ mod tests {
         let t = Token::new("  glpat-secret123\n").unwrap();
         assert_eq!(format!("{t:?}"), "Token(<redacted>)");
         assert_eq!(t.redact("a glpat-secret123 b"), "a [token] b");
+        let short = Token::new("x").unwrap();
+        assert_eq!(short.redact("proxy x: x"), "proxy [token]: [token]");
         assert!(Token::new("two words").is_none());
         assert!(Token::new(" \n").is_none());
     }

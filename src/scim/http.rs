@@ -252,7 +252,7 @@ impl<'a> Call<'a> {
     fn retryable(&self, e: &ureq::Error) -> bool {
         match e {
             ureq::Error::Timeout(_) => self.answered.load(Ordering::Relaxed),
-            _ if certificate_problem(e) => false,
+            _ if certificate_problem(e) || name_not_found(e) => false,
             ureq::Error::Io(_) | ureq::Error::ConnectionFailed | ureq::Error::Protocol(_) => true,
             _ => false,
         }
@@ -282,6 +282,8 @@ impl<'a> Call<'a> {
         }
         let hint = if certificate_problem(e) {
             ": the server's certificate is not trusted (set SSL_CERT_FILE to your CA bundle if a proxy or private CA signs it)"
+        } else if name_not_found(e) {
+            ": the host name does not resolve (check the URL, DNS, or the proxy)"
         } else {
             ""
         };
@@ -407,6 +409,11 @@ fn over_budget(url: &Url, e: &BudgetError) -> ScimError {
 fn certificate_problem(e: &ureq::Error) -> bool {
     let text = e.to_string();
     text.contains("certificate") || text.contains("UnknownIssuer")
+}
+
+/// A host name that does not resolve: asking again at once will not change it.
+fn name_not_found(e: &ureq::Error) -> bool {
+    matches!(e, ureq::Error::HostNotFound) || e.to_string().contains("failed to lookup address")
 }
 
 /// What a final status means for this kind of URL, in words that say what to do.
