@@ -366,6 +366,23 @@ fn a_huge_scim_page_is_refused_early() {
     );
 }
 
+/// Threat: a SCIM page of few resources but one enormous value (a 20 MB string) is held whole;
+/// a page may be 16 MiB at most (GitLab's are about 40 KB).
+#[test]
+fn an_oversized_scim_page_is_refused() {
+    let server = Scripted::start(|_, _| {
+        let head = std::io::Cursor::new(br#"{"totalResults":1,"Resources":[{"id":""#.to_vec());
+        Canned::stream(head.chain(std::io::repeat(b'a').take(20 << 20)))
+    });
+    let out = fetch(&scim_url(&server.base), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the body is larger than 16777216 bytes"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// Threat: a page nested 100,000 arrays deep overflows the stack of a recursive reader.
 #[test]
 fn a_deeply_nested_page_is_a_clear_error() {

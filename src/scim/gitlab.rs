@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::http::{Call, Headers, Transport, shown};
+use super::http::{BODY_LIMIT, Call, Headers, PAGE_LIMIT, Transport, shown};
 use super::model::{Identity, IdentityList, IdentitySource, join_people};
 use super::paging::{
     self, Budget, PAGE_SIZE, PagingError, RestPaging, RetryPolicy, ScimPaging, record_key,
@@ -193,7 +193,9 @@ impl Client {
                     url: remote.display(),
                     why: "filtered look-ups need a SCIM base URL".into(),
                 })?;
-            let (page, _) = call.get(&url, &|r, _| paging::read_page(r, PAGE_SIZE as usize))?;
+            let (page, _) = call.get(&url, PAGE_LIMIT, &|r, _| {
+                paging::read_page(r, PAGE_SIZE as usize)
+            })?;
             call.records(&url, page.resources.len())?;
             for id in page.resources {
                 if seen.insert(record_key(&id)) {
@@ -247,8 +249,10 @@ fn get_pages(call: &Call<'_>, starts: &[u64]) -> Result<Vec<(u64, paging::Page)>
             .map(|&start| {
                 s.spawn(move || {
                     let url = page_url(call.remote, start)?;
-                    call.get(&url, &|r, _| paging::read_page(r, PAGE_SIZE as usize))
-                        .map(|(page, _)| page)
+                    call.get(&url, PAGE_LIMIT, &|r, _| {
+                        paging::read_page(r, PAGE_SIZE as usize)
+                    })
+                    .map(|(page, _)| page)
                 })
             })
             .collect();
@@ -348,7 +352,7 @@ fn group_id(call: &Call<'_>) -> Result<u64, ScimError> {
         .rest_url(&[])
         .ok_or_else(|| not_a_group(call.remote))?;
     url.query_pairs_mut().append_pair("with_projects", "false");
-    let (value, _) = call.get(&url, &|r, _| {
+    let (value, _) = call.get(&url, 1 << 20, &|r, _| {
         let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(r));
         let v: Group = serde::Deserialize::deserialize(&mut de)
             .map_err(|e| paging::PageError::NotJson(e.to_string()))?;
@@ -407,7 +411,7 @@ fn paged<T: Send + WithOrigin>(
             })?;
             Ok(items)
         };
-        let (items, headers) = call.get(&url, &parse)?;
+        let (items, headers) = call.get(&url, BODY_LIMIT, &parse)?;
         call.records(&url, items.len())?;
         let n = items.len();
         out.extend(items);

@@ -23,7 +23,9 @@ use super::{ScimError, redact};
 
 /// The largest one response body may be (a REST identity list of a very large group is one
 /// body); the fetch's byte budget bounds all bodies together.
-const BODY_LIMIT: u64 = 256 * 1024 * 1024;
+pub(super) const BODY_LIMIT: u64 = 256 * 1024 * 1024;
+/// The largest a SCIM page may be: 100 resources of GitLab's are about 40 KB.
+pub(super) const PAGE_LIMIT: u64 = 16 * 1024 * 1024;
 /// How much of an error body is read for its message.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 
@@ -136,7 +138,12 @@ impl<'a> Call<'a> {
     /// One GET with retries: 429 and 5xx as the policy says, broken connections a few times,
     /// a timeout once when the host has answered before. Anything but 2xx in the end is an
     /// error; a 2xx body is handed to `parse` as it streams in.
-    pub fn get<T>(&self, url: &Url, parse: Parse<'_, T>) -> Result<(T, Headers), ScimError> {
+    pub fn get<T>(
+        &self,
+        url: &Url,
+        body_limit: u64,
+        parse: Parse<'_, T>,
+    ) -> Result<(T, Headers), ScimError> {
         if url.scheme() != "https" && !is_loopback(url) {
             return Err(ScimError::Url {
                 url: shown(url),
@@ -150,7 +157,7 @@ impl<'a> Call<'a> {
             self.spent
                 .request(self.budget())
                 .map_err(|e| over_budget(url, &e))?;
-            let wait = match self.send(url, parse)? {
+            let wait = match self.send(url, body_limit, parse)? {
                 Attempt::Done(value, headers) => return Ok((value, headers)),
                 Attempt::Status(status, body, headers) => {
                     let now = jiff::Timestamp::now().as_second();
@@ -178,7 +185,12 @@ impl<'a> Call<'a> {
         }
     }
 
-    fn send<T>(&self, url: &Url, parse: Parse<'_, T>) -> Result<Attempt<T>, ScimError> {
+    fn send<T>(
+        &self,
+        url: &Url,
+        body_limit: u64,
+        parse: Parse<'_, T>,
+    ) -> Result<Attempt<T>, ScimError> {
         let request = self
             .transport
             .agent(url)
@@ -224,6 +236,7 @@ impl<'a> Call<'a> {
             inner: body,
             spent: &self.spent,
             budget: self.budget(),
+            limit: body_limit.min(BODY_LIMIT),
             read: 0,
             stop: None,
         };
@@ -237,7 +250,10 @@ impl<'a> Call<'a> {
             (Err(_), Some(Stop::Budget(e))) => Err(over_budget(url, &e)),
             (Err(_), Some(Stop::TooLarge)) => Err(ScimError::BadResponse {
                 url: shown(url),
-                why: format!("unexpected response: the body is larger than {BODY_LIMIT} bytes"),
+                why: format!(
+                    "unexpected response: the body is larger than {} bytes",
+                    body_limit.min(BODY_LIMIT)
+                ),
             }),
             (Err(_), Some(Stop::Io(e))) => Err(self.body_error(url, e)),
             (Err(e), None) => Err(ScimError::BadResponse {
@@ -355,6 +371,7 @@ struct Metered<'a, R> {
     inner: R,
     spent: &'a Spent,
     budget: &'a Budget,
+    limit: u64,
     read: u64,
     stop: Option<Stop>,
 }
@@ -373,7 +390,7 @@ impl<R: Read> Read for Metered<'_, R> {
             }
         };
         self.read += n as u64;
-        if self.read > BODY_LIMIT {
+        if self.read > self.limit {
             self.stop = Some(Stop::TooLarge);
             return Err(io::Error::other("the body is too large"));
         }

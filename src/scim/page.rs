@@ -97,6 +97,34 @@ where
     result.map_err(|e| failure.take().unwrap_or_else(|| not_json(&e)))
 }
 
+/// Reads a REST answer (`scim/identities`, `saml/identities`, members, users: a JSON array) into
+/// identities, at most `limit` records.
+pub fn parse_rest_records(body: &[u8], limit: usize) -> Result<Vec<Identity>, PageError> {
+    let mut out = Vec::new();
+    read_array(body, "record", limit, |_, v| {
+        out.extend(super::rest::rest_record(&v, None)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads a `groups/:id/saml_users` answer into the identities of group `group_id` (with its
+/// SAML identities when `with_saml`), and the notes about them.
+pub fn parse_saml_users(
+    body: &[u8],
+    group_id: u64,
+    with_saml: bool,
+) -> Result<(Vec<Identity>, Vec<String>), PageError> {
+    let mut users = Vec::new();
+    read_array(body, "user", usize::MAX, |_, v| {
+        users.push(super::rest::saml_user(&v)?);
+        Ok(())
+    })?;
+    Ok(super::rest::saml_users_identities(
+        users, group_id, with_saml,
+    ))
+}
+
 fn not_json(e: &serde_json::Error) -> PageError {
     PageError::NotJson(e.to_string())
 }

@@ -16,7 +16,9 @@ use url::Url;
 
 use super::model::Identity;
 
-pub use super::page::{Page, PageError, parse_page, read_array, read_page};
+pub use super::page::{
+    Page, PageError, parse_page, parse_rest_records, parse_saml_users, read_array, read_page,
+};
 pub use super::retry::{Retry, RetryHeaders, RetryPolicy, error_detail};
 
 /// The SCIM page size: GitLab's maximum.

@@ -79,6 +79,9 @@ fn params(text: &str) -> String {
             continue;
         }
         let value_start = after + eq + 1;
+        if text[value_start..].starts_with(REDACTED) {
+            continue;
+        }
         let value_len = text[value_start..]
             .find(|c: char| is_stop(c) || matches!(c, '&' | '#' | ';'))
             .unwrap_or(text.len() - value_start);
@@ -156,6 +159,8 @@ mod tests {
             "https://h/x#access_token=[redacted]&state=1 and more"
         );
         assert_eq!(text("?page=2&count=100"), "?page=2&count=100");
+        let once = text("a https://u:p@h/x?token=t] b");
+        assert_eq!(text(&once), once, "redacting twice changes nothing");
     }
 
     #[test]
