@@ -275,9 +275,12 @@ fn get_pages(call: &Call<'_>, starts: &[u64]) -> Result<Vec<(u64, paging::Page)>
         .collect()
 }
 
+/// The identities of a list, and notes about it as a whole.
+type Found = (Vec<Identity>, Vec<String>);
+
 /// A group's identities: from `saml_users` where GitLab has it, else from the identity lists
 /// and the members.
-fn fetch_rest(call: &Call<'_>) -> Result<(Vec<Identity>, Vec<String>), ScimError> {
+fn fetch_rest(call: &Call<'_>) -> Result<Found, ScimError> {
     if let Some(found) = fetch_saml_users(call)? {
         return Ok(found);
     }
@@ -318,7 +321,7 @@ fn falls_back(e: &ScimError) -> bool {
 /// `GET /groups/:id/saml_users` (`ee/lib/ee/api/groups.rb`): Owner role, top-level groups
 /// only, offset paging, newest user first. `None` when it is not there to use (older GitLab,
 /// a subgroup, no right, or no SAML user), so the caller falls back.
-fn fetch_saml_users(call: &Call<'_>) -> Result<Option<(Vec<Identity>, Vec<String>)>, ScimError> {
+fn fetch_saml_users(call: &Call<'_>) -> Result<Option<Found>, ScimError> {
     let group_id = match group_id(call) {
         Ok(id) => id,
         Err(e) if falls_back(&e) => return Ok(None),
