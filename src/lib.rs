@@ -1,7 +1,7 @@
 //! samltrace: decode captured SAML messages and explain why a user cannot sign in.
 //!
 //! Every module here is pure: no files, network, terminal or clock, with two exceptions that
-//! say so: `scim::files`/`scim::gitlab` (reading identity lists) and the terminal UI's shell
+//! say so: `scim::files`/`scim::gitlab`/`scim::http` (reading identity lists) and the terminal UI's shell
 //! (`tui::event`, `tui::worker`). The binary (`src/main.rs`) does the rest of the I/O and maps
 //! errors to exit codes.
 
