@@ -32,9 +32,14 @@ fn userinfo(text: &str) -> String {
     while let Some(at) = rest.find("://") {
         let (head, tail) = rest.split_at(at + 3);
         out.push_str(head);
-        let end = tail
+        let mut end = tail
             .find(|c: char| is_stop(c) || matches!(c, '/' | '?' | '#'))
             .unwrap_or(tail.len());
+        // `…@hostother://u:p@…`: the `:` before `//` is the next URL's, so that one is read
+        // in its turn instead of being swallowed here.
+        if tail[..end].ends_with(':') && tail[end..].starts_with("//") {
+            end -= 1;
+        }
         let authority = &tail[..end];
         match authority.rfind('@') {
             Some(i) => {
@@ -146,6 +151,16 @@ mod tests {
             "url https://[redacted]@gitlab.example.com: refused"
         );
         assert_eq!(text("https://gitlab.com/a@b"), "https://gitlab.com/a@b");
+        // Found by fuzzing (gitlab_headers): a URL whose authority runs into the next URL's
+        // scheme left the second one's password in place.
+        assert_eq!(
+            text("https://a@bmsg://u:p@h/x"),
+            "https://[redacted]@bmsg://[redacted]@h/x"
+        );
+        assert_eq!(
+            text("https://u:\0e@k\0msg://u:p@h/"),
+            "https://[redacted]@k\0msg://[redacted]@h/"
+        );
     }
 
     #[test]
