@@ -203,9 +203,15 @@ pub struct IdentityArgs {
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<std::path::PathBuf>,
 
-    /// With a group URL, also read the group's SAML identities (REST saml/identities).
+    /// With a group URL, also read the group's SAML identities (from saml_users, or REST
+    /// saml/identities on GitLab before 18.1).
     #[arg(long)]
     pub saml_identities: bool,
+
+    /// Seconds to wait for GitLab to connect and to answer (default 15); a host that does not
+    /// answer in time is named and given up on.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
 
     /// Mask the identity list with this key before comparing, as `har sanitize --mask-key KEY`
     /// masked the messages: masked NameIDs then match masked externalIds (exact matches only;
@@ -240,9 +246,15 @@ pub struct FetchArgs {
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<std::path::PathBuf>,
 
-    /// With a group URL, also read the group's SAML identities (REST saml/identities).
+    /// With a group URL, also read the group's SAML identities (from saml_users, or REST
+    /// saml/identities on GitLab before 18.1).
     #[arg(long)]
     pub saml_identities: bool,
+
+    /// Seconds to wait for GitLab to connect and to answer (default 15); a host that does not
+    /// answer in time is named and given up on.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
 }
 
 /// What the checks compare each message with.

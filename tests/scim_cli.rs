@@ -544,3 +544,82 @@ fn a_live_group_source_joins_members_for_person_matching() {
         "{fix}"
     );
 }
+
+/// A minimal (unsigned) Response naming `name_id`: the checks are quietened with `--at` and
+/// `--gitlab-group`, so only the identity matters.
+fn response_for(name_id: &str, n: usize) -> String {
+    format!(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r{n}" Version="2.0" IssueInstant="2026-11-02T09:00:00Z" Destination="https://gitlab.com/groups/acme/-/saml/callback"><saml:Issuer>https://login.example.com/acme</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="_a{n}" Version="2.0" IssueInstant="2026-11-02T09:00:00Z"><saml:Issuer>https://login.example.com/acme</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{name_id}</saml:NameID></saml:Subject><saml:Conditions NotBefore="2026-11-02T08:55:00Z" NotOnOrAfter="2026-11-02T09:05:00Z"><saml:AudienceRestriction><saml:Audience>https://gitlab.com/groups/acme</saml:Audience></saml:AudienceRestriction></saml:Conditions></saml:Assertion></samlp:Response>"#
+    )
+}
+
+/// `scim fetch` of a list holding two ids that differ only in case saves all 12 of 12 (it
+/// said "incomplete list: 11 of 12 identities arrived"), from the SCIM API and from a group.
+#[test]
+fn fetch_keeps_ids_that_differ_only_in_case() {
+    let fake = FakeGitLab::start(seed_case_pair(10), Switches::default());
+    for (url, token) in [
+        (format!("{}/api/scim/v2/groups/acme", fake.base), SCIM_TOKEN),
+        (format!("{}/groups/acme", fake.base), OWNER_TOKEN),
+    ] {
+        let (out, stdout, stderr) = run(samltrace()
+            .env("SAMLTRACE_TOKEN", token)
+            .args(["scim", "fetch", &url]));
+        assert_eq!(out.status.code(), Some(0), "{url}: {stderr}");
+        let saved: Value = serde_json::from_str(&stdout).unwrap();
+        let ids: Vec<&str> = saved["identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["external_id"].as_str())
+            .collect();
+        assert_eq!(ids.len(), 12, "{url}: {ids:?}");
+        assert!(ids.contains(&"Case-Pair") && ids.contains(&"case-pair"));
+    }
+}
+
+/// `compare --scim URL` with more than ten NameIDs reads the whole list, case variants
+/// included, and judges the pair `ambiguous` instead of failing on an incomplete list.
+#[test]
+fn compare_with_more_than_ten_name_ids_reads_the_whole_list() {
+    let fake = FakeGitLab::start(seed_case_pair(10), Switches::default());
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (1..=9)
+        .map(|i| format!("uid-{i}"))
+        .chain(["case-pair".into(), "Case-Pair".into()])
+        .collect();
+    let files: Vec<std::path::PathBuf> = names
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let path = dir.path().join(format!("r{n:02}.xml"));
+            std::fs::write(&path, response_for(name, n)).unwrap();
+            path
+        })
+        .collect();
+    for (url, token) in [
+        (format!("{}/api/scim/v2/groups/acme", fake.base), SCIM_TOKEN),
+        (format!("{}/groups/acme", fake.base), OWNER_TOKEN),
+    ] {
+        let (out, stdout, stderr) = run(samltrace()
+            .env("SAMLTRACE_TOKEN", token)
+            .args(["compare", "-f", "json", "--at", AT, "--gitlab-group", GROUP])
+            .args(["--scim", &url])
+            .args(&files));
+        assert_eq!(out.status.code(), Some(1), "{url}: {stderr}");
+        assert!(!stderr.contains("incomplete"), "{stderr}");
+        let doc: Value = serde_json::from_str(&stdout).unwrap();
+        let states: Vec<&str> = doc["traces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["verdict"]["state"].as_str().unwrap())
+            .collect();
+        assert_eq!(&states[..9], ["match"; 9], "{url}");
+        assert_eq!(&states[9..], ["ambiguous", "ambiguous"], "{url}");
+    }
+    assert!(
+        fake.log().iter().all(|l| !l.url.contains("filter=")),
+        "eleven NameIDs read the whole list"
+    );
+}

@@ -21,7 +21,7 @@ fn config() -> ClientConfig {
             cap: Duration::from_secs(5),
         },
         concurrency: 4,
-        saml_identities: false,
+        ..ClientConfig::default()
     }
 }
 
@@ -209,7 +209,25 @@ fn a_single_500_is_retried() {
 }
 
 #[test]
-fn a_slow_answer_times_out_and_is_retried() {
+fn a_slow_answer_from_a_host_that_answered_before_is_retried() {
+    let fake = FakeGitLab::start(
+        seed_many(150),
+        Switches {
+            slow: vec![(2, Duration::from_millis(1500))],
+            ..Switches::default()
+        },
+    );
+    let mut cfg = config();
+    cfg.timeout = Duration::from_millis(400);
+    let list = Client::new(Token::new(SCIM_TOKEN).unwrap(), cfg)
+        .fetch(&scim_remote(&fake, "acme"), &quiet)
+        .unwrap();
+    assert_eq!(list.identities.len(), 150);
+    assert_eq!(fake.log().len(), 3, "two pages and the slow one's retry");
+}
+
+#[test]
+fn a_host_that_never_answered_is_not_asked_again_after_a_timeout() {
     let fake = FakeGitLab::start(
         seed_many(5),
         Switches {
@@ -219,11 +237,17 @@ fn a_slow_answer_times_out_and_is_retried() {
     );
     let mut cfg = config();
     cfg.timeout = Duration::from_millis(400);
-    let list = Client::new(Token::new(SCIM_TOKEN).unwrap(), cfg)
+    let err = Client::new(Token::new(SCIM_TOKEN).unwrap(), cfg)
         .fetch(&scim_remote(&fake, "acme"), &quiet)
-        .unwrap();
-    assert_eq!(list.identities.len(), 5);
-    assert_eq!(fake.log().len(), 2, "the slow request and its retry");
+        .unwrap_err();
+    assert!(matches!(err, ScimError::Timeout { .. }), "{err}");
+    let port = fake.base.rsplit(':').next().unwrap();
+    assert!(
+        err.to_string()
+            .contains(&format!("127.0.0.1:{port} did not answer within 1 s")),
+        "{err}"
+    );
+    assert_eq!(fake.log().len(), 1);
 }
 
 #[test]
@@ -293,9 +317,16 @@ fn a_rejected_filter_is_a_412() {
     );
 }
 
+/// GitLab before 18.1 (no `saml_users`): the identity lists and the members.
 #[test]
 fn rest_lists_are_joined_with_members() {
-    let fake = FakeGitLab::start(seed_people(), Switches::default());
+    let fake = FakeGitLab::start(
+        seed_people(),
+        Switches {
+            no_saml_users: true,
+            ..Switches::default()
+        },
+    );
     let mut cfg = config();
     cfg.saml_identities = true;
     let list = Client::new(Token::new(OWNER_TOKEN).unwrap(), cfg)
@@ -339,6 +370,7 @@ fn paged_rest_lists_are_followed() {
         seed_many(45),
         Switches {
             paginate_rest: true,
+            no_saml_users: true,
             ..Switches::default()
         },
     );
@@ -363,7 +395,8 @@ fn verdicts_against_the_fetched_list() {
     let fake = FakeGitLab::start(seed_people(), Switches::default());
     let remote = scim_remote(&fake, "acme");
     let list = client(SCIM_TOKEN).fetch(&remote, &quiet).unwrap();
-    let index = Index::new(&list.identities).with_fix_api(remote.fix_api());
+    let index =
+        Index::new(&list.identities).with_fix_api(samltrace::compare::FixApi::from_remote(&remote));
     let hint = |v: &str| samltrace::compare::Hint {
         what: "the email attribute (email)".into(),
         value: v.into(),
@@ -390,7 +423,8 @@ fn the_printed_fix_fixes_it() {
     let fake = FakeGitLab::start(seed_people(), Switches::default());
     let remote = rest_remote(&fake);
     let list = client(OWNER_TOKEN).fetch(&remote, &quiet).unwrap();
-    let index = Index::new(&list.identities).with_fix_api(remote.fix_api());
+    let index =
+        Index::new(&list.identities).with_fix_api(samltrace::compare::FixApi::from_remote(&remote));
     let hint = samltrace::compare::Hint {
         what: "the email attribute (email)".into(),
         value: "dave@example.com".into(),
@@ -443,4 +477,191 @@ fn apply_without_curl(fix: &str) {
         .send_form([("extern_uid", value)])
         .expect("PATCH");
     assert_eq!(response.status().as_u16(), 200);
+}
+
+// ---- saml_users (GitLab 18.1) -------------------------------------------------------------
+
+fn paths(fake: &FakeGitLab) -> Vec<String> {
+    fake.log()
+        .into_iter()
+        .map(|l| l.url.split('?').next().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// A group URL reads `saml_users` and nothing else: each SAML user with their SCIM identity,
+/// and with `saml_identities` their SAML identity too.
+#[test]
+fn saml_users_is_the_preferred_group_source() {
+    let fake = FakeGitLab::start(seed_people(), Switches::default());
+    let list = client(OWNER_TOKEN)
+        .fetch(&rest_remote(&fake), &quiet)
+        .unwrap();
+    assert_eq!(
+        paths(&fake),
+        ["/api/v4/groups/acme", "/api/v4/groups/acme/saml_users"]
+    );
+    let got: Vec<_> = list
+        .identities
+        .iter()
+        .map(|i| (i.external_id.as_deref(), i.user_name.as_deref(), i.source))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("erin-4711"), Some("erin"), IdentitySource::Scim),
+            (Some(DAVE_GUID), Some("dave"), IdentitySource::Scim),
+            (Some("bob@example.com"), Some("bob"), IdentitySource::Scim),
+            (Some(ALICE_GUID), Some("alice"), IdentitySource::Scim),
+        ],
+        "the SAML users, newest first, with their SCIM identities"
+    );
+    assert_eq!(list.identities[0].active, Some(false));
+    assert_eq!(list.identities[1].emails, ["dave@example.com"]);
+
+    let mut cfg = config();
+    cfg.saml_identities = true;
+    let list = Client::new(Token::new(OWNER_TOKEN).unwrap(), cfg)
+        .fetch(&rest_remote(&fake), &quiet)
+        .unwrap();
+    let saml: Vec<_> = list
+        .identities
+        .iter()
+        .filter(|i| i.source == IdentitySource::Saml)
+        .map(|i| i.external_id.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        saml,
+        [
+            "erin-4711",
+            "dave@example.com",
+            "Bob@Example.com",
+            ALICE_GUID
+        ]
+    );
+}
+
+/// Users of other SAML and SCIM groups too give only this group's identities.
+#[test]
+fn saml_users_are_narrowed_to_the_group() {
+    let mut seed = seed_people();
+    for u in seed.users.iter_mut().filter(|u| u.id % 2 == 0) {
+        u.other_identities.push((
+            "group_saml".into(),
+            format!("{}-elsewhere", u.username),
+            Some(77),
+        ));
+        u.other_identities
+            .push(("google_oauth2".into(), "g-1".into(), None));
+        u.other_scim
+            .push((format!("{}-other-scim", u.username), 99));
+    }
+    let fake = FakeGitLab::start(seed.clone(), Switches::default());
+    let mut cfg = config();
+    cfg.saml_identities = true;
+    let client = Client::new(Token::new(OWNER_TOKEN).unwrap(), cfg);
+    let list = client.fetch(&rest_remote(&fake), &quiet).unwrap();
+    let ids: Vec<_> = list
+        .identities
+        .iter()
+        .filter_map(|i| i.external_id.as_deref())
+        .collect();
+    assert!(
+        ids.iter()
+            .all(|i| !i.contains("elsewhere") && !i.contains("other") && *i != "g-1"),
+        "{ids:?}"
+    );
+    assert_eq!(ids.len(), 8, "four SCIM and four SAML identities: {ids:?}");
+    assert!(list.notes.is_empty(), "{:?}", list.notes);
+
+    // When every SAML user is also in the other SAML group, the group's provider cannot be
+    // told apart: both are listed, and a note says so.
+    for u in &mut seed.users {
+        u.other_identities = vec![(
+            "group_saml".into(),
+            format!("{}-elsewhere", u.username),
+            Some(77),
+        )];
+    }
+    let fake = FakeGitLab::start(seed, Switches::default());
+    let list = client.fetch(&rest_remote(&fake), &quiet).unwrap();
+    assert_eq!(list.notes.len(), 1, "{:?}", list.notes);
+    assert!(
+        list.notes[0].contains("cannot be told apart"),
+        "{:?}",
+        list.notes
+    );
+}
+
+/// More than one page of SAML users is followed (`page`/`per_page`, `X-Next-Page`).
+#[test]
+fn saml_users_are_paged() {
+    let mut seed = seed_many(150);
+    seed.saml = seed.scim.clone();
+    let fake = FakeGitLab::start(seed, Switches::default());
+    let list = client(OWNER_TOKEN)
+        .fetch(
+            &Remote::parse(&format!("{}/groups/33", fake.base)).unwrap(),
+            &quiet,
+        )
+        .unwrap();
+    assert_eq!(list.identities.len(), 150);
+    let urls: Vec<_> = fake.log().into_iter().map(|l| l.url).collect();
+    assert_eq!(urls.len(), 2, "a numeric group needs no look-up: {urls:?}");
+    assert!(urls[1].contains("page=2"), "{urls:?}");
+}
+
+/// A subgroup gets 400 from `saml_users` (SAML lives on the top-level group): the other
+/// sources are read instead.
+#[test]
+fn a_subgroup_falls_back_to_the_identity_lists() {
+    let fake = FakeGitLab::start(seed_people(), Switches::default());
+    let remote = Remote::parse(&format!("{}/groups/acme/platform", fake.base)).unwrap();
+    let list = client(OWNER_TOKEN).fetch(&remote, &quiet).unwrap();
+    assert!(!list.identities.is_empty());
+    let paths = paths(&fake);
+    assert!(
+        paths.contains(&"/api/v4/groups/acme%2Fplatform/saml_users".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"/api/v4/groups/acme%2Fplatform/scim/identities".to_owned()),
+        "{paths:?}"
+    );
+}
+
+/// A group without SAML answers `saml_users` with an empty list: the other sources say why.
+#[test]
+fn a_group_without_saml_users_falls_back() {
+    let fake = FakeGitLab::start(seed_people(), Switches::default());
+    let remote = Remote::parse(&format!("{}/groups/plain", fake.base)).unwrap();
+    let _ = client(OWNER_TOKEN).fetch(&remote, &quiet);
+    assert!(
+        paths(&fake).contains(&"/api/v4/groups/plain/scim/identities".to_owned()),
+        "{:?}",
+        paths(&fake)
+    );
+}
+
+/// Ids that differ only in case are two records: the whole list arrives (12 of 12).
+#[test]
+fn case_variant_ids_are_both_kept() {
+    let fake = FakeGitLab::start(seed_case_pair(10), Switches::default());
+    for remote in [scim_remote(&fake, "acme"), rest_remote(&fake)] {
+        let token = if remote.is_scim() {
+            SCIM_TOKEN
+        } else {
+            OWNER_TOKEN
+        };
+        let list = client(token).fetch(&remote, &quiet).unwrap();
+        let ids: Vec<_> = list
+            .identities
+            .iter()
+            .filter_map(|i| i.external_id.as_deref())
+            .collect();
+        assert_eq!(ids.len(), 12, "{ids:?}");
+        assert!(
+            ids.contains(&"Case-Pair") && ids.contains(&"case-pair"),
+            "{ids:?}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! skipped rows and problems of the list reported on stderr.
 
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use crate::cli::{ColorWhen, IdentityArgs};
 use samltrace::compare::{self, FixApi, percent_decode};
@@ -37,7 +38,7 @@ pub fn looks_up(args: &IdentityArgs) -> bool {
 pub fn fix_api(list: FixApi, gitlab_group: Option<&str>) -> FixApi {
     match (list, gitlab_group) {
         (FixApi::Rest { base, .. }, Some(group)) if base.starts_with('$') => {
-            Remote::parse(group).map_or_else(|_| FixApi::default(), |r| r.fix_api())
+            Remote::parse(group).map_or_else(|_| FixApi::default(), |r| FixApi::from_remote(&r))
         }
         (fix, _) => fix,
     }
@@ -64,8 +65,13 @@ pub fn load(args: &IdentityArgs, wanted: &Wanted, color: ColorWhen) -> Result<Lo
                     Some(t) => t,
                     None => token.insert(read_token(args.token_file.as_deref())?),
                 };
-                fix.get_or_insert_with(|| remote.fix_api());
-                fetch(&remote, token.clone(), args.saml_identities, wanted)?
+                fix.get_or_insert_with(|| FixApi::from_remote(&remote));
+                let config = ClientConfig {
+                    saml_identities: args.saml_identities,
+                    timeout: timeout(args.timeout)?,
+                    ..ClientConfig::default()
+                };
+                fetch(&remote, token.clone(), config, wanted)?
             }
         };
         report_list(&list, color);
@@ -94,19 +100,27 @@ pub fn read_token(file: Option<&std::path::Path>) -> Result<Token, Fatal> {
     Token::read(env.as_deref(), file).map_err(fatal)
 }
 
+/// `--timeout SECS` as a duration: more than 0, at most an hour.
+pub fn timeout(secs: Option<f64>) -> Result<Duration, Fatal> {
+    let Some(secs) = secs else {
+        return Ok(scim::DEFAULT_TIMEOUT);
+    };
+    if !(secs > 0.0 && secs <= 3600.0) {
+        return Err(Fatal::new(format!(
+            "--timeout {secs}: expected a number of seconds above 0 and at most 3600"
+        )));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
 fn fetch(
     remote: &Remote,
     token: Token,
-    saml: bool,
+    config: ClientConfig,
     wanted: &Wanted,
 ) -> Result<IdentityList, Fatal> {
-    let client = Client::new(
-        token,
-        ClientConfig {
-            saml_identities: saml,
-            ..ClientConfig::default()
-        },
-    );
+    let saml = config.saml_identities;
+    let client = Client::new(token, config);
     if let Some((ids, people)) = lookups(remote, wanted, saml) {
         return client.lookup(remote, &ids, &people).map_err(fatal);
     }

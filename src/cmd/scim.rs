@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::cli::{FetchArgs, ScimCommand};
 use samltrace::scim::{self, Client, ClientConfig, Source};
 
-use super::identities::{Bar, read_token};
+use super::identities::{Bar, read_token, timeout};
 use super::{Exit, Fatal};
 
 pub fn run(command: ScimCommand) -> Result<Exit, Fatal> {
@@ -22,7 +22,7 @@ fn fetch(args: FetchArgs) -> Result<Exit, Fatal> {
         Source::File(_) => {
             return Err(Fatal::new(format!(
                 "{}: not a URL: expected a SCIM base URL (https://HOST/api/scim/v2/groups/GROUP) or a group URL (https://HOST/groups/GROUP)",
-                args.source
+                samltrace::redact::urls::text(&args.source)
             )));
         }
     };
@@ -31,6 +31,7 @@ fn fetch(args: FetchArgs) -> Result<Exit, Fatal> {
         token,
         ClientConfig {
             saml_identities: args.saml_identities,
+            timeout: timeout(args.timeout)?,
             ..ClientConfig::default()
         },
     );

@@ -24,6 +24,7 @@ pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
     let remote = worker::Remote {
         token_file: args.identities.token_file.clone(),
         saml_identities: args.identities.saml_identities,
+        timeout: Some(identities::timeout(args.identities.timeout)?),
     };
     event::run(
         State::new(config),
@@ -80,6 +81,6 @@ fn configure(args: &TuiArgs, settings: &Settings) -> Result<Config, Fatal> {
         .gitlab_group
         .as_deref()
         .and_then(|g| Remote::parse(g).ok())
-        .map(|r| r.fix_api());
+        .map(|r| samltrace::compare::FixApi::from_remote(&r));
     Ok(config)
 }

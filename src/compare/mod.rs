@@ -15,7 +15,7 @@ mod reason;
 use serde::Serialize;
 
 use crate::saml::Message;
-use crate::scim::{Identity, IdentitySource};
+use crate::scim::{Identity, IdentitySource, Remote, RemoteKind};
 
 pub use fix::{FixApi, encode_segment, shell_quote};
 pub use index::Index;
@@ -146,6 +146,24 @@ pub fn hints(message: &Message) -> Vec<Hint> {
     out
 }
 
+impl FixApi {
+    /// The API a fix for an identity read from `remote` is sent to: the group's REST API for a
+    /// group URL, the SCIM `Users` endpoint for a SCIM URL.
+    pub fn from_remote(remote: &Remote) -> FixApi {
+        let base = remote.root.as_str().trim_end_matches('/').to_owned();
+        match (&remote.kind, remote.users_url()) {
+            (RemoteKind::RestGroup { group }, _) => FixApi::Rest {
+                base,
+                group: group.clone(),
+            },
+            (_, Some(users)) => FixApi::Scim {
+                users_url: users.to_string(),
+            },
+            (_, None) => FixApi::default(),
+        }
+    }
+}
+
 /// A value quoted for a sentence, with invisible and control characters made visible by the
 /// crate's one sanitiser.
 pub fn show(s: &str) -> String {
@@ -156,6 +174,24 @@ pub fn show(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::saml::{Assertion, Attribute, MessageKind, NameId, Subject};
+
+    #[test]
+    fn fixes_go_to_the_api_the_list_came_from() {
+        let remote = |s: &str| Remote::parse(s).unwrap();
+        assert_eq!(
+            FixApi::from_remote(&remote("https://gitlab.com/groups/acme")),
+            FixApi::Rest {
+                base: "https://gitlab.com".into(),
+                group: "acme".into()
+            }
+        );
+        assert_eq!(
+            FixApi::from_remote(&remote("https://gitlab.com/api/scim/v2/groups/acme")),
+            FixApi::Scim {
+                users_url: "https://gitlab.com/api/scim/v2/groups/acme/Users".into()
+            }
+        );
+    }
 
     #[test]
     fn show_makes_invisible_characters_visible() {

@@ -33,7 +33,6 @@ use crate::checks::Context;
 use crate::compare::{Index, Verdict};
 use crate::dsig::Keys;
 use crate::input;
-use crate::redact::mask;
 use crate::scim::Identity;
 use crate::trace::Trace;
 use flow::Assembler;
@@ -86,7 +85,7 @@ impl Config {
             return false;
         };
         for identity in identities {
-            mask::mask_identity(key, identity);
+            identity.mask(key);
         }
         true
     }

@@ -8,7 +8,6 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
-use crate::scim::Identity;
 use crate::xml::Document;
 
 /// What every masked value starts with, so a reader knows it is not a real identifier.
@@ -25,17 +24,6 @@ pub fn mask_value(key: &str, value: &str) -> String {
     let mac = hmac_sha256(key.as_bytes(), value.as_bytes());
     let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
     format!("{PREFIX}{}", &hex[..HEX_DIGITS])
-}
-
-/// The identity with every value a message could name it by (externalId, userName, emails,
-/// display name) masked as [`mask_xml`] masks NameIDs and attribute values, so a list can be
-/// compared with a capture sanitised under the same key. Ids and origins are kept.
-pub fn mask_identity(key: &str, identity: &mut Identity) {
-    let mask = |v: &mut String| *v = mask_value(key, v);
-    identity.external_id.iter_mut().for_each(mask);
-    identity.user_name.iter_mut().for_each(mask);
-    identity.display_name.iter_mut().for_each(mask);
-    identity.emails.iter_mut().for_each(mask);
 }
 
 /// HMAC-SHA256 (RFC 2104) over SHA-256's 64-byte block.
@@ -142,23 +130,6 @@ mod tests {
         assert_ne!(a, mask_value("k1", "alice@example.com "));
         assert!(a.starts_with(PREFIX));
         assert_eq!(a.len(), PREFIX.len() + HEX_DIGITS);
-    }
-
-    #[test]
-    fn a_masked_identity_matches_a_masked_message() {
-        let mut id = Identity {
-            external_id: Some("00u1abcd".into()),
-            user_name: Some("alice".into()),
-            emails: vec!["alice@example.com".into()],
-            origin: "list line 2".into(),
-            ..Default::default()
-        };
-        mask_identity("k", &mut id);
-        assert_eq!(id.external_id, Some(mask_value("k", "00u1abcd")));
-        assert_eq!(id.user_name, Some(mask_value("k", "alice")));
-        assert_eq!(id.emails, [mask_value("k", "alice@example.com")]);
-        assert_eq!(id.display_name, None);
-        assert_eq!(id.origin, "list line 2");
     }
 
     #[test]

@@ -8,12 +8,14 @@
 //!
 //! `secrets` says what counts as a secret and takes it out, `messages` masks the identities
 //! inside SAML messages where they travel, `mask` is the keyed hash both this and
-//! `compare --mask-key` use, `rewrite` the ordered JSON tree one entry is rewritten in.
+//! `compare --mask-key` use, `rewrite` the ordered JSON tree one entry is rewritten in, and
+//! `urls` takes credentials out of URLs and server text before any message shows them.
 
 pub mod mask;
 mod messages;
 mod rewrite;
 mod secrets;
+pub mod urls;
 
 use std::collections::BTreeMap;
 use std::fmt;

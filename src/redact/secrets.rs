@@ -44,6 +44,7 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "assertion",
         "ticket",
         "jwt",
+        "sig",
         "auth",
         "authorization",
         "private_token",

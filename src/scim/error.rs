@@ -1,8 +1,8 @@
 //! Errors of the identity layer: reading identity lists from files and from GitLab.
 //!
 //! Every message is one lower-case line that names the input (a path or a URL), the position
-//! when there is one, and what was expected. No message ever carries a token: the client
-//! redacts server text before it lands here.
+//! when there is one, and what was expected. No message ever carries a token or a credential:
+//! the client redacts URLs and server text (`redact`) before they land here.
 
 use std::path::PathBuf;
 
@@ -55,6 +55,16 @@ pub enum ScimError {
     },
     #[error("{url}: {why}")]
     Transport { url: String, why: String },
+    /// The host did not answer in time: it names the host and what it was waiting for.
+    #[error(
+        "{url}: {host} did not answer within {seconds} s ({waiting}): check the address, the network and any proxy, or give --timeout SECS"
+    )]
+    Timeout {
+        url: String,
+        host: String,
+        seconds: u64,
+        waiting: &'static str,
+    },
     #[error("{url}: {why}")]
     BadResponse { url: String, why: String },
     /// The list could not be read whole: never treated as complete.

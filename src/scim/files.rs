@@ -112,7 +112,7 @@ fn first_object(body: &str) -> Option<&str> {
     // A page's keys come before and after `Resources`: look a little further for them.
     Some(
         if head.contains("\"Resources\"") || head.contains("\"resources\"") {
-            &rest[..rest.len().min(4096)]
+            &rest[..rest.floor_char_boundary(4096)]
         } else {
             head
         },
@@ -338,6 +338,28 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(sniff(text), want, "{text}");
         }
+    }
+
+    /// A JSON list over 4 KiB that names "Resources" before any `[` (as `jq -S` writes it),
+    /// with a multibyte character across byte 4096, is sniffed without a panic.
+    #[test]
+    fn sniffing_does_not_cut_a_character_in_two() {
+        let mut cut = 0;
+        for pad in 0..2 {
+            let name = "é".repeat(2100);
+            let text = format!(
+                "{{\"Resources\":{}[{{\"id\":\"a\",\"name\":\"{name}\"}}],\"totalResults\":1}}",
+                " ".repeat(pad)
+            );
+            cut += usize::from(!text.is_char_boundary(4096));
+            assert_eq!(sniff(&text), Format::Scim);
+            let list = parse_identities("jq.json", &text, Format::Auto).unwrap();
+            assert_eq!(list.identities.len(), 1);
+        }
+        assert_eq!(
+            cut, 1,
+            "one of the two texts has byte 4096 inside a character"
+        );
     }
 
     #[test]

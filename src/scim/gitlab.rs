@@ -1,22 +1,23 @@
-//! The GitLab API client: the thin, blocking layer that sends the requests `remote` and
-//! `paging` decide on, sleeps the waits they compute, and turns every failure into one clear
-//! `ScimError`.
+//! The GitLab API client: the blocking layer that asks for the pages `remote` and `paging`
+//! decide on, through the transport in `http`, and assembles one identity list.
 //!
-//! HTTPS through rustls with the platform verifier (so `SSL_CERT_FILE` and the system store
-//! are honoured), proxies from `HTTPS_PROXY`/`NO_PROXY`, no redirects followed. The token is
-//! held in [`Token`], which never prints, and every server text is redacted before it is put
-//! in an error. A failed or partial read is an error, never a shorter list.
+//! Does I/O (through `http`). For a group URL it prefers `GET /groups/:id/saml_users` (GitLab
+//! 18.1), which gives each SAML user with their SAML and SCIM identities, and falls back to
+//! `scim/identities`, `saml/identities` and the members where that is not there. The token is
+//! held in [`Token`], which never prints, and every URL and server text is redacted before it
+//! is put in an error. A failed or partial read is an error, never a shorter list.
 
 use std::path::Path;
 use std::time::Duration;
 
-use ureq::Agent;
-use ureq::tls::{RootCerts, TlsConfig};
 use url::Url;
 
+use super::http::{BODY_LIMIT, Call, Headers, PAGE_LIMIT, Transport, shown};
 use super::model::{Identity, IdentityList, IdentitySource, join_people};
-use super::paging::{self, PAGE_SIZE, Retry, RetryHeaders, RetryPolicy, ScimPaging};
-use super::remote::{Auth, Remote, RemoteKind};
+use super::paging::{
+    self, Budget, PAGE_SIZE, PagingError, RestPaging, RetryPolicy, ScimPaging, record_key,
+};
+use super::remote::{Remote, RemoteKind};
 use super::{ScimError, rest};
 
 /// A GitLab token. It has no `Display`, and its `Debug` does not show it.
@@ -51,35 +52,62 @@ impl Token {
         Token::new(&text).ok_or_else(|| bad("expected one token on one line"))
     }
 
-    fn secret(&self) -> &str {
+    pub(super) fn secret(&self) -> &str {
         &self.0
     }
 
-    /// `text` with every occurrence of the token replaced.
+    /// `text` with every occurrence of the token replaced (a short token only where it stands
+    /// as a word, so that a test token such as `x` does not eat the letters of a message).
     pub fn redact(&self, text: &str) -> String {
-        text.replace(self.secret(), "[token]")
+        let secret = self.secret();
+        if secret.len() >= 16 {
+            return text.replace(secret, "[token]");
+        }
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(secret) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + secret.len()..].chars().next();
+            out.push_str(&rest[..at]);
+            if before.is_some_and(is_word) || after.is_some_and(is_word) {
+                out.push_str(secret);
+            } else {
+                out.push_str("[token]");
+            }
+            rest = &rest[at + secret.len()..];
+        }
+        out.push_str(rest);
+        out
     }
 }
 
 /// How the client behaves; the defaults suit GitLab.com.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
-    /// For one request, connection to last byte.
+    /// How long to wait for GitLab: to connect (at most 10 s), for an answer to begin, and for
+    /// each read of it. A whole request may take four times as long (a large list).
     pub timeout: Duration,
     pub retry: RetryPolicy,
     /// SCIM pages fetched at once after the first.
     pub concurrency: usize,
-    /// With a group URL, also read `saml/identities`.
+    /// With a group URL, also read the SAML identities.
     pub saml_identities: bool,
+    /// What one fetch may cost at most.
+    pub budget: Budget,
 }
+
+/// The default of `--timeout`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             concurrency: 4,
             saml_identities: false,
+            budget: Budget::default(),
         }
     }
 }
@@ -99,42 +127,25 @@ pub enum Progress {
 
 /// A GitLab API client for one token.
 pub struct Client {
-    agent: Agent,
+    transport: Transport,
     token: Token,
     config: ClientConfig,
 }
 
-/// What a request brought back.
-struct Reply {
-    status: u16,
-    body: String,
-    retry: RetryHeaders,
-    link: Option<String>,
-    next_page: Option<String>,
-    location: Option<String>,
-}
-
-/// The largest response body read (a REST identity list of a very large group is one body).
-const BODY_LIMIT: u64 = 512 * 1024 * 1024;
+/// A REST page size GitLab accepts (its maximum).
+const PER_PAGE: usize = 100;
 
 impl Client {
     pub fn new(token: Token, config: ClientConfig) -> Client {
-        let tls = TlsConfig::builder()
-            .root_certs(RootCerts::PlatformVerifier)
-            .build();
-        let agent = Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(config.timeout))
-            .tls_config(tls)
-            .user_agent(concat!("samltrace/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
         Client {
-            agent,
+            transport: Transport::new(&config),
             token,
             config,
         }
+    }
+
+    fn call<'a>(&'a self, remote: &'a Remote, progress: &'a (dyn Fn(Progress) + Sync)) -> Call<'a> {
+        Call::new(&self.transport, &self.token, remote, &self.config, progress)
     }
 
     /// Reads the whole identity list of a remote.
@@ -143,148 +154,20 @@ impl Client {
         remote: &Remote,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<IdentityList, ScimError> {
-        let identities = match remote.kind {
-            RemoteKind::RestGroup { .. } => self.fetch_rest(remote, progress)?,
+        let call = self.call(remote, progress);
+        let (identities, notes) = match remote.kind {
+            RemoteKind::RestGroup { .. } => fetch_rest(&call)?,
             _ if self.config.saml_identities => {
                 return Err(ScimError::Url {
                     url: remote.display(),
                     why: "SAML identities are read through the REST API: give the group URL (https://HOST/groups/GROUP) with an access token".into(),
                 });
             }
-            _ => self.fetch_scim(remote, progress)?,
+            _ => (fetch_scim(&call)?, Vec::new()),
         };
-        Ok(list(remote, identities, false))
-    }
-
-    fn fetch_scim(
-        &self,
-        remote: &Remote,
-        progress: &(dyn Fn(Progress) + Sync),
-    ) -> Result<Vec<Identity>, ScimError> {
-        let mut paging = ScimPaging::new();
-        let mut wave = vec![paging.first()];
-        while !wave.is_empty() {
-            let mut next = Vec::new();
-            for (start, reply) in self.get_pages(remote, &wave, progress)? {
-                let url = page_url(remote, start)?;
-                let page = paging::parse_page(&reply.body).map_err(|why| bad(&url, &why))?;
-                next.extend(
-                    paging
-                        .accept(start, page)
-                        .map_err(|why| incomplete(&url, &why))?,
-                );
-                progress(Progress::Fetched {
-                    identities: paging.fetched(),
-                    total: paging.total(),
-                });
-            }
-            wave = next;
-        }
-        let users = remote
-            .users_url()
-            .map_or_else(|| remote.display(), |u| u.to_string());
-        paging.finish().map_err(|why| incomplete_at(&users, &why))
-    }
-
-    /// Fetches SCIM pages, at most `concurrency` at a time.
-    fn get_pages(
-        &self,
-        remote: &Remote,
-        starts: &[u64],
-        progress: &(dyn Fn(Progress) + Sync),
-    ) -> Result<Vec<(u64, Reply)>, ScimError> {
-        let mut out = Vec::with_capacity(starts.len());
-        for chunk in starts.chunks(self.config.concurrency.max(1)) {
-            let replies: Vec<Result<Reply, ScimError>> = std::thread::scope(|s| {
-                let handles: Vec<_> = chunk
-                    .iter()
-                    .map(|&start| {
-                        s.spawn(move || {
-                            let url = page_url(remote, start)?;
-                            self.get(remote, &url, progress)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(ScimError::Transport {
-                                url: remote.display(),
-                                why: "a page request failed unexpectedly".into(),
-                            })
-                        })
-                    })
-                    .collect()
-            });
-            for (&start, reply) in chunk.iter().zip(replies) {
-                out.push((start, reply?));
-            }
-        }
-        Ok(out)
-    }
-
-    fn fetch_rest(
-        &self,
-        remote: &Remote,
-        progress: &(dyn Fn(Progress) + Sync),
-    ) -> Result<Vec<Identity>, ScimError> {
-        let mut ids = self.rest_list(
-            remote,
-            &["scim", "identities"],
-            Some(IdentitySource::Scim),
-            progress,
-        )?;
-        if self.config.saml_identities {
-            ids.extend(self.rest_list(
-                remote,
-                &["saml", "identities"],
-                Some(IdentitySource::Saml),
-                progress,
-            )?);
-        }
-        // Members give the usernames and emails the identity rows lack, and the people who
-        // never linked an identity.
-        let members = self.rest_list(remote, &["members"], None, progress)?;
-        ids.extend(members.into_iter().map(|m| Identity {
-            external_id: None,
-            source: IdentitySource::Member,
-            ..m
-        }));
-        join_people(&mut ids);
-        dedupe_people(&mut ids);
-        Ok(ids)
-    }
-
-    /// Every record of a REST list, following `Link`/`X-Next-Page` if the server pages it.
-    fn rest_list(
-        &self,
-        remote: &Remote,
-        tail: &[&str],
-        hint: Option<IdentitySource>,
-        progress: &(dyn Fn(Progress) + Sync),
-    ) -> Result<Vec<Identity>, ScimError> {
-        let mut url = remote.rest_url(tail).ok_or_else(|| ScimError::Url {
-            url: remote.display(),
-            why: "not a group URL".into(),
-        })?;
-        url.query_pairs_mut().append_pair("per_page", "100");
-        let mut out = Vec::new();
-        for _ in 0..100_000 {
-            let reply = self.get(remote, &url, progress)?;
-            out.extend(rest_records(&url, &reply.body, hint)?);
-            progress(Progress::Fetched {
-                identities: out.len(),
-                total: None,
-            });
-            let next = paging::next_page(&url, reply.link.as_deref(), reply.next_page.as_deref())
-                .map_err(|why| bad(&url, &why))?;
-            match next {
-                Some(n) => url = n,
-                None => return Ok(out),
-            }
-        }
-        Err(incomplete(&url, "more than 100000 pages"))
+        let mut list = list(remote, identities, false);
+        list.notes = notes;
+        Ok(list)
     }
 
     /// Looks up identities with SCIM filters instead of reading the whole list: `id eq` for
@@ -296,6 +179,7 @@ impl Client {
         ids: &[String],
         people: &[String],
     ) -> Result<IdentityList, ScimError> {
+        let call = self.call(remote, &|_| {});
         let queries = ids
             .iter()
             .map(|v| ("id", v))
@@ -309,10 +193,12 @@ impl Client {
                     url: remote.display(),
                     why: "filtered look-ups need a SCIM base URL".into(),
                 })?;
-            let reply = self.get(remote, &url, &|_| {})?;
-            let page = paging::parse_page(&reply.body).map_err(|why| bad(&url, &why))?;
+            let (page, _) = call.get(&url, PAGE_LIMIT, &|r, _| {
+                paging::read_page(r, PAGE_SIZE as usize)
+            })?;
+            call.records(&url, page.resources.len())?;
             for id in page.resources {
-                if seen.insert(id.external_id.clone()) {
+                if seen.insert(record_key(&id)) {
                     found.push(Identity {
                         origin: format!("{} (filter {attribute} eq)", remote.display()),
                         ..id
@@ -322,204 +208,273 @@ impl Client {
         }
         Ok(list(remote, found, true))
     }
+}
 
-    /// One GET with retries: 429 and 5xx as the policy says, timeouts and broken
-    /// connections a few times. Anything but 2xx in the end is an error.
-    fn get(
-        &self,
-        remote: &Remote,
-        url: &Url,
-        progress: &(dyn Fn(Progress) + Sync),
-    ) -> Result<Reply, ScimError> {
-        let policy = &self.config.retry;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let decision = match self.send(remote, url) {
-                Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply),
-                Ok(reply) => {
-                    let now = jiff::Timestamp::now().as_second();
-                    match policy.after_status(reply.status, &reply.retry, attempt, now) {
-                        Retry::After(wait) => {
-                            progress(Progress::Waiting {
-                                status: reply.status,
-                                seconds: wait.as_secs(),
-                            });
-                            wait
-                        }
-                        Retry::GiveUp(wait) => {
-                            return Err(self.status_error(remote, url, &reply, attempt, wait));
-                        }
-                    }
-                }
-                Err(e) => match policy.after_transport(attempt) {
-                    Retry::After(wait) if retryable(&e) => wait,
-                    _ => return Err(self.transport_error(url, &e, attempt)),
-                },
-            };
-            std::thread::sleep(decision);
+/// Every identity of a SCIM remote, pages fetched a window at a time.
+fn fetch_scim(call: &Call<'_>) -> Result<Vec<Identity>, ScimError> {
+    let mut paging = ScimPaging::new(call.config.concurrency);
+    let mut wave = vec![paging.first()];
+    while !wave.is_empty() {
+        let mut next = Vec::new();
+        for (start, page) in get_pages(call, &wave)? {
+            let url = page_url(call.remote, start)?;
+            call.records(&url, page.resources.len())?;
+            next.extend(
+                paging
+                    .accept(start, page)
+                    .map_err(|e| paging_error(&url, e))?,
+            );
+            (call.progress)(Progress::Fetched {
+                identities: paging.fetched(),
+                total: paging.total(),
+            });
         }
+        wave = next;
     }
+    let users = call
+        .remote
+        .users_url()
+        .map_or_else(|| call.remote.display(), |u| shown(&u));
+    paging.finish().map_err(|e| ScimError::Incomplete {
+        url: users,
+        why: e.to_string(),
+    })
+}
 
-    fn send(&self, remote: &Remote, url: &Url) -> Result<Reply, ureq::Error> {
-        let request = self
-            .agent
-            .get(url.as_str())
-            .header("Accept", "application/scim+json, application/json");
-        let request = match remote.auth() {
-            Auth::Bearer => {
-                request.header("Authorization", format!("Bearer {}", self.token.secret()))
-            }
-            Auth::PrivateToken => request.header("PRIVATE-TOKEN", self.token.secret()),
-        };
-        let mut response = request.call()?;
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let status = response.status().as_u16();
-        let retry = RetryHeaders {
-            retry_after: header("retry-after"),
-            ratelimit_reset: header("ratelimit-reset"),
-        };
-        let (link, next_page, location) =
-            (header("link"), header("x-next-page"), header("location"));
-        let body = if status == 204 {
-            String::new()
-        } else {
-            response
-                .body_mut()
-                .with_config()
-                .limit(BODY_LIMIT)
-                .lossy_utf8(true)
-                .read_to_string()?
-        };
-        Ok(Reply {
-            status,
-            body,
-            retry,
-            link,
-            next_page,
-            location,
-        })
+/// Fetches SCIM pages at once, each read as it streams in.
+fn get_pages(call: &Call<'_>, starts: &[u64]) -> Result<Vec<(u64, paging::Page)>, ScimError> {
+    let replies: Vec<Result<paging::Page, ScimError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = starts
+            .iter()
+            .map(|&start| {
+                s.spawn(move || {
+                    let url = page_url(call.remote, start)?;
+                    call.get(&url, PAGE_LIMIT, &|r, _| {
+                        paging::read_page(r, PAGE_SIZE as usize)
+                    })
+                    .map(|(page, _)| page)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ScimError::Transport {
+                        url: call.remote.display(),
+                        why: "a page request failed unexpectedly".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    starts
+        .iter()
+        .zip(replies)
+        .map(|(&start, reply)| reply.map(|page| (start, page)))
+        .collect()
+}
+
+/// The identities of a list, and notes about it as a whole.
+type Found = (Vec<Identity>, Vec<String>);
+
+/// A group's identities: from `saml_users` where GitLab has it, else from the identity lists
+/// and the members.
+fn fetch_rest(call: &Call<'_>) -> Result<Found, ScimError> {
+    if let Some(found) = fetch_saml_users(call)? {
+        return Ok(found);
     }
+    let mut ids = rest_list(call, &["scim", "identities"], Some(IdentitySource::Scim))?;
+    if call.config.saml_identities {
+        ids.extend(rest_list(
+            call,
+            &["saml", "identities"],
+            Some(IdentitySource::Saml),
+        )?);
+    }
+    // Members give the usernames and emails the identity rows lack, and the people who
+    // never linked an identity.
+    let members = rest_list(call, &["members"], None)?;
+    ids.extend(members.into_iter().map(|m| Identity {
+        external_id: None,
+        source: IdentitySource::Member,
+        ..m
+    }));
+    join_people(&mut ids);
+    dedupe_records(&mut ids);
+    Ok((ids, Vec::new()))
+}
 
-    fn status_error(
-        &self,
-        remote: &Remote,
-        url: &Url,
-        reply: &Reply,
-        attempts: u32,
-        asked: Option<Duration>,
-    ) -> ScimError {
-        let meaning = status_meaning(remote, reply, attempts, asked);
+/// Statuses after which an older GitLab (before 18.1), a subgroup or a missing right makes
+/// `saml_users` unusable, and the other sources are tried (they say what is wrong, if
+/// anything is).
+fn falls_back(e: &ScimError) -> bool {
+    matches!(
+        e,
         ScimError::Status {
-            url: self.token.redact(url.as_str()),
-            status: reply.status,
-            meaning: self.token.redact(&meaning),
-            detail: paging::error_detail(&reply.body).map(|d| self.token.redact(&d)),
+            status: 400 | 403 | 404 | 405,
+            ..
         }
+    )
+}
+
+/// `GET /groups/:id/saml_users` (`ee/lib/ee/api/groups.rb`): Owner role, top-level groups
+/// only, offset paging, newest user first. `None` when it is not there to use (older GitLab,
+/// a subgroup, no right, or no SAML user), so the caller falls back.
+fn fetch_saml_users(call: &Call<'_>) -> Result<Option<Found>, ScimError> {
+    let group_id = match group_id(call) {
+        Ok(id) => id,
+        Err(e) if falls_back(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let users = match paged(call, &["saml_users"], &|v| rest::saml_user(v)) {
+        Ok(users) => users,
+        Err(e) if falls_back(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if users.is_empty() {
+        return Ok(None);
     }
+    let (mut ids, notes) =
+        rest::saml_users_identities(users, group_id, call.config.saml_identities);
+    dedupe_records(&mut ids);
+    Ok(Some((ids, notes)))
+}
 
-    fn transport_error(&self, url: &Url, e: &ureq::Error, attempts: u32) -> ScimError {
-        let text = e.to_string();
-        let hint = if certificate_problem(e) {
-            ": the server's certificate is not trusted (set SSL_CERT_FILE to your CA bundle if a proxy or private CA signs it)"
-        } else {
-            ""
-        };
-        let tries = if attempts > 1 {
-            format!(" (after {attempts} attempts)")
-        } else {
-            String::new()
-        };
-        ScimError::Transport {
-            url: self.token.redact(url.as_str()),
-            why: self.token.redact(&format!("{text}{hint}{tries}")),
-        }
+/// The group's numeric id, which `saml_users` records name their SCIM identities by: from the
+/// URL when it is numeric, else from `GET /groups/:id`.
+fn group_id(call: &Call<'_>) -> Result<u64, ScimError> {
+    let RemoteKind::RestGroup { group } = &call.remote.kind else {
+        return Err(not_a_group(call.remote));
+    };
+    if let Ok(id) = group.parse::<u64>() {
+        return Ok(id);
     }
+    let mut url = call
+        .remote
+        .rest_url(&[])
+        .ok_or_else(|| not_a_group(call.remote))?;
+    url.query_pairs_mut().append_pair("with_projects", "false");
+    let (value, _) = call.get(&url, 1 << 20, &|r, _| {
+        let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(r));
+        let v: Group = serde::Deserialize::deserialize(&mut de)
+            .map_err(|e| paging::PageError::NotJson(e.to_string()))?;
+        Ok(v)
+    })?;
+    value.id.ok_or_else(|| ScimError::BadResponse {
+        url: shown(&url),
+        why: "unexpected response: the group has no numeric id".into(),
+    })
 }
 
-/// A TLS failure over the server's certificate: waiting will not change it.
-fn certificate_problem(e: &ureq::Error) -> bool {
-    let text = e.to_string();
-    text.contains("certificate") || text.contains("UnknownIssuer")
+/// The one field of GitLab's group entity samltrace needs.
+#[derive(serde::Deserialize)]
+struct Group {
+    #[serde(default)]
+    id: Option<u64>,
 }
 
-fn retryable(e: &ureq::Error) -> bool {
-    !certificate_problem(e)
-        && matches!(
-            e,
-            ureq::Error::Timeout(_)
-                | ureq::Error::Io(_)
-                | ureq::Error::ConnectionFailed
-                | ureq::Error::Protocol(_)
-        )
-}
-
-/// What a final status means for this kind of URL, in words that say what to do.
-fn status_meaning(
-    remote: &Remote,
-    reply: &Reply,
-    attempts: u32,
-    asked: Option<Duration>,
-) -> String {
-    let scim = remote.is_scim();
-    match reply.status {
-        401 => format!(
-            "the token was refused: it is wrong, expired or revoked, or the wrong kind for this URL, which needs {}",
-            remote.token_kind()
-        ),
-        403 if scim => "forbidden: group SAML is not enabled on this instance, or an IP allow-list blocks this machine".into(),
-        403 => "forbidden: the token's user needs the Owner role on the group (or an IP allow-list blocks this machine)".into(),
-        404 if remote.kind == RemoteKind::ScimInstance => {
-            "not found: instance SCIM is not available here (GitLab.com, or no licence for it)".into()
-        }
-        404 => "not found: the group does not exist, SAML SSO is not configured for it, or the token cannot see it".into(),
-        412 => "GitLab rejected the request's filter".into(),
-        429 => match asked {
-            Some(wait) => format!("rate limited: GitLab asks to wait {} s, longer than samltrace waits; try again later", wait.as_secs()),
-            None => format!("rate limited: still refused after {attempts} attempts; try again later"),
-        },
-        s @ 500..=599 => format!("server error {s}, still failing after {attempts} attempts"),
-        300..=399 => format!(
-            "redirected to {}: check the URL (a redirect to a sign-in page means it is not an API URL)",
-            reply.location.as_deref().unwrap_or("elsewhere")
-        ),
-        s => format!("unexpected status {s}"),
-    }
-}
-
-fn rest_records(
-    url: &Url,
-    body: &str,
+/// Every record of a REST list, following `Link`/`X-Next-Page` if the server pages it.
+fn rest_list(
+    call: &Call<'_>,
+    tail: &[&str],
     hint: Option<IdentitySource>,
 ) -> Result<Vec<Identity>, ScimError> {
-    let value: serde_json::Value =
-        serde_json::from_str(body).map_err(|e| bad(url, &format!("not JSON: {e}")))?;
-    let items = value
-        .as_array()
-        .ok_or_else(|| bad(url, "expected a JSON array"))?;
-    let origin = url.as_str();
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let records =
-            rest::rest_record(item, hint).map_err(|why| bad(url, &format!("record {i}: {why}")))?;
-        out.extend(records.into_iter().map(|r| Identity {
-            origin: format!("{origin} [{i}]"),
-            ..r
-        }));
-    }
-    Ok(out)
+    let records = paged(call, tail, &|v| rest::rest_record(v, hint))?;
+    Ok(records.into_iter().flatten().collect())
 }
 
-/// A member listed on two pages (the order is not stable) counts once.
-fn dedupe_people(ids: &mut Vec<Identity>) {
+/// Reads every page of a REST list, each record through `read` (which sees the record with
+/// its origin set). A page that points back to one already read is refused.
+fn paged<T: Send + WithOrigin>(
+    call: &Call<'_>,
+    tail: &[&str],
+    read: &(dyn Fn(&serde_json::Value) -> Result<T, String> + Sync),
+) -> Result<Vec<T>, ScimError> {
+    let mut url = call
+        .remote
+        .rest_url(tail)
+        .ok_or_else(|| not_a_group(call.remote))?;
+    url.query_pairs_mut()
+        .append_pair("per_page", &PER_PAGE.to_string())
+        .append_pair("page", "1");
+    let mut paging = RestPaging::new(&url);
+    let mut out = Vec::new();
+    loop {
+        let origin = shown(&url);
+        let left = call.budget().records.saturating_sub(out.len() as u64);
+        let parse = |r: &mut dyn std::io::Read, h: &Headers| {
+            let limit = page_limit(h).unwrap_or(usize::try_from(left).unwrap_or(usize::MAX));
+            let mut items = Vec::new();
+            paging::read_array(r, "record", limit, |i, v| {
+                let mut item = read(&v)?;
+                item.set_origin(&format!("{origin} [{i}]"));
+                items.push(item);
+                Ok(())
+            })?;
+            Ok(items)
+        };
+        let (items, headers) = call.get(&url, BODY_LIMIT, &parse)?;
+        call.records(&url, items.len())?;
+        let n = items.len();
+        out.extend(items);
+        (call.progress)(Progress::Fetched {
+            identities: out.len(),
+            total: None,
+        });
+        let next = paging
+            .next(
+                &url,
+                headers.link.as_deref(),
+                headers.next_page.as_deref(),
+                n,
+            )
+            .map_err(|e| paging_error(&url, e))?;
+        match next {
+            Some(n) => url = n,
+            None => return Ok(out),
+        }
+    }
+}
+
+/// A paginated answer holds at most `X-Per-Page` records (GitLab caps it at 100); more is a
+/// server that does not keep its own word.
+fn page_limit(h: &Headers) -> Option<usize> {
+    let n: usize = h.per_page.as_deref()?.trim().parse().ok()?;
+    Some(n.clamp(1, PER_PAGE))
+}
+
+/// Records that can say where they were read.
+trait WithOrigin {
+    fn set_origin(&mut self, origin: &str);
+}
+
+impl WithOrigin for Vec<Identity> {
+    fn set_origin(&mut self, origin: &str) {
+        for id in self {
+            id.origin = origin.to_owned();
+        }
+    }
+}
+
+impl WithOrigin for rest::SamlUser {
+    fn set_origin(&mut self, origin: &str) {
+        rest::SamlUser::set_origin(self, origin);
+    }
+}
+
+/// A record read twice (pages overlap when the list changes, and GitLab's order is not
+/// stable) counts once: the same external id of the same user. Case variants stay.
+fn dedupe_records(ids: &mut Vec<Identity>) {
     let mut seen = std::collections::HashSet::new();
-    ids.retain(|i| i.external_id.is_some() || i.user_id.is_none() || seen.insert(i.user_id));
+    ids.retain(|i| seen.insert((i.source, record_key(i))));
+}
+
+fn not_a_group(remote: &Remote) -> ScimError {
+    ScimError::Url {
+        url: remote.display(),
+        why: "not a group URL".into(),
+    }
 }
 
 fn page_url(remote: &Remote, start: u64) -> Result<Url, ScimError> {
@@ -547,22 +502,25 @@ fn list(remote: &Remote, identities: Vec<Identity>, partial: bool) -> IdentityLi
     }
 }
 
-fn bad(url: &Url, why: &str) -> ScimError {
-    ScimError::BadResponse {
-        url: url.to_string(),
-        why: format!("unexpected response: {why}"),
+/// A paging failure: a list that stopped short is incomplete, a header that cannot be read
+/// is a bad response.
+fn paging_error(url: &Url, e: PagingError) -> ScimError {
+    match e {
+        PagingError::BadLink(_) | PagingError::OtherSite(_) | PagingError::BadNextPage(_) => {
+            ScimError::BadResponse {
+                url: shown(url),
+                why: format!("unexpected response: {e}"),
+            }
+        }
+        other => ScimError::Incomplete {
+            url: shown(url),
+            why: redact_paging(&other),
+        },
     }
 }
 
-fn incomplete(url: &Url, why: &str) -> ScimError {
-    incomplete_at(url.as_str(), why)
-}
-
-fn incomplete_at(url: &str, why: &str) -> ScimError {
-    ScimError::Incomplete {
-        url: url.to_owned(),
-        why: why.to_owned(),
-    }
+fn redact_paging(e: &PagingError) -> String {
+    crate::redact::urls::text(&e.to_string())
 }
 
 #[cfg(test)]
@@ -574,6 +532,8 @@ mod tests {
         let t = Token::new("  glpat-secret123\n").unwrap();
         assert_eq!(format!("{t:?}"), "Token(<redacted>)");
         assert_eq!(t.redact("a glpat-secret123 b"), "a [token] b");
+        let short = Token::new("x").unwrap();
+        assert_eq!(short.redact("proxy x: x"), "proxy [token]: [token]");
         assert!(Token::new("two words").is_none());
         assert!(Token::new(" \n").is_none());
     }

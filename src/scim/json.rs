@@ -178,7 +178,7 @@ pub(super) fn parse_scim(input: &str, text: &str) -> Result<Parsed, ScimError> {
     }
     let mut totals = Totals::default();
     for (line, raw) in docs {
-        scim_value(raw, line, &lines, &mut out, &mut totals);
+        scim_value(raw, line, 0, &lines, &mut out, &mut totals);
     }
     totals.note(&mut out);
     dedupe_exact(&mut out.identities);
@@ -203,18 +203,32 @@ impl Totals {
     }
 }
 
+/// How deeply arrays may nest around pages or Users (an array of pages is 1).
+const MAX_ARRAY_DEPTH: usize = 8;
+
+/// One value of a SCIM file: an array (of pages, of Users, or of arrays of them, at most
+/// [`MAX_ARRAY_DEPTH`] deep), a ListResponse page, or a User.
 fn scim_value<'a>(
     raw: &'a RawValue,
     line: usize,
+    depth: usize,
     lines: &Lines<'a>,
     out: &mut Parsed,
     totals: &mut Totals,
 ) {
-    if let Some(items) = array_items(raw, lines) {
-        for (line, item) in items {
-            scim_value(item, line, lines, out, totals);
+    if raw.get().starts_with('[') {
+        if depth >= MAX_ARRAY_DEPTH {
+            return out.skipped.push(issue(
+                line,
+                &format!("arrays nested more than {MAX_ARRAY_DEPTH} deep: expected a SCIM ListResponse, an array of them, or Users"),
+            ));
         }
-        return;
+        if let Some(items) = array_items(raw, lines) {
+            for (line, item) in items {
+                scim_value(item, line, depth + 1, lines, out, totals);
+            }
+            return;
+        }
     }
     let Some(members) = object_members(raw) else {
         return out
@@ -481,6 +495,26 @@ mod tests {
                 "line 4: active is \"perhaps\": expected true or false"
             ]
         );
+    }
+
+    /// Arrays nested 30,000 deep (a 60 KB file) are a clear error, not a stack overflow.
+    #[test]
+    fn deep_nesting_is_refused_not_recursed() {
+        let text = format!(
+            "{}{{\"id\":\"a\"}}{}",
+            "[".repeat(30_000),
+            "]".repeat(30_000)
+        );
+        let p = parse_scim("deep.json", &text).unwrap();
+        assert!(p.identities.is_empty());
+        assert_eq!(p.skipped.len(), 1);
+        assert!(
+            p.skipped[0].problem.contains("nested more than 8 deep"),
+            "{:?}",
+            p.skipped
+        );
+        let ok = parse_scim("ok.json", r#"[[{"Resources":[{"id":"a"}]}]]"#).unwrap();
+        assert_eq!(ids(&ok), ["a"]);
     }
 
     #[test]

@@ -63,6 +63,18 @@ impl IdentitySource {
 }
 
 impl Identity {
+    /// The identity with every value a message could name it by (externalId, userName, emails,
+    /// display name) masked with `key` as `har sanitize --mask-key` masks NameIDs and attribute
+    /// values, so the list can be compared with a capture sanitised under the same key. Ids and
+    /// origins are kept.
+    pub fn mask(&mut self, key: &str) {
+        let mask = |v: &mut String| *v = crate::redact::mask::mask_value(key, v);
+        self.external_id.iter_mut().for_each(mask);
+        self.user_name.iter_mut().for_each(mask);
+        self.display_name.iter_mut().for_each(mask);
+        self.emails.iter_mut().for_each(mask);
+    }
+
     /// The first email, which the IdP and GitLab both treat as primary.
     pub fn email(&self) -> Option<&str> {
         self.emails.first().map(String::as_str)
@@ -146,6 +158,32 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_identity_matches_a_masked_message() {
+        let mut id = Identity {
+            external_id: Some("00u1abcd".into()),
+            user_name: Some("alice".into()),
+            emails: vec!["alice@example.com".into()],
+            origin: "list line 2".into(),
+            ..Default::default()
+        };
+        id.mask("k");
+        assert_eq!(
+            id.external_id,
+            Some(crate::redact::mask::mask_value("k", "00u1abcd"))
+        );
+        assert_eq!(
+            id.user_name,
+            Some(crate::redact::mask::mask_value("k", "alice"))
+        );
+        assert_eq!(
+            id.emails,
+            [crate::redact::mask::mask_value("k", "alice@example.com")]
+        );
+        assert_eq!(id.display_name, None);
+        assert_eq!(id.origin, "list line 2");
+    }
 
     #[test]
     fn parse_bool_accepts_export_spellings() {

@@ -3,7 +3,8 @@
 //! the request URLs derived from it.
 //!
 //! Pure: parses and builds URLs, never connects. Refuses plain `http://` except to loopback,
-//! so a token is never sent in the clear over a network.
+//! so a token is never sent in the clear over a network, and never repeats a credential found
+//! in a URL (messages show it redacted).
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use url::Url;
 
 use super::ScimError;
-use crate::compare::FixApi;
+use crate::redact::urls as redact;
 
 /// A `--scim` SOURCE: a file, or a GitLab URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +62,8 @@ pub enum Auth {
 impl Remote {
     pub fn parse(value: &str) -> Result<Remote, ScimError> {
         let bad = |why: &str| ScimError::Url {
-            url: value.to_owned(),
-            why: why.to_owned(),
+            url: redact::text(value),
+            why: redact::text(why),
         };
         let url = Url::parse(value).map_err(|e| bad(&e.to_string()))?;
         check_transport(&url).map_err(|why| bad(&why))?;
@@ -155,21 +156,6 @@ impl Remote {
         Some(url)
     }
 
-    /// The API a fix for an identity from this list is sent to.
-    pub fn fix_api(&self) -> FixApi {
-        let base = self.root.as_str().trim_end_matches('/').to_owned();
-        match (&self.kind, self.users_url()) {
-            (RemoteKind::RestGroup { group }, _) => FixApi::Rest {
-                base,
-                group: group.clone(),
-            },
-            (_, Some(users)) => FixApi::Scim {
-                users_url: users.to_string(),
-            },
-            (_, None) => FixApi::default(),
-        }
-    }
-
     /// Which token this URL needs, for messages.
     pub fn token_kind(&self) -> &'static str {
         match self.kind {
@@ -195,7 +181,9 @@ fn check_transport(url: &Url) -> Result<(), String> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// True when the URL names this machine (`localhost`, 127.0.0.0/8, `::1`): the only hosts a
+/// token may be sent to over plain http, and never through a proxy.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -240,8 +228,8 @@ fn non_empty(s: &str) -> Option<&str> {
 
 /// A path as the user meant it (`acme%2Fsub` → `acme/sub`); left as is when not decodable.
 fn decode(s: &str) -> String {
-    let decoded = crate::compare::percent_decode(s);
-    decoded.unwrap_or_else(|| s.to_owned())
+    String::from_utf8(crate::input::percent_decode_bytes(s.as_bytes()))
+        .unwrap_or_else(|_| s.to_owned())
 }
 
 #[cfg(test)]
@@ -342,22 +330,16 @@ mod tests {
         ));
     }
 
+    /// A URL with credentials in it is refused without repeating them.
     #[test]
-    fn fixes_go_to_the_api_the_list_came_from() {
-        let rest = remote("https://gitlab.com/groups/acme").fix_api();
-        assert_eq!(
-            rest,
-            FixApi::Rest {
-                base: "https://gitlab.com".into(),
-                group: "acme".into()
-            }
-        );
-        let scim = remote("https://gitlab.com/api/scim/v2/groups/acme").fix_api();
-        assert_eq!(
-            scim,
-            FixApi::Scim {
-                users_url: "https://gitlab.com/api/scim/v2/groups/acme/Users".into()
-            }
-        );
+    fn credentials_in_a_url_are_never_echoed() {
+        let err =
+            Remote::parse("https://user:glpat-Secret123@gitlab.com/groups/acme?private_token=tok9")
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("credentials in the URL are refused"), "{err}");
+        for secret in ["Secret123", "tok9", "user:"] {
+            assert!(!err.contains(secret), "{err}");
+        }
     }
 }

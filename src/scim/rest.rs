@@ -1,9 +1,10 @@
 //! GitLab REST identity lists and GitLab's `auth_json.log`.
 //!
 //! REST shapes: `scim/identities` and `saml/identities` arrays (`extern_uid`, `user_id`,
-//! `active`), the Members API (`group_saml_identity`) and the Users API (`identities`,
-//! `scim_identities`), as one object, an array or NDJSON. Each record is read by its own keys,
-//! so a mixed file works. The log gives NameIDs that GitLab saw on earlier sign-ins.
+//! `active`), the Members API (`group_saml_identity`), the Users API (`identities`,
+//! `scim_identities`) and `groups/:id/saml_users` (the same user shape, narrowed to one group),
+//! as one object, an array or NDJSON. Each record is read by its own keys, so a mixed file
+//! works. The log gives NameIDs that GitLab saw on earlier sign-ins.
 //! Pure: text in, identities out; never guesses an id that is not there.
 
 use serde_json::{Map, Value};
@@ -13,7 +14,7 @@ use super::json::{
     Lines, Parsed, array_items, bool_of, broken_ndjson_lines, documents, issue, text_of, u64_of,
 };
 use super::model::{Identity, IdentitySource};
-use crate::compare::attributes;
+use crate::checks::gitlab::attributes;
 
 /// Reads REST identity, member or user records. `hint` is the source for rows whose shape
 /// does not say (a SAML identity row has no `active`, but neither has a trimmed SCIM one).
@@ -84,10 +85,9 @@ fn identity_row(o: &Map<String, Value>, hint: Option<IdentitySource>) -> Result<
     })
 }
 
-/// A member (`group_saml_identity`) or an admin-view user (`identities`, `scim_identities`):
-/// one identity per linked identity, or the person alone when nothing is linked.
-fn person(o: &Map<String, Value>) -> Result<Vec<Identity>, String> {
-    let base = Identity {
+/// The person of a member or user record, without identities.
+fn person_of(o: &Map<String, Value>) -> Identity {
+    Identity {
         user_name: text_of(o.get("username")).filter(|s| !s.is_empty()),
         emails: ["email", "public_email"]
             .iter()
@@ -99,7 +99,13 @@ fn person(o: &Map<String, Value>) -> Result<Vec<Identity>, String> {
         user_id: u64_of(o.get("id")),
         source: IdentitySource::Member,
         ..Identity::default()
-    };
+    }
+}
+
+/// A member (`group_saml_identity`) or an admin-view user (`identities`, `scim_identities`):
+/// one identity per linked identity, or the person alone when nothing is linked.
+fn person(o: &Map<String, Value>) -> Result<Vec<Identity>, String> {
+    let base = person_of(o);
     let mut out = Vec::new();
     if let Some(Value::Object(g)) = o.get("group_saml_identity") {
         out.push(linked(&base, g, IdentitySource::Saml)?);
@@ -111,17 +117,22 @@ fn person(o: &Map<String, Value>) -> Result<Vec<Identity>, String> {
         }
     }
     for i in array(o.get("scim_identities")) {
-        let mut id = linked(&base, i, IdentitySource::Scim)?;
-        id.active = match bool_of(i.get("active"), "scim_identities[].active")? {
-            Some(false) => Some(false),
-            other => base.active.or(other),
-        };
-        out.push(id);
+        out.push(scim_linked(&base, i)?);
     }
     if out.is_empty() {
         out.push(base);
     }
     Ok(out)
+}
+
+/// A SCIM identity of a person: deprovisioned when either the identity or the account says so.
+fn scim_linked(base: &Identity, i: &Map<String, Value>) -> Result<Identity, String> {
+    let mut id = linked(base, i, IdentitySource::Scim)?;
+    id.active = match bool_of(i.get("active"), "scim_identities[].active")? {
+        Some(false) => Some(false),
+        other => base.active.or(other),
+    };
+    Ok(id)
 }
 
 fn linked(
@@ -149,6 +160,115 @@ fn array(v: Option<&Value>) -> impl Iterator<Item = &Map<String, Value>> {
 /// GitLab user states in which sign-in is refused.
 fn blocked(state: Option<&Value>) -> bool {
     matches!(state.and_then(Value::as_str), Some(s) if s.starts_with("blocked") || s == "banned")
+}
+
+// ---- groups/:id/saml_users --------------------------------------------------------------
+
+/// One user of `GET /groups/:id/saml_users` (GitLab 18.1): GitLab's `UserPublic` entity
+/// (`lib/api/entities/user_public.rb` with `ee/lib/ee/api/entities/user_public.rb`), whose
+/// `identities` are every identity of the user (other providers and other groups too) and whose
+/// `scim_identities` are every SCIM identity (`{extern_uid, group_id, active}`, instance ones with
+/// no group). [`saml_users_identities`] narrows them to one group.
+#[derive(Debug, Clone)]
+pub(super) struct SamlUser {
+    person: Identity,
+    /// `group_saml` identities: the SAML provider's id and the `extern_uid`.
+    saml: Vec<(Option<u64>, Identity)>,
+    /// SCIM identities: the group's id and the identity.
+    scim: Vec<(Option<u64>, Identity)>,
+}
+
+impl SamlUser {
+    /// Sets where the user and each of their identities were read.
+    pub(super) fn set_origin(&mut self, origin: &str) {
+        self.person.origin = origin.to_owned();
+        for (_, id) in self.saml.iter_mut().chain(self.scim.iter_mut()) {
+            id.origin = origin.to_owned();
+        }
+    }
+}
+
+/// Reads one `saml_users` record.
+pub(super) fn saml_user(v: &Value) -> Result<SamlUser, String> {
+    let Value::Object(o) = v else {
+        return Err("expected a user object".into());
+    };
+    if !o.contains_key("username") {
+        return Err("expected a user with a username".into());
+    }
+    let person = person_of(o);
+    let mut saml = Vec::new();
+    for i in array(o.get("identities")) {
+        if text_of(i.get("provider")).as_deref() == Some("group_saml") {
+            let id = linked(&person, i, IdentitySource::Saml)?;
+            saml.push((u64_of(i.get("saml_provider_id")), id));
+        }
+    }
+    let mut scim = Vec::new();
+    for i in array(o.get("scim_identities")) {
+        scim.push((u64_of(i.get("group_id")), scim_linked(&person, i)?));
+    }
+    Ok(SamlUser { person, saml, scim })
+}
+
+/// The identities of a group's SAML users: the SCIM identities of `group_id`, with
+/// `with_saml` also the SAML identities of the group's provider, and the person alone for a
+/// user with neither. Every listed user has an identity of the group's SAML provider, so that
+/// provider is the one all users share; when that leaves more than one (every user is in
+/// another SAML group too), the SAML identities of all shared providers are kept and a note
+/// says so.
+pub(super) fn saml_users_identities(
+    users: Vec<SamlUser>,
+    group_id: u64,
+    with_saml: bool,
+) -> (Vec<Identity>, Vec<String>) {
+    let shared = shared_providers(&users);
+    let mut notes = Vec::new();
+    if with_saml && shared.len() > 1 {
+        notes.push(format!(
+            "the SAML users share {} SAML providers, so the group's cannot be told apart: the SAML identities of all of them are listed",
+            shared.len()
+        ));
+    }
+    let mut out = Vec::new();
+    for user in users {
+        let before = out.len();
+        out.extend(
+            user.scim
+                .into_iter()
+                .filter(|(g, _)| *g == Some(group_id))
+                .map(|(_, i)| i),
+        );
+        if with_saml {
+            out.extend(
+                user.saml
+                    .into_iter()
+                    .filter(|(p, _)| shared.is_empty() || shared.contains(p))
+                    .map(|(_, i)| i),
+            );
+        }
+        if out.len() == before {
+            out.push(user.person);
+        }
+    }
+    (out, notes)
+}
+
+/// The SAML provider ids every user has a `group_saml` identity of.
+fn shared_providers(users: &[SamlUser]) -> Vec<Option<u64>> {
+    let mut users = users.iter().map(|u| {
+        let mut ids: Vec<Option<u64>> = u.saml.iter().map(|(p, _)| *p).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    });
+    let Some(mut shared) = users.next() else {
+        return Vec::new();
+    };
+    for ids in users {
+        shared.retain(|p| ids.contains(p));
+    }
+    shared
 }
 
 // ---- auth_json.log ----------------------------------------------------------------------
@@ -300,6 +420,53 @@ mod tests {
                 ("ab26", IdentitySource::Saml, None),
                 ("2435", IdentitySource::Scim, Some(false))
             ]
+        );
+    }
+
+    /// A user of two SAML groups and two SCIM groups gives only this group's identities.
+    #[test]
+    fn saml_users_are_narrowed_to_the_group() {
+        let users: Vec<SamlUser> = [
+            r#"{"id":66,"username":"user22","name":"Sidney Jones22","state":"active","email":"user22@example.org",
+                "identities":[{"provider":"group_saml","extern_uid":"2435223452345","saml_provider_id":1},
+                              {"provider":"group_saml","extern_uid":"other-group","saml_provider_id":7},
+                              {"provider":"google_oauth2","extern_uid":"g-1","saml_provider_id":null}],
+                "scim_identities":[{"extern_uid":"2435223452345","group_id":1,"active":true},
+                                   {"extern_uid":"elsewhere","group_id":9,"active":true}]}"#,
+            r#"{"id":67,"username":"user23","state":"blocked",
+                "identities":[{"provider":"group_saml","extern_uid":"u23","saml_provider_id":1}],
+                "scim_identities":[]}"#,
+        ]
+        .iter()
+        .map(|t| saml_user(&serde_json::from_str(t).unwrap()).unwrap())
+        .collect();
+        let (ids, notes) = saml_users_identities(users.clone(), 1, true);
+        let got: Vec<_> = ids
+            .iter()
+            .map(|i| (i.external_id.as_deref(), i.source, i.active))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("2435223452345"), IdentitySource::Scim, Some(true)),
+                (Some("2435223452345"), IdentitySource::Saml, None),
+                (Some("u23"), IdentitySource::Saml, Some(false)),
+            ]
+        );
+        assert!(notes.is_empty());
+        assert_eq!(ids[0].emails, ["user22@example.org"]);
+        let (ids, _) = saml_users_identities(users, 1, false);
+        let got: Vec<_> = ids
+            .iter()
+            .map(|i| (i.external_id.as_deref(), i.user_name.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("2435223452345"), Some("user22")),
+                (None, Some("user23"))
+            ],
+            "without SAML identities, a user with no SCIM identity is a person"
         );
     }
 

@@ -46,7 +46,9 @@ pub fn config() -> Config {
         ctx.expect_group(&group);
     }
     let mut c = Config::new(ctx);
-    c.fix = scim::Remote::parse(GROUP).ok().map(|r| r.fix_api());
+    c.fix = scim::Remote::parse(GROUP)
+        .ok()
+        .map(|r| crate::compare::FixApi::from_remote(&r));
     c
 }
 

@@ -38,6 +38,8 @@ use super::facts;
 pub struct Remote {
     pub token_file: Option<PathBuf>,
     pub saml_identities: bool,
+    /// `--timeout`; `None` for the client's default.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Runs effects: spawns a thread per slow job, keeps the judging thread and the watcher.
@@ -223,7 +225,7 @@ fn load_people(
         let list = match source {
             Source::File(path) => scim::load_file(path, format).map_err(|e| e.to_string())?,
             Source::Remote(r) => {
-                fix.get_or_insert_with(|| r.fix_api());
+                fix.get_or_insert_with(|| FixApi::from_remote(r));
                 fetch(tx, generation, r, remote)?
             }
         };
@@ -245,6 +247,7 @@ fn fetch(
         token,
         ClientConfig {
             saml_identities: remote.saml_identities,
+            timeout: remote.timeout.unwrap_or(scim::DEFAULT_TIMEOUT),
             ..ClientConfig::default()
         },
     );

@@ -1,7 +1,25 @@
 //! A stand-in GitLab on 127.0.0.1 for the client and binary tests: a real HTTP server on a
-//! real socket (tiny_http), started by each test, serving the routes of gitlab-api.md §8 with
-//! GitLab's paging, filters, error formats and quirks, plus switches for 429s, 5xx and slow
-//! answers. Every request is logged so tests can see what the client asked for.
+//! real socket (tiny_http), started by each test, serving the routes of gitlab-api.md §8 and
+//! `GET /groups/:id/saml_users` with GitLab's paging, filters, error formats and quirks, plus
+//! switches for 429s, 5xx, slow answers and a GitLab older than 18.1. Every request is logged
+//! so tests can see what the client asked for.
+//!
+//! GitLab's code these semantics come from (gitlab-org/gitlab):
+//! - SCIM routes, check order and errors: `ee/lib/api/scim/group_scim.rb`,
+//!   `ee/lib/api/helpers/scim_helpers.rb`; paging `ScimPaginatable` (20 by default, 100 at most).
+//! - SCIM filters: `ee/lib/gitlab/scim/filter_parser.rb` (three tokens, `eq` only, quotes
+//!   dropped); `id`/`externalId` match `extern_uid` case-insensitively through
+//!   `with_extern_uid` = `iwhere` (`ee/app/models/group_scim_identity.rb`,
+//!   `ee/app/models/scim_identity.rb`); `userName` through `Authn::GroupScimFinder`.
+//! - REST identities: `ee/lib/api/provider_identity.rb` (Owner, `scim/:uid` case-insensitive,
+//!   `saml/:uid` exact).
+//! - `saml_users`: `ee/lib/ee/api/groups.rb` (`bad_request!('Must be a top-level group')`,
+//!   `paginate`), `ee/app/finders/authn/group_saml_users_finder.rb` (`read_saml_user`, i.e.
+//!   Owner; users of the group's SAML provider, `order_id_desc`; none without a provider), the
+//!   request spec `ee/spec/requests/api/groups_spec.rb` (messages `400 Bad request - Must be a
+//!   top-level group`, `403 Forbidden`, `404 Group Not Found`), and the entity
+//!   `lib/api/entities/user_public.rb` + `ee/lib/ee/api/entities/user_public.rb` (every
+//!   identity of the user with `saml_provider_id`, every SCIM identity with `group_id`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +40,11 @@ pub struct User {
     pub name: String,
     pub email: String,
     pub state: String,
+    /// Identities of other providers or groups (`provider`, `extern_uid`, `saml_provider_id`),
+    /// which `saml_users` shows too.
+    pub other_identities: Vec<(String, String, Option<u64>)>,
+    /// SCIM identities in other groups (`extern_uid`, `group_id`).
+    pub other_scim: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +84,25 @@ pub struct Switches {
     pub slow: Vec<(usize, Duration)>,
     /// Answer every request with this status (a broken server).
     pub always: Option<u16>,
+    /// A GitLab before 18.1: no `saml_users` route (Grape's 404 for an unknown route).
+    pub no_saml_users: bool,
+}
+
+/// The groups the stand-in knows: `acme` (33, SAML provider 10), its subgroup `acme/platform`
+/// (35) and `plain` (34, no SAML).
+const GROUPS: [(&str, u64, Option<u64>); 3] = [
+    ("acme", 33, None),
+    ("plain", 34, None),
+    ("acme/platform", 35, Some(33)),
+];
+/// The SAML provider of `acme`.
+pub const ACME_SAML_PROVIDER: u64 = 10;
+
+fn group_by(key: &str) -> Option<(&'static str, u64, Option<u64>)> {
+    GROUPS
+        .iter()
+        .copied()
+        .find(|(path, id, _)| *path == key || id.to_string() == key)
 }
 
 /// One logged request.
@@ -476,19 +518,27 @@ fn rest_group(
     auth: Option<&str>,
     body: &str,
 ) -> Reply {
-    let known = matches!(group, "acme" | "33" | "plain" | "34");
     match auth {
         Some(OWNER_TOKEN) | Some(MAINTAINER_TOKEN) | Some(ADMIN_TOKEN) => {}
         _ => return unauthorized(),
     }
-    if !known {
+    let Some((path, group_id, parent)) = group_by(group) else {
         return Reply::json(404, json!({"message": "404 Group Not Found"}));
-    }
+    };
     let owner = auth == Some(OWNER_TOKEN) || auth == Some(ADMIN_TOKEN);
+    if method == "GET" && rest.is_empty() {
+        return Reply::json(
+            200,
+            json!({"id": group_id, "path": path.rsplit('/').next(), "full_path": path, "parent_id": parent}),
+        );
+    }
+    if method == "GET" && rest == ["saml_users"] {
+        return saml_users(st, path, parent, owner, q);
+    }
     if rest != ["members"] && !owner {
         return Reply::json(403, json!({"message": "403 Forbidden"}));
     }
-    let saml_configured = matches!(group, "acme" | "33");
+    let saml_configured = path == "acme";
     match (method, rest) {
         ("GET", ["scim", "identities"]) => {
             identity_list(&st.seed.scim, true, st.switches.paginate_rest, q)
@@ -525,6 +575,78 @@ fn rest_group(
         ("GET", ["members"]) => members(st, q, owner),
         _ => Reply::json(404, json!({"message": "404 Not Found"})),
     }
+}
+
+/// `GET /groups/:id/saml_users` (GitLab 18.1): see the module doc for the code it follows.
+fn saml_users(
+    st: &State,
+    path: &str,
+    parent: Option<u64>,
+    owner: bool,
+    q: &HashMap<String, String>,
+) -> Reply {
+    if st.switches.no_saml_users {
+        return Reply::json(404, json!({"error": "404 Not Found"}));
+    }
+    if parent.is_some() {
+        return Reply::json(
+            400,
+            json!({"message": "400 Bad request - Must be a top-level group"}),
+        );
+    }
+    if !owner {
+        return Reply::json(403, json!({"message": "403 Forbidden"}));
+    }
+    if path != "acme" {
+        // No SAML provider: `User.none`.
+        return paged(Vec::new(), q, "/api/v4/groups/34/saml_users");
+    }
+    let mut users: Vec<&User> = st
+        .seed
+        .users
+        .iter()
+        .filter(|u| st.seed.saml.iter().any(|i| i.user_id == u.id))
+        .collect();
+    users.sort_by_key(|u| std::cmp::Reverse(u.id));
+    let items = users
+        .into_iter()
+        .map(|u| user_public(&st.seed, u))
+        .collect();
+    paged(items, q, "/api/v4/groups/33/saml_users")
+}
+
+/// A user as `API::Entities::UserPublic` shows them (the fields samltrace reads, and a few
+/// others GitLab sends).
+fn user_public(seed: &Seed, u: &User) -> Value {
+    let mut identities: Vec<Value> = seed
+        .saml
+        .iter()
+        .filter(|i| i.user_id == u.id)
+        .map(|i| json!({"provider": "group_saml", "extern_uid": i.extern_uid, "saml_provider_id": ACME_SAML_PROVIDER}))
+        .collect();
+    identities.extend(u.other_identities.iter().map(|(provider, uid, spid)| {
+        json!({"provider": provider, "extern_uid": uid, "saml_provider_id": spid})
+    }));
+    let mut scim: Vec<Value> = seed
+        .scim
+        .iter()
+        .filter(|i| i.user_id == u.id)
+        .map(|i| json!({"extern_uid": i.extern_uid, "group_id": 33, "active": i.active}))
+        .collect();
+    scim.extend(
+        u.other_scim
+            .iter()
+            .map(|(uid, g)| json!({"extern_uid": uid, "group_id": g, "active": true})),
+    );
+    json!({
+        "id": u.id, "username": u.username, "name": u.name, "state": u.state, "locked": false,
+        "avatar_url": null, "web_url": format!("http://gitlab.test/{}", u.username),
+        "public_email": "", "bot": false, "email": u.email, "commit_email": u.email,
+        "identities": identities, "can_create_group": true, "two_factor_enabled": false,
+        "external": false, "private_profile": false,
+        "shared_runners_minutes_limit": null, "extra_shared_runners_minutes_limit": null,
+        "scim_identities": scim,
+    })
 }
 
 fn identity_json(i: &Ident, scim: bool) -> Value {
@@ -571,6 +693,10 @@ fn paged(items: Vec<Value>, q: &HashMap<String, String>, path: &str) -> Reply {
     };
     let mut reply = Reply::json(200, Value::Array(slice))
         .header("X-Page", &page.to_string())
+        .header(
+            "X-Total-Pages",
+            &total.div_ceil(per_page).max(1).to_string(),
+        )
         .header("X-Per-Page", &per_page.to_string())
         .header("X-Next-Page", &next)
         .header("X-Total", &total.to_string());
@@ -683,6 +809,8 @@ fn user(id: u64, username: &str, name: &str, email: &str) -> User {
         name: name.into(),
         email: email.into(),
         state: "active".into(),
+        other_identities: Vec::new(),
+        other_scim: Vec::new(),
     }
 }
 
@@ -724,6 +852,26 @@ pub fn seed_people() -> Seed {
             ident("erin-4711", 52, true),
         ],
     }
+}
+
+/// `n` users, each with an active SCIM identity `uid-<i>` and a SAML identity of the same
+/// value (as SCIM provisioning creates them), plus two more whose ids differ only in case
+/// (`Case-Pair` and `case-pair`): `n + 2` identities in all. GitLab's validation would refuse
+/// the pair today (`uniqueness: { case_sensitive: false }`), but lists that predate it, and
+/// lists combined from two sources, hold such pairs: the `ambiguous` verdict is for them.
+pub fn seed_case_pair(n: u64) -> Seed {
+    let mut seed = seed_many(n);
+    for (id, uid) in [(2001, "Case-Pair"), (2002, "case-pair")] {
+        seed.users.push(user(
+            id,
+            &format!("pair{id}"),
+            &format!("Pair {id}"),
+            &format!("pair{id}@example.com"),
+        ));
+        seed.scim.push(ident(uid, id, true));
+    }
+    seed.saml = seed.scim.clone();
+    seed
 }
 
 /// `n` users, each with an active SCIM identity `uid-<i>`.
