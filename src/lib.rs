@@ -18,4 +18,5 @@ pub mod sanitize;
 pub mod scim;
 pub mod trace;
 pub mod tui;
+pub mod verdict;
 pub mod xml;

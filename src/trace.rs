@@ -4,14 +4,18 @@
 //! input's bytes and returns one trace per payload found. A decode failure is a value stored in
 //! the trace, next to the steps that worked.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::checks::{self, Context, Finding, Severity};
+use crate::dsig::gitlab::{DecryptedDoc, GitLabSignature};
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
 use crate::dsig::{self, Keys, SignatureInfo};
 use crate::input::{self, Origin, Payload, Stage, Step, UnwrapError};
 use crate::saml::Message;
+use crate::verdict::{self, Verdict};
 use crate::xml::Document;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -37,8 +41,30 @@ pub struct Trace {
     pub findings: Vec<Finding>,
     /// The identity verdict for the NameID; null without `--scim`.
     pub verdict: Option<crate::compare::Verdict>,
+    /// GitLab's verdict on the message (ruby-saml's); set by [`Trace::check`].
+    pub gitlab_verdict: Option<Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TraceError>,
+    /// The parsed documents, for the verdict.
+    #[serde(skip)]
+    pub documents: Option<Documents>,
+    /// Which signature GitLab verifies and what it decides (Responses).
+    #[serde(skip)]
+    pub gitlab_signature: Option<GitLabSignature>,
+}
+
+/// The received document and its decrypted parts, shared between copies of a trace and compared
+/// by their text.
+#[derive(Debug, Clone)]
+pub struct Documents {
+    pub received: Arc<Document>,
+    pub decrypted: Vec<Arc<DecryptedDoc>>,
+}
+
+impl PartialEq for Documents {
+    fn eq(&self, other: &Self) -> bool {
+        self.received.text() == other.received.text() && self.decrypted == other.decrypted
+    }
 }
 
 /// Why a payload could not be decoded.
@@ -71,7 +97,10 @@ impl Trace {
             coverage: None,
             findings: Vec::new(),
             verdict: None,
+            gitlab_verdict: None,
             error: Some(error),
+            documents: None,
+            gitlab_signature: None,
         }
     }
 
@@ -95,7 +124,8 @@ impl Trace {
         self.error.is_some()
     }
 
-    /// Runs the checks over the decoded message, with this trace's signatures in the context.
+    /// Runs the checks over the decoded message, with this trace's signatures in the context,
+    /// and gives GitLab's verdict.
     pub fn check(&mut self, ctx: &Context) {
         let Some(message) = &self.message else { return };
         let mut ctx = ctx.clone();
@@ -104,6 +134,19 @@ impl Trace {
         ctx.coverage = self.coverage.clone();
         ctx.decryption = self.decryption.clone();
         self.findings = checks::run(message, &ctx);
+        let Some(docs) = &self.documents else { return };
+        let input = verdict::Input {
+            document: &docs.received,
+            decrypted: &docs.decrypted,
+            message,
+            signatures: &self.signatures,
+            signature: self.gitlab_signature.as_ref(),
+            decryption: &self.decryption,
+        };
+        let judged = verdict::judge(&input, &ctx, &self.findings);
+        self.findings.extend(judged.findings);
+        self.findings.sort_by_key(|f| f.severity);
+        self.gitlab_verdict = Some(judged.verdict);
     }
 
     /// True when a check found an error (something that stops the sign-in).
@@ -265,19 +308,22 @@ pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
         signatures,
         decryption,
         coverage,
+        decrypted,
+        gitlab,
         ..
     } = dsig::check(&doc, &message, keys);
+    let signer = keys.signer(&message);
     let redirect_signature = match (&origin.signed_query, &origin.sig_alg, &origin.signature) {
-        (Some(q), Some(alg), Some(sig)) => Some(dsig::verify_redirect(
-            q,
-            alg,
-            sig,
-            &keys.trust,
-            message.kind.name(),
-        )),
+        (Some(q), Some(alg), Some(sig)) => {
+            let mut info =
+                dsig::verify_redirect(q, alg, sig, keys.trust_for(signer), message.kind.name());
+            info.signer = signer;
+            Some(info)
+        }
         _ => None,
     };
     let coverage = (!signatures.is_empty()).then_some(coverage);
+    let xml = Some(doc.text().to_owned());
     Trace {
         origin,
         encoding: steps,
@@ -286,10 +332,16 @@ pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
         decryption,
         coverage,
         message: Some(message),
-        xml: Some(doc.into_text()),
+        xml,
         findings: Vec::new(),
         verdict: None,
+        gitlab_verdict: None,
         error: None,
+        documents: Some(Documents {
+            received: Arc::new(doc),
+            decrypted,
+        }),
+        gitlab_signature: gitlab,
     }
 }
 
@@ -350,14 +402,20 @@ mod tests {
 
     #[test]
     fn check_fills_findings_with_the_trace_signatures() {
-        let xml = br#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Requester"/></samlp:Status></samlp:Response>"#;
+        let xml = br#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1" Version="2.0" IssueInstant="2026-11-02T09:00:00Z"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Requester"/></samlp:Status></samlp:Response>"#;
         let mut traces = decode("x.xml", xml);
         assert!(traces[0].findings.is_empty());
         let at = "2026-11-02T09:00:00Z".parse().unwrap();
         traces[0].check(&Context::new(at));
-        assert_eq!(traces[0].findings.len(), 1);
+        assert_eq!(traces[0].findings.len(), 1, "{:#?}", traces[0].findings);
         assert_eq!(traces[0].findings[0].code, "ST001");
         assert!(traces[0].has_error_findings());
+        let v = traces[0].gitlab_verdict.as_ref().unwrap();
+        assert_eq!(v.check, Some("validate_success_status"));
+        assert_eq!(
+            v.summary,
+            "GitLab refuses: The status code of the Response was not Success, was Requester"
+        );
     }
 
     #[test]

@@ -50,7 +50,11 @@ fn keys(dir: &Path, cert: Option<&str>, sp_key: Option<&str>) -> Keys {
     }
     let sp_key =
         sp_key.map(|k| SpKey::from_bytes(&std::fs::read(dir.join(k)).unwrap(), k).unwrap());
-    Keys { trust, sp_key }
+    Keys {
+        trust,
+        sp_key,
+        ..Keys::default()
+    }
 }
 
 fn report(xml: &str, keys: &Keys) -> Report {

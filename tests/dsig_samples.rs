@@ -32,6 +32,7 @@ fn keys(cert: Option<&str>, sp_key: Option<&str>) -> Keys {
     Keys {
         trust: cert.map(trust).unwrap_or_default(),
         sp_key: sp_key.map(|k| SpKey::from_bytes(&read(k), k).unwrap()),
+        ..Keys::default()
     }
 }
 

@@ -19,7 +19,11 @@ fn keys() -> &'static Keys {
         let _ = trust.add_anchor(include_bytes!("../../samples/keys/idp.crt"), "idp.crt");
         let _ = trust.add_fingerprint("AB:C4:04:A6:C2:56:B3:9B:76:F0:34:FB:CF:52:22:1C:CA:DF:77:F9");
         let sp_key = SpKey::from_bytes(include_bytes!("../../samples/dsig/keys/sp.key"), "sp.key").ok();
-        Keys { trust, sp_key }
+        Keys {
+        trust,
+        sp_key,
+        ..Keys::default()
+    }
     })
 }
 

@@ -45,7 +45,7 @@ fn run_with(
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
     let mut checks = checks::configure(check_args, now)?;
-    let keys = Arc::new(keys::load(key_args, check_args.fingerprint.as_deref())?);
+    let keys = Arc::new(keys::load(key_args, check_args)?);
     checks.context.sp_key_given = keys.sp_key.is_some();
     if inputs.is_empty() {
         if std::io::stdin().is_terminal() {

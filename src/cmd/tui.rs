@@ -18,7 +18,7 @@ pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
             "the TUI needs a terminal: run it in one, or use `samltrace decode` for a report",
         ));
     }
-    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
+    let keys = keys::load(&args.keys, &args.checks)?;
     let mut config = configure(&args)?;
     config.context.sp_key_given = keys.sp_key.is_some();
     let remote = worker::Remote {

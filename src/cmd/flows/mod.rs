@@ -47,7 +47,7 @@ pub fn run(args: HarArgs) -> Result<Exit, Fatal> {
     let now = jiff::Timestamp::now();
     let now = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
     let mut checks = checks::configure(&args.checks, now)?;
-    let keys = keys::load(&args.keys, args.checks.fingerprint.as_deref())?;
+    let keys = keys::load(&args.keys, &args.checks)?;
     checks.context.sp_key_given = keys.sp_key.is_some();
     let (sources, unreadable) = expand(&args.files)?;
     checks::print_notes(&checks, args.output.color);

@@ -1,0 +1,178 @@
+use super::*;
+use crate::dsig::{Keys, Trust};
+use crate::trace::{self, Trace};
+
+fn sample(rel: &str) -> Vec<u8> {
+    let path = format!("{}/samples/{rel}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn idp_keys() -> Keys {
+    let mut trust = Trust::new();
+    trust
+        .add_anchor(&sample("keys/idp.crt"), "idp.crt")
+        .unwrap();
+    Keys {
+        trust,
+        ..Keys::default()
+    }
+}
+
+fn gitlab(at: &str) -> Context {
+    let mut ctx = Context::new(at.parse().unwrap());
+    ctx.expect_group(&crate::checks::GitLabGroup::parse("https://gitlab.com/groups/acme").unwrap());
+    ctx
+}
+
+fn judged(bytes: &[u8], keys: &Keys, at: &str) -> Trace {
+    let mut t = trace::decode_with("x", bytes, keys).remove(0);
+    t.check(&gitlab(at));
+    t
+}
+
+fn verdict_of(t: &Trace) -> &Verdict {
+    t.gitlab_verdict.as_ref().expect("a verdict")
+}
+
+#[test]
+fn a_good_signed_response_is_accepted() {
+    let t = judged(
+        &sample("okta-email.b64"),
+        &idp_keys(),
+        "2026-11-02T09:01:00Z",
+    );
+    let v = verdict_of(&t);
+    assert_eq!(v.outcome, Outcome::Accepts, "{v:#?}");
+    assert_eq!(v.summary, "GitLab accepts");
+    assert_eq!(v.code, None);
+}
+
+#[test]
+fn without_a_trust_anchor_the_signature_is_what_is_missing() {
+    let t = judged(
+        &sample("okta-email.b64"),
+        &Keys::default(),
+        "2026-11-02T09:01:00Z",
+    );
+    let v = verdict_of(&t);
+    assert_eq!(v.outcome, Outcome::Undecided);
+    assert_eq!(v.needs.len(), 1);
+    assert!(v.needs[0].contains("--idp-cert or --fingerprint"), "{v:#?}");
+}
+
+#[test]
+fn a_refusal_for_time_says_by_how_much_it_missed() {
+    // The samples are valid 08:55–09:05; four seconds after, GitLab refuses.
+    let t = judged(
+        &sample("okta-email.b64"),
+        &idp_keys(),
+        "2026-11-02T09:05:04Z",
+    );
+    let v = verdict_of(&t);
+    assert_eq!(v.outcome, Outcome::Refuses);
+    assert_eq!(v.check, Some("validate_conditions"));
+    assert_eq!(v.code, Some("TM001"));
+    assert_eq!(
+        v.message.as_deref(),
+        Some(
+            "Current time is on or after NotOnOrAfter condition (2026-11-02 09:05:04 UTC >= \
+             2026-11-02 09:05:00 UTC + 1s)"
+        )
+    );
+    assert!(
+        v.reason.as_deref().unwrap().contains("4 seconds too late"),
+        "{v:#?}"
+    );
+}
+
+#[test]
+fn the_skew_widens_the_window() {
+    let mut t = trace::decode_with("x", &sample("okta-email.b64"), &idp_keys()).remove(0);
+    let mut ctx = gitlab("2026-11-02T09:05:04Z");
+    ctx.skew = jiff::SignedDuration::from_secs(5);
+    t.check(&ctx);
+    assert_eq!(verdict_of(&t).outcome, Outcome::Accepts);
+}
+
+#[test]
+fn a_failed_status_is_refused_with_ruby_saml_s_message() {
+    let t = judged(
+        &sample("failed-status.b64"),
+        &idp_keys(),
+        "2026-11-02T09:01:00Z",
+    );
+    let v = verdict_of(&t);
+    assert_eq!(v.check, Some("validate_success_status"));
+    assert_eq!(
+        v.message.as_deref(),
+        Some(
+            "The status code of the Response was not Success, was Responder => RequestDenied \
+             -> User is not assigned to this application."
+        )
+    );
+}
+
+#[test]
+fn requests_are_not_validated_and_say_why() {
+    let t = judged(
+        &sample("authn-request-redirect.url"),
+        &idp_keys(),
+        "2026-11-02T09:01:00Z",
+    );
+    let v = verdict_of(&t);
+    assert_eq!(v.outcome, Outcome::NotValidated);
+    assert!(
+        v.summary.contains("GitLab sent this AuthnRequest"),
+        "{}",
+        v.summary
+    );
+    let t = judged(
+        &sample("logout-request.xml"),
+        &idp_keys(),
+        "2026-11-02T17:31:00Z",
+    );
+    assert!(
+        verdict_of(&t)
+            .summary
+            .contains("GitLab sent this LogoutRequest")
+    );
+}
+
+/// Regression: an ID that is not an xs:ID (a bare UUID starting with a digit, which real IdPs
+/// send) was accepted; GitLab's schema check refuses it.
+#[test]
+fn an_id_starting_with_a_digit_is_refused_by_the_schema() {
+    let xml = String::from_utf8(sample("default-namespace.xml")).unwrap();
+    let id_at = xml.find(" ID=\"").unwrap() + 5;
+    let end = id_at + xml[id_at..].find('"').unwrap();
+    let bad = format!(
+        "{}4f1d2a3b-0c9e-4d7a-8b6f-5e4d3c2b1a09{}",
+        &xml[..id_at],
+        &xml[end..]
+    );
+    let t = judged(bad.as_bytes(), &idp_keys(), "2026-11-02T09:01:00Z");
+    let v = verdict_of(&t);
+    // Unsigned, it fails earlier; the schema finding is there all the same.
+    assert!(
+        t.findings.iter().any(|f| f.code == "SC001"),
+        "{:#?}",
+        t.findings
+    );
+    assert_eq!(v.outcome, Outcome::Refuses);
+}
+
+#[test]
+fn a_bare_assertion_is_not_a_response() {
+    let xml = br#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a" Version="2.0" IssueInstant="2026-11-02T09:00:00Z"><saml:Issuer>x</saml:Issuer></saml:Assertion>"#;
+    let t = judged(xml, &idp_keys(), "2026-11-02T09:01:00Z");
+    let v = verdict_of(&t);
+    assert_eq!(v.message.as_deref(), Some("Unsupported SAML version"));
+    assert_eq!(v.code, Some("SC004"));
+}
+
+#[test]
+fn every_code_the_verdict_raises_is_in_the_catalogue() {
+    for code in catalogue::RAISED_BY_VERDICT {
+        assert!(catalogue::lookup(code).is_some(), "{code}");
+    }
+}
