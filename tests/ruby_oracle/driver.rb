@@ -46,6 +46,9 @@ def judge(job)
   response = OneLogin::RubySaml::Response.new(job["xml"], options)
   response.soft = false
   begin
+    # OmniAuth's strategy reads the attributes before it validates (omniauth-saml,
+    # Strategies::SAML#handle_response).
+    response.attributes
     valid = response.is_valid?
     { "valid" => valid, "error" => nil, "errors" => response.errors }
   rescue OneLogin::RubySaml::ValidationError => e
