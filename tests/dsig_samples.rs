@@ -409,7 +409,18 @@ fn malformed_signatures_give_reasons_not_panics() {
             "refused",
             "XPath",
         ),
-        (mutate("URI=\"#_r1\"", "URI=\"\""), "refused", "by ID"),
+        // URI="" is the whole document (the same Response here), so the digest still matches;
+        // the edit changed SignedInfo, so the value does not (samples/verdict has a real one).
+        (
+            mutate("URI=\"#_r1\"", "URI=\"\""),
+            "wrong_key",
+            "wrong certificate",
+        ),
+        (
+            mutate("URI=\"#_r1\"", "URI=\"#xpointer(/)\""),
+            "refused",
+            "by ID",
+        ),
         (
             mutate("URI=\"#_r1\"", "URI=\"#nowhere\""),
             "malformed",
@@ -425,8 +436,8 @@ fn malformed_signatures_give_reasons_not_panics() {
                 "</ds:Reference>",
                 "</ds:Reference><ds:Reference URI=\"#_a1\"/>",
             ),
-            "malformed",
-            "exactly one Reference",
+            "wrong_key",
+            "wrong certificate",
         ),
         (
             mutate("<ds:DigestValue>", "<ds:DigestValue>A"),
