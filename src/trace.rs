@@ -315,9 +315,9 @@ pub fn from_payload_with(payload: Payload, keys: &Keys) -> Trace {
     let signer = keys.signer(&message);
     let redirect_signature = match (&origin.signed_query, &origin.sig_alg, &origin.signature) {
         (Some(q), Some(alg), Some(sig)) => {
-            let mut info =
-                dsig::verify_redirect(q, alg, sig, keys.trust_for(signer), message.kind.name());
-            info.signer = signer;
+            let trust = keys.trust_for(signer);
+            let mut info = dsig::verify_redirect(q, alg, sig, trust, message.kind.name());
+            dsig::mark_signer(&mut info, signer, trust);
             Some(info)
         }
         _ => None,

@@ -143,9 +143,12 @@ def entry(method, url, started, post=None, status=302, location=None):
 
 
 def captures(accepted):
-    """A HAR and a SAML-tracer export of a sign-in whose requests GitLab signed."""
-    query = redirect_query(authn_request(False).replace('ID="_q2"', 'ID="' + REQUEST_ID + '"'))
-    posted = sign_request(authn_request(True))
+    """A HAR and a SAML-tracer export of a sign-in whose requests GitLab signed: an AuthnRequest
+    by HTTP-Redirect (query signature), then a retry by HTTP-POST (embedded signature) that the
+    response answers."""
+    query = redirect_query(authn_request(False))
+    posted = sign_request(authn_request(True).replace('"_q2"', '"' + REQUEST_ID + '"').replace(
+        'URI="#_q2"', 'URI="#' + REQUEST_ID + '"'))
     post_body = "SAMLRequest=" + urllib.parse.quote(base64.b64encode(posted.encode()).decode(), safe="")
     response_body = "SAMLResponse=" + urllib.parse.quote(base64.b64encode(accepted.encode()).decode(), safe="")
     sso = "https://idp.example.com/sso"
@@ -159,7 +162,7 @@ def captures(accepted):
     tracer = {"requests": [{
         "requestId": "request-1-GET", "method": "GET", "url": sso + "?" + query,
         "get": [[k, v] for k, v in params], "protocol": "SAML-P",
-        "saml": authn_request(False).replace('ID="_q2"', 'ID="' + REQUEST_ID + '"'),
+        "saml": authn_request(False),
         "responseStatus": 200,
         "responseHeaders": [{"name": "date", "value": "Mon, 02 Nov 2026 08:59:58 GMT"}],
     }], "timestamp": "2026-11-02T09:00:30.000Z"}

@@ -169,7 +169,7 @@ pub fn sg005(coverage: Option<&Coverage>) -> Vec<Diagnosis> {
 pub fn sg006(sigs: &[SignatureInfo], at: Timestamp) -> Vec<Diagnosis> {
     let mut seen: Vec<&str> = Vec::new();
     let mut out = Vec::new();
-    for s in sigs {
+    for s in sigs.iter().filter(|s| s.signer == super::Signer::Idp) {
         let Some(c) = s.key_certificate.as_ref().or(s.certificate.as_ref()) else {
             continue;
         };

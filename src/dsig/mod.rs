@@ -25,7 +25,7 @@ pub mod wrapping;
 pub use decrypt::SpKey;
 pub use error::DsigError;
 pub use redirect::verify_redirect;
-pub use report::{Keys, Report, check, issued_by_gitlab};
+pub use report::{Keys, Report, check, issued_by_gitlab, mark_signer};
 pub use trust::{Fingerprint, Trust, TrustedKey};
 pub use verify::{Status, Verification, verify_document};
 

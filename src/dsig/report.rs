@@ -128,7 +128,7 @@ pub fn check(doc: &Document, msg: &Message, keys: &Keys) -> Report {
         message = opened.message;
     }
     for s in &mut signatures {
-        s.signer = signer;
+        mark_signer(s, signer, trust);
     }
     issuer_note(trust, &mut message);
     let anchored = !trust.is_empty();
@@ -150,6 +150,20 @@ pub fn check(doc: &Document, msg: &Message, keys: &Keys) -> Report {
         coverage,
         decrypted,
         gitlab,
+    }
+}
+
+/// Records who signed; a signature of GitLab's own checked without `--sp-cert` says so.
+pub fn mark_signer(s: &mut SignatureInfo, signer: Signer, trust: &Trust) {
+    s.signer = signer;
+    if signer == Signer::Sp && trust.is_empty() {
+        let digest = match s.digest_valid {
+            Some(true) => "digests match; ",
+            _ => "",
+        };
+        s.reason = Some(format!(
+            "{digest}GitLab (the service provider) signed this message: give --sp-cert with              GitLab's SP certificate to check it (it is never checked against the IdP's)"
+        ));
     }
 }
 

@@ -186,32 +186,29 @@ fn not_validated(input: &Input<'_>, ctx: &Context) -> Verdict {
     let msg = input.message;
     let by_sp = input.signatures.iter().any(|s| s.signer == Signer::Sp)
         || crate::dsig::issued_by_gitlab(msg, ctx.sp_entity_id.as_deref());
-    let what = match msg.kind {
-        MessageKind::AuthnRequest => {
-            "GitLab sent this AuthnRequest to the identity provider: the identity provider \
-             validates it, GitLab does not"
-                .to_owned()
+    let why = match msg.kind {
+        MessageKind::AuthnRequest
+        | MessageKind::LogoutRequest
+        | MessageKind::LogoutResponse
+            if by_sp || msg.kind == MessageKind::AuthnRequest =>
+        {
+            "GitLab sent it to the identity provider, which validates it".to_owned()
         }
-        MessageKind::LogoutRequest | MessageKind::LogoutResponse if by_sp => format!(
-            "GitLab sent this {}: the identity provider validates it, GitLab does not",
-            msg.kind
-        ),
         MessageKind::LogoutRequest | MessageKind::LogoutResponse => format!(
-            "this {} is not a sign-in: GitLab.com's group SAML has no single logout and ignores \
-             it; GitLab Self-Managed checks it with ruby-saml's {} when single logout is set up",
-            msg.kind,
+            "it is not a sign-in (GitLab.com's group SAML has no single logout; GitLab \
+             Self-Managed checks it with ruby-saml's {} when single logout is set up)",
             match msg.kind {
                 MessageKind::LogoutRequest => "SloLogoutrequest",
                 _ => "Logoutresponse",
             }
         ),
-        kind => format!("GitLab does not use {kind} messages for SAML sign-in"),
+        _ => "GitLab does not use it for SAML sign-in".to_owned(),
     };
     Verdict {
-        reason: Some(what.clone()),
+        reason: Some(why.clone()),
         ..verdict(
             Outcome::NotValidated,
-            format!("GitLab does not validate it: {what}"),
+            format!("GitLab does not validate this {}: {why}", msg.kind),
         )
     }
 }

@@ -121,20 +121,21 @@ fn requests_are_not_validated_and_say_why() {
     );
     let v = verdict_of(&t);
     assert_eq!(v.outcome, Outcome::NotValidated);
-    assert!(
-        v.summary.contains("GitLab sent this AuthnRequest"),
-        "{}",
-        v.summary
+    assert_eq!(
+        v.summary,
+        "GitLab does not validate this AuthnRequest: GitLab sent it to the identity provider, \
+         which validates it"
     );
-    let t = judged(
-        &sample("logout-request.xml"),
-        &idp_keys(),
-        "2026-11-02T17:31:00Z",
-    );
+    let t = judged(&sample("logout-request.xml"), &idp_keys(), "2026-11-02T17:31:00Z");
+    assert!(verdict_of(&t).summary.contains("LogoutRequest: GitLab sent it"));
+    let idp_logout = String::from_utf8(sample("logout-request.xml"))
+        .unwrap()
+        .replace(">https://gitlab.com/groups/acme<", ">https://idp.example.com/<");
+    let t = judged(idp_logout.as_bytes(), &idp_keys(), "2026-11-02T17:31:00Z");
     assert!(
+        verdict_of(&t).summary.contains("it is not a sign-in"),
+        "{:?}",
         verdict_of(&t)
-            .summary
-            .contains("GitLab sent this LogoutRequest")
     );
 }
 
@@ -142,23 +143,54 @@ fn requests_are_not_validated_and_say_why() {
 /// send) was accepted; GitLab's schema check refuses it.
 #[test]
 fn an_id_starting_with_a_digit_is_refused_by_the_schema() {
-    let xml = String::from_utf8(sample("default-namespace.xml")).unwrap();
-    let id_at = xml.find(" ID=\"").unwrap() + 5;
-    let end = id_at + xml[id_at..].find('"').unwrap();
-    let bad = format!(
-        "{}4f1d2a3b-0c9e-4d7a-8b6f-5e4d3c2b1a09{}",
-        &xml[..id_at],
-        &xml[end..]
-    );
-    let t = judged(bad.as_bytes(), &idp_keys(), "2026-11-02T09:01:00Z");
+    let t = judged(&sample("verdict/digit-id.xml"), &idp_keys(), "2026-11-02T09:01:00Z");
     let v = verdict_of(&t);
-    // Unsigned, it fails earlier; the schema finding is there all the same.
-    assert!(
-        t.findings.iter().any(|f| f.code == "SC001"),
-        "{:#?}",
-        t.findings
-    );
     assert_eq!(v.outcome, Outcome::Refuses);
+    assert_eq!(v.check, Some("validate_structure"));
+    assert_eq!(
+        v.message.as_deref(),
+        Some("Invalid SAML Response. Not match the saml-schema-protocol-2.0.xsd")
+    );
+    assert_eq!(v.code, Some("SC001"));
+    let reason = v.reason.as_deref().unwrap();
+    assert!(reason.starts_with("line 1, column 119: the samlp:Response ID"), "{reason}");
+    let f = t.findings.iter().find(|f| f.code == "SC001").unwrap();
+    assert!(f.detail.contains("starts with the digit '4'"), "{}", f.detail);
+}
+
+/// The issue's cases where samltrace refused what GitLab accepts: a whole-document reference, a
+/// broken signature GitLab never reads, a second Reference. Each stays a warning.
+#[test]
+fn policies_that_gitlab_accepts_are_warnings() {
+    for (file, code) in [
+        ("verdict/whole-document.xml", "SG008"),
+        ("verdict/broken-inner-signature.xml", "SG007"),
+        ("verdict/two-references.xml", "SG009"),
+    ] {
+        let t = judged(&sample(file), &idp_keys(), "2026-11-02T09:01:00Z");
+        assert_eq!(verdict_of(&t).outcome, Outcome::Accepts, "{file}");
+        let f = t.findings.iter().find(|f| f.code == code).unwrap();
+        assert_eq!(f.severity, crate::checks::Severity::Warning, "{file}");
+        assert!(!t.has_error_findings(), "{file}: {:#?}", t.findings);
+        assert!(t.signatures[0].verified == Some(true), "verified is the cryptography");
+    }
+}
+
+/// An unrelated certificate in KeyInfo: ruby-saml compares the message's first certificate
+/// with the configured one (or fingerprint) and refuses, even though the trusted key signed.
+#[test]
+fn an_unrelated_keyinfo_certificate_is_refused_as_gitlab_does() {
+    let t = judged(&sample("verdict/unrelated-keyinfo.xml"), &idp_keys(), "2026-11-02T09:01:00Z");
+    let v = verdict_of(&t);
+    assert_eq!(v.message.as_deref(), Some("Fingerprint mismatch"));
+    assert_eq!(v.code, Some("SG004"));
+    let mut fingerprint = Keys::default();
+    fingerprint
+        .trust
+        .add_fingerprint("AB:C4:04:A6:C2:56:B3:9B:76:F0:34:FB:CF:52:22:1C:CA:DF:77:F9")
+        .unwrap();
+    let t = judged(&sample("verdict/unrelated-keyinfo.xml"), &fingerprint, "2026-11-02T09:01:00Z");
+    assert_eq!(verdict_of(&t).message.as_deref(), Some("Fingerprint mismatch"));
 }
 
 #[test]
