@@ -71,12 +71,25 @@ fn the_json_shape_of_the_verdict() {
     let keys: Vec<&str> = g.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["authority", "check", "code", "message", "outcome", "reason", "summary"]
+        [
+            "authority",
+            "check",
+            "code",
+            "message",
+            "outcome",
+            "reason",
+            "summary"
+        ]
     );
     assert_eq!(g["outcome"], "accepts");
     assert_eq!(g["summary"], "GitLab accepts");
     assert_eq!(g["code"], Value::Null);
-    assert!(g["authority"].as_str().unwrap().starts_with("ruby-saml 1.18"));
+    assert!(
+        g["authority"]
+            .as_str()
+            .unwrap()
+            .starts_with("ruby-saml 1.18")
+    );
     let sig = &v["traces"][0]["signatures"][0];
     assert_eq!(sig["checked_by_gitlab"], true);
 }
@@ -85,18 +98,33 @@ fn the_json_shape_of_the_verdict() {
 /// `--skew` widens it.
 #[test]
 fn time_is_judged_with_gitlab_s_drift_and_says_by_how_much() {
-    let late = ["samples/okta-email.b64", "--idp-cert", IDP, GROUP, "--at=2026-11-02T09:05:04Z"];
+    let late = [
+        "samples/okta-email.b64",
+        "--idp-cert",
+        IDP,
+        GROUP,
+        "--at=2026-11-02T09:05:04Z",
+    ];
     let (v, out) = json(&late);
     assert_eq!(out.status.code(), Some(1));
     let g = &v["traces"][0]["gitlab_verdict"];
     assert_eq!(g["code"], "TM001");
-    assert!(g["reason"].as_str().unwrap().contains("4 seconds too late"), "{g}");
+    assert!(
+        g["reason"].as_str().unwrap().contains("4 seconds too late"),
+        "{g}"
+    );
     let mut widened = late.to_vec();
     widened.push("--skew=5");
     let (v, out) = json(&widened);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(v["traces"][0]["gitlab_verdict"]["outcome"], "accepts");
-    let early = ["samples/okta-email.b64", "--idp-cert", IDP, GROUP, "--at=2026-11-02T08:54:56Z"];
+    let early = [
+        "samples/okta-email.b64",
+        "--idp-cert",
+        IDP,
+        GROUP,
+        "--at=2026-11-02T08:54:56Z",
+    ];
     let (v, _) = json(&early);
     let reason = v["traces"][0]["gitlab_verdict"]["reason"].to_string();
     assert!(reason.contains("clock is 4 seconds ahead"), "{reason}");
@@ -125,7 +153,11 @@ fn sp_signed_messages_in_captures_raise_no_idp_signature_errors() {
     assert_eq!(v["traces"][2]["signatures"][0]["verified"], true);
     assert_eq!(v["traces"][3]["gitlab_verdict"]["outcome"], "accepts");
     let (v, out) = json(&["har", capture, "--idp-cert", IDP, "--sp-cert", IDP, GROUP]);
-    assert_eq!(out.status.code(), Some(1), "the wrong SP certificate is an error");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the wrong SP certificate is an error"
+    );
     assert_eq!(v["traces"][2]["signatures"][0]["verified"], false);
 }
 

@@ -10,9 +10,9 @@ use anstyle::{AnsiColor, Effects, Style};
 use crate::checks::render::{Line, LineKind, render_text};
 use crate::checks::{Finding, Severity};
 use crate::compare::{State, Verdict};
-use crate::dsig::{SignatureInfo, Signer};
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
+use crate::dsig::{SignatureInfo, Signer};
 use crate::saml::{Assertion, Attribute, Message, Request, format_label};
 use crate::sanitize::{quoted_if_padded, visible};
 use crate::trace::Trace;
@@ -135,12 +135,7 @@ fn gitlab_verdict(out: &mut Out, v: &GitLabVerdict) {
             let code = v.code.map_or(String::new(), |c| format!(", {c}"));
             out.field(2, "Why", &visible(&format!("{reason} ({check}{code})")));
         }
-        Outcome::Undecided => {
-            for need in &v.needs {
-                out.field(2, "Not checked", &paint(WARN, &visible(need)));
-            }
-        }
-        Outcome::Accepts | Outcome::NotValidated => {}
+        Outcome::Accepts | Outcome::Undecided | Outcome::NotValidated => {}
     }
 }
 

@@ -187,9 +187,7 @@ fn not_validated(input: &Input<'_>, ctx: &Context) -> Verdict {
     let by_sp = input.signatures.iter().any(|s| s.signer == Signer::Sp)
         || crate::dsig::issued_by_gitlab(msg, ctx.sp_entity_id.as_deref());
     let why = match msg.kind {
-        MessageKind::AuthnRequest
-        | MessageKind::LogoutRequest
-        | MessageKind::LogoutResponse
+        MessageKind::AuthnRequest | MessageKind::LogoutRequest | MessageKind::LogoutResponse
             if by_sp || msg.kind == MessageKind::AuthnRequest =>
         {
             "GitLab sent it to the identity provider, which validates it".to_owned()

@@ -109,10 +109,7 @@ pub(super) fn judge(input: &Input<'_>, ctx: &Context) -> (Verdict, Vec<Finding>)
             needs: needs.clone(),
             ..verdict(
                 Outcome::Undecided,
-                format!(
-                    "GitLab accepts it if the rest holds, which was not checked: {}",
-                    needs.join("; ")
-                ),
+                format!("GitLab would accept it; not checked: {}", needs.join("; ")),
             )
         },
     };
@@ -136,9 +133,7 @@ fn encrypted_state(f: &Facts<'_>) -> Step {
         return Step::Pass;
     }
     if !f.ctx.sp_key_given {
-        return Step::Unknown(
-            "the assertion is encrypted: give --sp-key with GitLab's SP private key".to_owned(),
-        );
+        return Step::Unknown("the encrypted assertion (give --sp-key)".to_owned());
     }
     let why = f
         .input
@@ -230,7 +225,7 @@ fn validate_success_status(f: &Facts<'_>) -> Step {
     fail(
         "validate_success_status",
         &message,
-        "the identity provider refused the sign-in (its status is not Success)",
+        "the identity provider refused the sign-in: its status is not Success",
         "ST001",
     )
 }
@@ -517,7 +512,7 @@ fn validate_audience(f: &Facts<'_>) -> Step {
         return Step::Pass;
     }
     let Some(sp) = f.ctx.sp_entity_id.as_deref().filter(|s| !s.is_empty()) else {
-        return Step::Unknown("the audience: give --gitlab-group or --sp-entity-id".to_owned());
+        return Step::Unknown("the audience (give --gitlab-group or --sp-entity-id)".to_owned());
     };
     if audiences.iter().any(|a| a == sp) {
         return Step::Pass;
@@ -550,7 +545,7 @@ fn validate_destination(f: &Facts<'_>) -> Step {
         );
     }
     let Some(acs) = f.ctx.acs_url.as_deref().filter(|a| !a.is_empty()) else {
-        return Step::Unknown("the destination: give --gitlab-group or --acs-url".to_owned());
+        return Step::Unknown("the destination (give --gitlab-group or --acs-url)".to_owned());
     };
     if uri_match(destination, acs) {
         return Step::Pass;
@@ -674,9 +669,7 @@ fn validate_subject_confirmation(f: &Facts<'_>) -> Step {
         }
     }
     if needs_acs {
-        return Step::Unknown(
-            "the SubjectConfirmationData Recipient: give --gitlab-group or --acs-url".to_owned(),
-        );
+        return Step::Unknown("the Recipient (give --gitlab-group or --acs-url)".to_owned());
     }
     let (code, reason) = match problems.first() {
         Some((code, _)) => (
@@ -753,9 +746,7 @@ fn validate_name_id(f: &Facts<'_>) -> Step {
         .find_map(|s| s.child(ns::SAML, "EncryptedID"));
     let (value, sp_qualifier) = match encrypted {
         Some(_) if !f.ctx.sp_key_given => {
-            return Step::Unknown(
-                "the NameID is encrypted: give --sp-key with GitLab's SP private key".to_owned(),
-            );
+            return Step::Unknown("the encrypted NameID (give --sp-key)".to_owned());
         }
         Some(_) => match f.input.message.name_id() {
             Some(n) => (n.value.clone(), n.sp_name_qualifier.clone()),
@@ -782,7 +773,7 @@ fn validate_name_id(f: &Facts<'_>) -> Step {
     };
     match f.ctx.sp_entity_id.as_deref().filter(|s| !s.is_empty()) {
         None => Step::Unknown(
-            "the NameID's SPNameQualifier: give --gitlab-group or --sp-entity-id".to_owned(),
+            "the NameID's SPNameQualifier (give --gitlab-group or --sp-entity-id)".to_owned(),
         ),
         Some(sp) if sp == q => Step::Pass,
         Some(sp) => fail(
@@ -800,11 +791,9 @@ fn validate_signature(f: &Facts<'_>) -> Step {
     };
     match &g.outcome {
         SignatureOutcome::Accepted => Step::Pass,
-        SignatureOutcome::Unchecked => Step::Unknown(
-            "the signature: give --idp-cert or --fingerprint with the certificate GitLab is \
-             configured with"
-                .to_owned(),
-        ),
+        SignatureOutcome::Unchecked => {
+            Step::Unknown("the signature (give --idp-cert or --fingerprint)".to_owned())
+        }
         SignatureOutcome::Refused { message, reason } => Step::Fail(Refusal {
             check: "validate_signature",
             message: message.clone(),

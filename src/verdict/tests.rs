@@ -126,11 +126,22 @@ fn requests_are_not_validated_and_say_why() {
         "GitLab does not validate this AuthnRequest: GitLab sent it to the identity provider, \
          which validates it"
     );
-    let t = judged(&sample("logout-request.xml"), &idp_keys(), "2026-11-02T17:31:00Z");
-    assert!(verdict_of(&t).summary.contains("LogoutRequest: GitLab sent it"));
+    let t = judged(
+        &sample("logout-request.xml"),
+        &idp_keys(),
+        "2026-11-02T17:31:00Z",
+    );
+    assert!(
+        verdict_of(&t)
+            .summary
+            .contains("LogoutRequest: GitLab sent it")
+    );
     let idp_logout = String::from_utf8(sample("logout-request.xml"))
         .unwrap()
-        .replace(">https://gitlab.com/groups/acme<", ">https://idp.example.com/<");
+        .replace(
+            ">https://gitlab.com/groups/acme<",
+            ">https://idp.example.com/<",
+        );
     let t = judged(idp_logout.as_bytes(), &idp_keys(), "2026-11-02T17:31:00Z");
     assert!(
         verdict_of(&t).summary.contains("it is not a sign-in"),
@@ -143,7 +154,11 @@ fn requests_are_not_validated_and_say_why() {
 /// send) was accepted; GitLab's schema check refuses it.
 #[test]
 fn an_id_starting_with_a_digit_is_refused_by_the_schema() {
-    let t = judged(&sample("verdict/digit-id.xml"), &idp_keys(), "2026-11-02T09:01:00Z");
+    let t = judged(
+        &sample("verdict/digit-id.xml"),
+        &idp_keys(),
+        "2026-11-02T09:01:00Z",
+    );
     let v = verdict_of(&t);
     assert_eq!(v.outcome, Outcome::Refuses);
     assert_eq!(v.check, Some("validate_structure"));
@@ -153,9 +168,16 @@ fn an_id_starting_with_a_digit_is_refused_by_the_schema() {
     );
     assert_eq!(v.code, Some("SC001"));
     let reason = v.reason.as_deref().unwrap();
-    assert!(reason.starts_with("line 1, column 119: the samlp:Response ID"), "{reason}");
+    assert!(
+        reason.starts_with("line 1, column 119: the samlp:Response ID"),
+        "{reason}"
+    );
     let f = t.findings.iter().find(|f| f.code == "SC001").unwrap();
-    assert!(f.detail.contains("starts with the digit '4'"), "{}", f.detail);
+    assert!(
+        f.detail.contains("starts with the digit '4'"),
+        "{}",
+        f.detail
+    );
 }
 
 /// The issue's cases where samltrace refused what GitLab accepts: a whole-document reference, a
@@ -172,7 +194,10 @@ fn policies_that_gitlab_accepts_are_warnings() {
         let f = t.findings.iter().find(|f| f.code == code).unwrap();
         assert_eq!(f.severity, crate::checks::Severity::Warning, "{file}");
         assert!(!t.has_error_findings(), "{file}: {:#?}", t.findings);
-        assert!(t.signatures[0].verified == Some(true), "verified is the cryptography");
+        assert!(
+            t.signatures[0].verified == Some(true),
+            "verified is the cryptography"
+        );
     }
 }
 
@@ -180,7 +205,11 @@ fn policies_that_gitlab_accepts_are_warnings() {
 /// with the configured one (or fingerprint) and refuses, even though the trusted key signed.
 #[test]
 fn an_unrelated_keyinfo_certificate_is_refused_as_gitlab_does() {
-    let t = judged(&sample("verdict/unrelated-keyinfo.xml"), &idp_keys(), "2026-11-02T09:01:00Z");
+    let t = judged(
+        &sample("verdict/unrelated-keyinfo.xml"),
+        &idp_keys(),
+        "2026-11-02T09:01:00Z",
+    );
     let v = verdict_of(&t);
     assert_eq!(v.message.as_deref(), Some("Fingerprint mismatch"));
     assert_eq!(v.code, Some("SG004"));
@@ -189,8 +218,15 @@ fn an_unrelated_keyinfo_certificate_is_refused_as_gitlab_does() {
         .trust
         .add_fingerprint("AB:C4:04:A6:C2:56:B3:9B:76:F0:34:FB:CF:52:22:1C:CA:DF:77:F9")
         .unwrap();
-    let t = judged(&sample("verdict/unrelated-keyinfo.xml"), &fingerprint, "2026-11-02T09:01:00Z");
-    assert_eq!(verdict_of(&t).message.as_deref(), Some("Fingerprint mismatch"));
+    let t = judged(
+        &sample("verdict/unrelated-keyinfo.xml"),
+        &fingerprint,
+        "2026-11-02T09:01:00Z",
+    );
+    assert_eq!(
+        verdict_of(&t).message.as_deref(),
+        Some("Fingerprint mismatch")
+    );
 }
 
 #[test]
