@@ -36,6 +36,8 @@ struct Facts<'d> {
     ctx: &'d Context,
     /// The schema violations of the received document and the decrypted assertion.
     violations: Vec<super::schema::Violation>,
+    /// `xpath_from_signed_assertion("")`, found once.
+    signed: Vec<Element<'d>>,
 }
 
 impl<'d> Facts<'d> {
@@ -44,14 +46,10 @@ impl<'d> Facts<'d> {
         self.decrypted.unwrap_or(self.received)
     }
 
-    fn signed_assertions(&self) -> Vec<Element<'d>> {
-        self.doc().signed_assertions()
-    }
-
     /// `xpath_from_signed_assertion(subelement)`: children named so of the signed assertions.
     fn signed_children(&self, local: &str) -> Vec<Element<'d>> {
-        self.signed_assertions()
-            .into_iter()
+        self.signed
+            .iter()
             .flat_map(|a| a.children_named(ns::SAML, local).collect::<Vec<_>>())
             .collect()
     }
@@ -86,12 +84,15 @@ const VALIDATIONS: &[Validation] = &[
 /// The verdict on a Response, and the schema findings.
 pub(super) fn judge(input: &Input<'_>, ctx: &Context) -> (Verdict, Vec<Finding>) {
     let parts: Vec<&DecryptedDoc> = input.decrypted.iter().map(|d| d.as_ref()).collect();
+    let received = RubyDocument::received(input.document);
+    let decrypted = RubyDocument::decrypted(input.document, &parts);
     let facts = Facts {
-        received: RubyDocument::received(input.document),
-        decrypted: RubyDocument::decrypted(input.document, &parts),
+        received,
+        decrypted,
         input,
         ctx,
         violations: schema_violations(input),
+        signed: decrypted.unwrap_or(received).signed_assertions(),
     };
     let findings = schema_findings(&facts);
     let mut needs = Vec::new();

@@ -166,17 +166,14 @@ fn gitlab_lines(row: &Row) -> Vec<Wrapped> {
     let style = gitlab_style(v.outcome).patch(STRONG);
     let summary = v.summary.strip_prefix("GitLab ").unwrap_or(&v.summary);
     let mut out = vec![field("GitLab", untrusted(summary, style))];
-    match v.outcome {
-        Outcome::Refuses => {
-            let check = v.check.map_or(String::new(), |c| format!("ruby-saml {c}"));
-            let code = v.code.map_or(String::new(), |c| format!(", {c}"));
-            let reason = v.reason.as_deref().unwrap_or("");
-            out.push(field(
-                "Why",
-                untrusted(&format!("{reason} ({check}{code})"), DIM),
-            ));
-        }
-        _ => {}
+    if v.outcome == Outcome::Refuses {
+        let check = v.check.map_or(String::new(), |c| format!("ruby-saml {c}"));
+        let code = v.code.map_or(String::new(), |c| format!(", {c}"));
+        let reason = v.reason.as_deref().unwrap_or("");
+        out.push(field(
+            "Why",
+            untrusted(&format!("{reason} ({check}{code})"), DIM),
+        ));
     }
     out
 }

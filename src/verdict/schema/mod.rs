@@ -298,7 +298,6 @@ impl Validator {
         ty: Type,
         value: &str,
     ) {
-        let at = attr_offset(e, name);
         if let Some(why) = ty.check(value) {
             let rule = match ty {
                 Type::Id => Rule::NotAnId,
@@ -307,7 +306,7 @@ impl Validator {
             self.push_at(
                 place,
                 rule,
-                at,
+                attr_offset(e, name),
                 format!(
                     "the {} {name} {value:?} is not an {}: {why} ({}, {})",
                     d.name(),
@@ -319,8 +318,8 @@ impl Validator {
             return;
         }
         if ty == Type::Id {
-            let id = types::collapse(value);
-            let here = line_col(place.text, at);
+            let at = attr_offset(e, name);
+            let id = types::collapse(value).into_owned();
             if let Some((line, column)) = self.ids.get(&id).copied() {
                 self.push_at(
                     place,
@@ -333,7 +332,7 @@ impl Validator {
                     ),
                 );
             } else {
-                self.ids.insert(id, here);
+                self.ids.insert(id, line_col(place.text, at));
             }
         }
     }
@@ -412,20 +411,24 @@ impl Validator {
         d: &'static Decl,
         particles: &[Particle],
     ) {
-        let kids: Vec<Element<'_>> = e.child_elements().collect();
-        let mut counts = vec![0u32; particles.len()];
-        let mut i = 0;
+        let mut kids = e.child_elements().peekable();
+        // The content models have at most six particles; counts past that are not kept.
+        let mut counts = [0u32; 8];
         for (pi, p) in particles.iter().enumerate() {
-            while counts[pi] < p.max && kids.get(i).is_some_and(|k| matches(d, p, *k)) {
-                self.child(place, kids[i]);
-                i += 1;
-                counts[pi] += 1;
+            let mut n = 0;
+            while n < p.max
+                && let Some(k) = kids.next_if(|k| matches(d, p, *k))
+            {
+                self.child(place, k);
+                n += 1;
             }
-            if counts[pi] < p.min {
-                let at = kids.get(i).map_or(e.span().start, |k| k.span().start);
-                let found = kids
-                    .get(i)
-                    .map_or_else(|| "nothing".to_owned(), |k| k.qname().into_owned());
+            if let Some(c) = counts.get_mut(pi) {
+                *c = n;
+            }
+            if n < p.min {
+                let next = kids.peek().copied();
+                let at = next.map_or(e.span().start, |k| k.span().start);
+                let found = next.map_or_else(|| "nothing".to_owned(), |k| k.qname().into_owned());
                 let detail = format!(
                     "{} needs {} here, found {found} ({}, {})",
                     d.name(),
@@ -437,12 +440,12 @@ impl Validator {
                 return;
             }
         }
-        let Some(k) = kids.get(i).copied() else {
+        let Some(k) = kids.next() else {
             return;
         };
         let earlier = particles.iter().position(|p| matches(d, p, k));
         let detail = match earlier {
-            Some(pos) if counts[pos] == particles[pos].max => format!(
+            Some(pos) if counts.get(pos) == Some(&particles[pos].max) => format!(
                 "{} holds more than one {}, which may appear only once there ({}, {})",
                 d.name(),
                 k.qname(),

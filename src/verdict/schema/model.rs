@@ -7,6 +7,8 @@
 //! and use, content models as sequences of particles, `anyAttribute`, mixed content. Only data:
 //! the validator in `schema/mod.rs` interprets it.
 
+use std::sync::OnceLock;
+
 use super::types::Type;
 use crate::xml::ns::{DS, SAML, SAMLP, XENC};
 
@@ -133,8 +135,19 @@ pub fn prefix(ns: &str) -> &'static str {
 
 /// The declaration of `{ns}local`, when the schemas declare it globally.
 pub fn lookup(ns: Option<&str>, local: &str) -> Option<&'static Decl> {
+    static BY_LOCAL: OnceLock<Vec<&'static Decl>> = OnceLock::new();
+    let sorted = BY_LOCAL.get_or_init(|| {
+        let mut v: Vec<&'static Decl> = DECLS.iter().collect();
+        v.sort_by_key(|d| d.local);
+        v
+    });
     let ns = ns?;
-    DECLS.iter().find(|d| d.local == local && d.ns == ns)
+    let first = sorted.partition_point(|d| d.local < local);
+    sorted[first..]
+        .iter()
+        .take_while(|d| d.local == local)
+        .find(|d| d.ns == ns)
+        .copied()
 }
 
 const fn req(name: &'static str, ty: Type) -> Attr {

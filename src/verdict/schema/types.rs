@@ -7,6 +7,8 @@
 //! `collapse`, so surrounding whitespace is allowed; NCName is XML 1.0's Name without colons
 //! (Namespaces in XML, production 4). Pure functions on strings.
 
+use std::borrow::Cow;
+
 /// A simple type of the SAML schemas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Type {
@@ -41,29 +43,43 @@ impl Type {
 
     /// `None` when `value` is a value of the type, else why not.
     pub fn check(self, value: &str) -> Option<String> {
+        if self == Type::Text {
+            return None;
+        }
         let v = collapse(value);
         match self {
             Type::Text => None,
             Type::Id | Type::NcName => ncname(&v),
             Type::DateTime => date_time(&v),
             Type::Base64 => base64(value),
-            Type::Boolean => (!matches!(v.as_str(), "true" | "false" | "1" | "0"))
+            Type::Boolean => (!matches!(v.as_ref(), "true" | "false" | "1" | "0"))
                 .then(|| "it is not true, false, 1 or 0".to_owned()),
             Type::NonNegativeInteger => non_negative_integer(&v),
-            Type::Enumeration(values) => (!values.contains(&v.as_str()))
+            Type::Enumeration(values) => (!values.contains(&v.as_ref()))
                 .then(|| format!("it is not one of {}", values.join(", "))),
         }
     }
 }
 
 /// XML Schema's whiteSpace `collapse`: runs of spaces, tabs and line ends become one space, and
-/// surrounding ones go.
-pub fn collapse(value: &str) -> String {
-    value
-        .split([' ', '\t', '\n', '\r'])
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// surrounding ones go. Borrows when there is nothing to collapse (the usual case).
+pub fn collapse(value: &str) -> Cow<'_, str> {
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let bytes = value.as_bytes();
+    let edges = bytes.first().is_some_and(|b| ws(*b)) || bytes.last().is_some_and(|b| ws(*b));
+    let inner = bytes
+        .windows(2)
+        .any(|w| ws(w[0]) && (ws(w[1]) || w[0] != b' '));
+    if !edges && !inner {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(
+        value
+            .split([' ', '\t', '\n', '\r'])
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// Why `v` is not an NCName.
@@ -189,7 +205,9 @@ fn clock_problem(clock: &str) -> Option<String> {
 fn days_in(year: u64, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }
@@ -209,7 +227,7 @@ fn base64(value: &str) -> Option<String> {
     }
     let pad = clean.iter().rev().take_while(|b| **b == b'=').count();
     let misplaced = clean[..clean.len() - pad].contains(&b'=');
-    if clean.len() % 4 != 0 || pad > 2 || misplaced {
+    if !clean.len().is_multiple_of(4) || pad > 2 || misplaced {
         return Some("it is not complete base64 (its length or padding is wrong)".to_owned());
     }
     None
