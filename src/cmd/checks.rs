@@ -93,7 +93,7 @@ mod tests {
     fn args() -> CheckArgs {
         CheckArgs {
             at: None,
-            skew: 180,
+            skew: 0,
             gitlab_group: None,
             sp_entity_id: None,
             acs_url: None,
@@ -106,10 +106,11 @@ mod tests {
     }
 
     #[test]
-    fn defaults_to_now_and_180_seconds() {
+    fn defaults_to_now_and_gitlab_s_drift() {
         let c = configure(&args(), now()).unwrap();
         assert_eq!(c.context.at, now());
-        assert_eq!(c.context.skew, SignedDuration::from_secs(180));
+        assert_eq!(c.context.skew, Context::DEFAULT_SKEW);
+        assert!(c.context.skew.is_zero());
         assert!(not_checked_line(&c).unwrap().contains("--gitlab-group"));
     }
 
@@ -117,7 +118,7 @@ mod tests {
     fn explicit_values_win_over_the_group() {
         let mut a = args();
         a.at = Some("2026-11-02T10:00:00+01:00".into());
-        a.skew = 0;
+        a.skew = 60;
         a.gitlab_group = Some("https://gitlab.com/acme/sub".into());
         a.acs_url = Some("https://gitlab.example.com/users/auth/saml/callback".into());
         let c = configure(&a, now()).unwrap();
@@ -125,7 +126,7 @@ mod tests {
             c.context.at,
             "2026-11-02T09:00:00Z".parse::<Timestamp>().unwrap()
         );
-        assert!(c.context.skew.is_zero());
+        assert_eq!(c.context.skew, SignedDuration::from_secs(60));
         assert_eq!(
             c.context.sp_entity_id.as_deref(),
             Some("https://gitlab.com/groups/acme")

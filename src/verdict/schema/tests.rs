@@ -212,3 +212,16 @@ fn attribute_offsets_skip_longer_names() {
     let at = qualified_attr_offset(doc.root(), "ID");
     assert_eq!(&doc.text()[at..at + 4], "p:ID");
 }
+
+/// Hostile nesting (Assertion in Advice in Assertion, down to the parser's depth limit) is
+/// walked without running out of stack, and the duplicate IDs are reported within the bound.
+#[test]
+fn deep_nesting_is_bounded_by_the_parser_s_depth() {
+    let open = "<saml:Assertion ID=\"_n\" Version=\"2.0\" IssueInstant=\"2026-11-02T09:00:00Z\"><saml:Issuer>x</saml:Issuer><saml:Advice>";
+    let close = "</saml:Advice></saml:Assertion>";
+    let depth = 60;
+    let body = format!("{}{}", open.repeat(depth), close.repeat(depth));
+    let v = violations(&response("_r", &body));
+    assert_eq!(v.len(), MAX_VIOLATIONS.min(depth - 1));
+    assert!(v.iter().all(|v| v.rule == Rule::DuplicateId));
+}
