@@ -24,7 +24,11 @@ fn keys(sp_key: bool) -> Keys {
         .add_anchor(&sample("keys/idp.crt"), "idp.crt")
         .unwrap();
     let sp_key = sp_key.then(|| SpKey::from_bytes(&sample("dsig/keys/sp.key"), "sp.key").unwrap());
-    Keys { trust, sp_key }
+    Keys {
+        trust,
+        sp_key,
+        ..Keys::default()
+    }
 }
 
 /// Runs `f` `n` times after a warm-up and prints the median, 90th percentile and mean.

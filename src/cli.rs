@@ -265,8 +265,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
 
-    /// Clock difference to tolerate between the identity provider and the evaluation time.
-    #[arg(long, value_name = "SECONDS", default_value_t = 180)]
+    /// Clock difference to tolerate between the identity provider and the evaluation time. The
+    /// default is GitLab's allowed clock drift: none on GitLab.com (group SAML passes no
+    /// allowed_clock_drift to ruby-saml, ee/app/models/saml_provider.rb) and on Self-Managed unless
+    /// an admin sets args.allowed_clock_drift (lib/gitlab/omniauth_initializer.rb passes args as
+    /// given). Give that value here to judge as such an instance does.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     pub skew: u32,
 
     /// The GitLab group that uses SAML, such as https://gitlab.com/groups/acme or https://gitlab.com/acme: sets the expected audience and ACS URL.
@@ -299,6 +303,12 @@ pub struct KeyArgs {
     /// Verify signatures with every signing certificate of this IdP metadata XML. Repeatable.
     #[arg(long, value_name = "FILE")]
     pub idp_metadata: Vec<PathBuf>,
+
+    /// Verify the messages GitLab signs (AuthnRequests, its logout messages) with this SP
+    /// certificate (PEM or DER; GitLab's SP metadata holds it). Repeatable. Without it they are
+    /// described, not verified: they are never judged against the IdP's certificate.
+    #[arg(long, value_name = "FILE")]
+    pub sp_cert: Vec<PathBuf>,
 
     /// Decrypt EncryptedAssertion, EncryptedID and EncryptedAttribute with this SP private key
     /// (RSA, PEM or DER, PKCS#1 or PKCS#8, not password-protected).
@@ -437,7 +447,7 @@ mod tests {
         .unwrap();
         let c = cli.decode.checks;
         assert_eq!(c.at.as_deref(), Some("2026-11-02T09:00:00Z"));
-        assert_eq!(c.skew, 180);
+        assert_eq!(c.skew, 0, "GitLab's allowed clock drift");
         assert_eq!(c.gitlab_group.as_deref(), Some("https://gitlab.com/acme"));
         assert_eq!(c.fingerprint.as_deref(), Some("AB:CD"));
         assert!(Cli::try_parse_from(["samltrace", "--skew", "-5", "a"]).is_err());

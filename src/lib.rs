@@ -21,6 +21,7 @@ pub mod sanitize;
 pub mod scim;
 pub mod trace;
 pub mod tui;
+pub mod verdict;
 pub mod xml;
 
 #[cfg(test)]

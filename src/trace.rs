@@ -3,16 +3,20 @@
 //!
 //! A decode failure is a value stored in the trace, next to the steps that worked.
 
-use serde::Serialize;
+use std::sync::Arc;
 
 use jiff::Timestamp;
+use serde::Serialize;
 
 use crate::checks::{self, Context, Finding, Severity};
 use crate::dsig::SignatureInfo;
+use crate::dsig::gitlab::{DecryptedDoc, GitLabSignature};
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
 use crate::input::{Origin, Stage, Step};
 use crate::saml::Message;
+use crate::verdict::{self, Verdict};
+use crate::xml::Document;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Trace {
@@ -37,12 +41,34 @@ pub struct Trace {
     pub findings: Vec<Finding>,
     /// The identity verdict for the NameID; null without `--scim`.
     pub verdict: Option<crate::compare::Verdict>,
+    /// GitLab's verdict on the message (ruby-saml's); set by [`Trace::check`].
+    pub gitlab_verdict: Option<Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TraceError>,
     /// The instant the checks judged the message at (`--at`, its entry's time, or now); `None`
     /// until [`Trace::check`] runs.
     #[serde(skip)]
     pub judged_at: Option<Timestamp>,
+    /// The parsed documents, for the verdict.
+    #[serde(skip)]
+    pub documents: Option<Documents>,
+    /// Which signature GitLab verifies and what it decides (Responses).
+    #[serde(skip)]
+    pub gitlab_signature: Option<GitLabSignature>,
+}
+
+/// The received document and its decrypted parts, shared between copies of a trace and compared
+/// by their text.
+#[derive(Debug, Clone)]
+pub struct Documents {
+    pub received: Arc<Document>,
+    pub decrypted: Vec<Arc<DecryptedDoc>>,
+}
+
+impl PartialEq for Documents {
+    fn eq(&self, other: &Self) -> bool {
+        self.received.text() == other.received.text() && self.decrypted == other.decrypted
+    }
 }
 
 /// Why a payload could not be decoded.
@@ -93,7 +119,8 @@ impl Trace {
         self.error.is_some()
     }
 
-    /// Runs the checks over the decoded message, with this trace's signatures in the context.
+    /// Runs the checks over the decoded message, with this trace's signatures in the context,
+    /// and gives GitLab's verdict.
     pub fn check(&mut self, ctx: &Context) {
         let Some(message) = &self.message else { return };
         self.judged_at = Some(ctx.at);
@@ -103,6 +130,19 @@ impl Trace {
         ctx.coverage = self.coverage.clone();
         ctx.decryption = self.decryption.clone();
         self.findings = checks::run(message, &ctx);
+        let Some(docs) = &self.documents else { return };
+        let input = verdict::Input {
+            document: &docs.received,
+            decrypted: &docs.decrypted,
+            message,
+            signatures: &self.signatures,
+            signature: self.gitlab_signature.as_ref(),
+            decryption: &self.decryption,
+        };
+        let judged = verdict::judge(&input, &ctx, &self.findings);
+        self.findings.extend(judged.findings);
+        self.findings.sort_by_key(|f| f.severity);
+        self.gitlab_verdict = Some(judged.verdict);
     }
 
     /// True when a check found an error (something that stops the sign-in).

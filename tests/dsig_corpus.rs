@@ -51,7 +51,14 @@ fn keys(dir: &Path, cert: Option<&str>, sp_key: Option<&str>) -> Keys {
     }
     let sp_key =
         sp_key.map(|k| SpKey::from_bytes(&std::fs::read(dir.join(k)).unwrap(), k).unwrap());
-    Keys { trust, sp_key }
+    // A certificate given for a request stands for the service provider's (`--sp-cert`): the
+    // SP signs its requests, and they are never checked against the IdP's certificate.
+    Keys {
+        sp_trust: trust.clone(),
+        trust,
+        sp_key,
+        ..Keys::default()
+    }
 }
 
 fn report(xml: &str, keys: &Keys) -> Report {

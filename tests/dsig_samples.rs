@@ -32,6 +32,7 @@ fn keys(cert: Option<&str>, sp_key: Option<&str>) -> Keys {
     Keys {
         trust: cert.map(trust).unwrap_or_default(),
         sp_key: sp_key.map(|k| SpKey::from_bytes(&read(k), k).unwrap()),
+        ..Keys::default()
     }
 }
 
@@ -409,7 +410,18 @@ fn malformed_signatures_give_reasons_not_panics() {
             "refused",
             "XPath",
         ),
-        (mutate("URI=\"#_r1\"", "URI=\"\""), "refused", "by ID"),
+        // URI="" is the whole document (the same Response here), so the digest still matches;
+        // the edit changed SignedInfo, so the value does not (samples/verdict has a real one).
+        (
+            mutate("URI=\"#_r1\"", "URI=\"\""),
+            "wrong_key",
+            "wrong certificate",
+        ),
+        (
+            mutate("URI=\"#_r1\"", "URI=\"#xpointer(/)\""),
+            "refused",
+            "by ID",
+        ),
         (
             mutate("URI=\"#_r1\"", "URI=\"#nowhere\""),
             "malformed",
@@ -425,8 +437,8 @@ fn malformed_signatures_give_reasons_not_panics() {
                 "</ds:Reference>",
                 "</ds:Reference><ds:Reference URI=\"#_a1\"/>",
             ),
-            "malformed",
-            "exactly one Reference",
+            "wrong_key",
+            "wrong certificate",
         ),
         (
             mutate("<ds:DigestValue>", "<ds:DigestValue>A"),

@@ -21,7 +21,11 @@ fn pipeline() -> &'static Pipeline<'static> {
         let _ = trust.add_fingerprint("AB:C4:04:A6:C2:56:B3:9B:76:F0:34:FB:CF:52:22:1C:CA:DF:77:F9");
         let sp_key = SpKey::from_bytes(include_bytes!("../../samples/dsig/keys/sp.key"), "sp.key").ok();
         let at = "2026-11-02T09:00:00Z".parse().expect("a fixed time");
-        let config = Config::new(Context::new(at)).with_keys(Arc::new(Keys { trust, sp_key }));
+        let config = Config::new(Context::new(at)).with_keys(Arc::new(Keys {
+            trust,
+            sp_key,
+            ..Keys::default()
+        }));
         Pipeline::new(config)
     })
 }

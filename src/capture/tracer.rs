@@ -243,16 +243,18 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
             .iter()
             .find(|(k, _)| k != "SAMLart")
             .map(|(k, _)| k.clone());
-        let origin = Origin { param, ..base };
+        let mut origin = Origin { param, ..base };
+        redirect_signature(req, &mut origin);
         return (vec![input::unwrap_xml_at(xml, origin)], Vec::new());
     }
     let mut found = Vec::new();
     let mut masked = Vec::new();
     for (name, value) in saml_params {
-        let origin = Origin {
+        let mut origin = Origin {
             param: Some(name.clone()),
             ..base.clone()
         };
+        redirect_signature(req, &mut origin);
         if is_masked(value) {
             masked.push(format!(
                 "{name} was masked by the exporter ({}) and the export holds no decoded copy: skipped",
@@ -263,6 +265,18 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
         found.push(input::unwrap_value_at(value, step, origin));
     }
     (found, masked)
+}
+
+/// The HTTP-Redirect binding's `SigAlg` and `Signature`, read from the request's URL as sent
+/// (the export's parameter list holds decoded values, which the signature was not made over).
+fn redirect_signature(req: &Request, origin: &mut Origin) {
+    if !req.post.is_empty() {
+        return;
+    }
+    let (Some(url), Some(param)) = (req.url.as_deref(), origin.param.clone()) else {
+        return;
+    };
+    input::keep_redirect_signature(url, &param, origin);
 }
 
 /// A value SAML-tracer replaced on export: `{hash:…}`, `{obf:…}` or `{overwritten}`.

@@ -45,6 +45,13 @@ impl CodeInfo {
     }
 }
 
+/// Codes raised by GitLab's verdict (`crate::verdict`) rather than by a rule of the checks: the
+/// schema check and the ruby-saml validations that read the document itself.
+pub const RAISED_BY_VERDICT: &[&str] = &[
+    "ST003", "AS001", "AS002", "SC001", "SC002", "SC003", "SC004", "SC005", "TM006", "AU006",
+    "AU007", "SG010", "SG011",
+];
+
 /// The entry of a code.
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
     CATALOGUE.iter().find(|c| c.code == code)
@@ -100,6 +107,76 @@ pub const CATALOGUE: &[CodeInfo] = &[
         "Check the SAML app's settings on the identity provider, then capture a fresh sign-in.",
     )
     .see(docs::DEBUGGING_TOOLS),
+    code(
+        "ST003",
+        Error,
+        "The response carries more than one assertion (GitLab refuses it)",
+        "The document holds more than one Assertion or EncryptedAssertion, anywhere (Advice and \
+         signatures included): ruby-saml's validate_num_assertion wants exactly one.",
+        "Configure the identity provider to send one assertion per response; several can also \
+         be the shape of a signature-wrapping attack.",
+    ),
+    code(
+        "AS001",
+        Error,
+        "The signed assertion does not have exactly one Conditions element",
+        "The assertion GitLab reads has no Conditions element, or several (ruby-saml's \
+         validate_one_conditions).",
+        "Configure the identity provider to send one Conditions element with the audience and \
+         validity window.",
+    ),
+    code(
+        "AS002",
+        Error,
+        "The signed assertion does not have exactly one AuthnStatement",
+        "The assertion GitLab reads has no AuthnStatement, or several (ruby-saml's \
+         validate_one_authnstatement).",
+        "Configure the identity provider to say how the user authenticated (one AuthnStatement).",
+    ),
+    code(
+        "SC001",
+        Error,
+        "An ID is not a valid XML ID, or is used twice (GitLab refuses it)",
+        "An attribute of type xs:ID (a Response, Assertion or signature ID) is not an NCName, \
+         such as a bare UUID that starts with a digit, or two elements carry the same ID; \
+         ruby-saml's schema check refuses the message.",
+        "Make the identity provider generate IDs that start with a letter or \"_\" and are unique \
+         in the message.",
+    ),
+    code(
+        "SC002",
+        Error,
+        "A required attribute is missing, or an attribute is not allowed (GitLab refuses it)",
+        "An element lacks an attribute the SAML schema requires (ID, Version, IssueInstant, \
+         Method, Algorithm, …) or carries one its type does not declare.",
+        "Fix the identity provider's message template so that it follows the SAML 2.0 schema.",
+    ),
+    code(
+        "SC003",
+        Error,
+        "Elements are missing, out of order or not allowed (GitLab refuses it)",
+        "The SAML schema's content model is broken: a required element is missing, elements are \
+         out of order or repeated, an element is not allowed where it is, or text stands where \
+         only elements may.",
+        "Fix the identity provider's message template so that it follows the SAML 2.0 schema.",
+    ),
+    code(
+        "SC004",
+        Error,
+        "The message is not SAML 2.0 (GitLab refuses it)",
+        "The message's Version is not \"2.0\", or it is not a samlp:Response (ruby-saml's \
+         validate_version).",
+        "Configure the identity provider to send SAML 2.0 Responses.",
+    ),
+    code(
+        "SC005",
+        Error,
+        "A value does not have the type the schema requires (GitLab refuses it)",
+        "An attribute or text is not of its schema type: a time that is not an xs:dateTime, an \
+         InResponseTo that is not an NCName, base64 that is not base64, an xsi:type that names \
+         no type.",
+        "Fix the identity provider's message template so that it follows the SAML 2.0 schema.",
+    ),
     code(
         "NI001",
         Error,
@@ -180,8 +257,8 @@ pub const CATALOGUE: &[CodeInfo] = &[
         "TM004",
         Warning,
         "The response was issued long before or after the evaluation time",
-        "A successful response's IssueInstant is further from the evaluation time than the \
-         allowed clock skew.",
+        "A successful response's IssueInstant is more than 3 minutes (plus the allowed clock \
+         skew) from the evaluation time; GitLab does not judge IssueInstant, so this is a hint.",
         "For an old capture, pass --at with the time it was captured; otherwise sync the \
          identity provider's clock.",
     ),
@@ -192,6 +269,16 @@ pub const CATALOGUE: &[CodeInfo] = &[
         "IssueInstant, NotBefore or NotOnOrAfter is not a valid xs:dateTime.",
         "Have the identity provider send times such as 2026-11-02T09:00:00Z.",
     ),
+    code(
+        "TM006",
+        Error,
+        "The sign-in session the response grants has already ended",
+        "The AuthnStatement's SessionNotOnOrAfter is before the evaluation time, beyond the \
+         allowed clock drift (ruby-saml's validate_session_expiration).",
+        "Sign in again; if fresh responses fail too, lengthen the session lifetime at the \
+         identity provider or sync its clock.",
+    )
+    .see(docs::DEBUGGING_TOOLS),
     code(
         "AU001",
         Error,
@@ -240,6 +327,25 @@ pub const CATALOGUE: &[CodeInfo] = &[
         "This points to a broken identity provider or an altered response: capture a fresh \
          sign-in, and report it to the identity provider if it persists.",
     ),
+    code(
+        "AU006",
+        Error,
+        "No subject confirmation GitLab accepts",
+        "The assertion has no bearer SubjectConfirmation with SubjectConfirmationData (ruby-saml's \
+         validate_subject_confirmation).",
+        "Configure the identity provider to send a bearer SubjectConfirmation whose data names \
+         GitLab's ACS URL as Recipient.",
+    ),
+    code(
+        "AU007",
+        Error,
+        "The NameID is qualified for another service provider",
+        "The NameID's SPNameQualifier differs from GitLab's entity ID (ruby-saml's \
+         validate_name_id).",
+        "Set the SPNameQualifier (or the app's entity ID) to GitLab's Identifier, or remove it.",
+    )
+    .needs("--gitlab-group or --sp-entity-id")
+    .see(docs::INVALID_AUDIENCE),
     code(
         "AT001",
         Error,
@@ -332,6 +438,56 @@ pub const CATALOGUE: &[CodeInfo] = &[
     )
     .see(docs::CERTIFICATE_UPDATES),
     code(
+        "SG007",
+        Warning,
+        "A signature GitLab does not check is broken",
+        "A signature other than the one GitLab verifies does not verify (such as a broken \
+         Assertion signature inside a valid signed Response): GitLab never reads it, but other \
+         service providers may.",
+        "Check why the identity provider's second signature is broken; GitLab signs the user in \
+         regardless.",
+    )
+    .needs("--idp-cert or --fingerprint"),
+    code(
+        "SG008",
+        Warning,
+        "The signature references the whole document",
+        "A signature's Reference is URI=\"\" (the whole document) instead of the signed \
+         element's ID: GitLab accepts it, reading it as the element the signature sits in.",
+        "Prefer a Reference to the Response's or the Assertion's ID (URI=\"#ID\"), which every \
+         service provider reads the same way.",
+    ),
+    code(
+        "SG009",
+        Warning,
+        "A signature has more than one Reference",
+        "A signature's SignedInfo holds several References: GitLab (and samltrace) check only \
+         the first, so the others vouch for nothing.",
+        "Configure the identity provider to sign with one Reference, to the signed element.",
+    ),
+    code(
+        "SG010",
+        Error,
+        "The signatures are not where GitLab accepts them",
+        "A signature sits outside the Response and the Assertion, its element has no ID or a \
+         duplicate one, it references another element, two reference the same one, there are \
+         more than two, or none is in the element the first Reference names (ruby-saml's \
+         validate_signed_elements and validate_signature).",
+        "Configure the identity provider to sign the Response or the Assertion (or both) with an \
+         enveloped signature referencing the element's own ID.",
+    )
+    .see(docs::IDP_ADDITIONAL_CONFIGURATION),
+    code(
+        "SG011",
+        Error,
+        "The signature carries no certificate, and GitLab only has a fingerprint",
+        "GitLab is configured with a certificate fingerprint (as GitLab.com group SAML always \
+         is), and the message carries no X509Certificate to match it with.",
+        "Configure the identity provider to include its signing certificate in the signature's \
+         KeyInfo.",
+    )
+    .see(docs::FINGERPRINT_MISMATCH),
+    code(
         "EN001",
         Info,
         "Part of the response is encrypted and cannot be read here",
@@ -378,6 +534,9 @@ fn write_entry(out: &mut String, c: &CodeInfo, checked: bool) {
     if !checked {
         out.push_str("*Comes with signature verification and decryption; not reported yet.*\n\n");
     }
+    if RAISED_BY_VERDICT.contains(&c.code) {
+        out.push_str("*Verdict: raised when GitLab refuses the response for this reason.*\n\n");
+    }
     let _ = writeln!(out, "- **When:** {}", c.trigger);
     if let Some(needs) = c.needs {
         let _ = writeln!(out, "- **Needs:** {needs}");
@@ -411,7 +570,12 @@ Checks that compare with GitLab's settings need them: `--gitlab-group URL` (such
 `https://gitlab.com/groups/acme`) gives the expected audience and Assertion Consumer Service URL;
 `--sp-entity-id` and `--acs-url` set them explicitly (instance-wide SAML on GitLab Self-Managed).
 Times are judged at `--at` (default: now, or the HAR entry's time) with `--skew` seconds of
-clock difference allowed (default 180).
+clock difference allowed. The default is GitLab's: no drift, as GitLab.com's group SAML passes
+none to ruby-saml and Self-Managed passes only what an admin sets as `allowed_clock_drift`.
+
+Every trace also carries GitLab's verdict (`gitlab_verdict`): the first ruby-saml validation the
+response fails, with ruby-saml's message and the code below that explains it. Codes marked
+*verdict* are raised by that verdict (they need the document, not only the model).
 ";
 
 #[cfg(test)]

@@ -121,9 +121,10 @@ fn rules() -> impl Iterator<Item = &'static Rule> {
     FAMILIES.iter().flat_map(|family| family.iter())
 }
 
-/// True when a rule for `code` is registered (codes of the catalogue may await theirs).
+/// True when a rule for `code` is registered, or GitLab's verdict raises it (codes of the
+/// catalogue may await theirs).
 pub fn is_checked(code: &str) -> bool {
-    rules().any(|r| r.code == code)
+    rules().any(|r| r.code == code) || catalogue::RAISED_BY_VERDICT.contains(&code)
 }
 
 /// Applies every rule to the message: errors first, then warnings, then information, each in
@@ -195,8 +196,12 @@ impl SeenRequest {
 }
 
 impl Context {
-    /// The default clock skew: 180 seconds.
-    pub const DEFAULT_SKEW: SignedDuration = SignedDuration::from_secs(180);
+    /// The default clock skew: GitLab's allowed clock drift, none. GitLab.com's group SAML passes
+    /// no `allowed_clock_drift` to ruby-saml (`ee/app/models/saml_provider.rb`,
+    /// `SamlProvider#settings`), and Self-Managed passes only what an admin puts in the provider's
+    /// `args` (`lib/gitlab/omniauth_initializer.rb`); ruby-saml's default is then zero (plus
+    /// `Float::EPSILON`, `response.rb` `#allowed_clock_drift`).
+    pub const DEFAULT_SKEW: SignedDuration = SignedDuration::ZERO;
 
     /// A context judging at `at` with the default skew and no expectations.
     pub fn new(at: Timestamp) -> Context {

@@ -1,6 +1,10 @@
 //! Signature and decryption rules: SG003 (does not verify), SG004 (not the trusted
-//! certificate), SG005 (signature wrapping), SG006 (certificate outside its validity) and EN002
-//! (decryption failed).
+//! certificate), SG005 (signature wrapping), SG006 (certificate outside its validity), SG007 (a
+//! broken signature GitLab never reads), SG008 (a whole-document reference), SG009 (several
+//! References) and EN002 (decryption failed).
+//!
+//! In a Response, GitLab verifies one signature (`dsig::gitlab`): SG003 and SG004 are about that
+//! one; another signature's problems are SG007, a warning, since they cannot stop the sign-in.
 //!
 //! Thin on purpose: `dsig` verifies, decrypts and compares coverage, and `dsig::diagnose` words
 //! each detail and fix; these rules only pick the facts from the [`Context`]. Pure functions.
@@ -29,6 +33,18 @@ pub(super) const RULES: &[Rule] = &[
         check: certificate_validity,
     },
     Rule {
+        code: "SG007",
+        check: unread_signature_broken,
+    },
+    Rule {
+        code: "SG008",
+        check: whole_document,
+    },
+    Rule {
+        code: "SG009",
+        check: several_references,
+    },
+    Rule {
         code: "EN002",
         check: not_decrypted,
     },
@@ -41,23 +57,72 @@ fn raised(found: Vec<Diagnosis>) -> Vec<Raised> {
         .collect()
 }
 
-/// The document's signatures and the redirect query signature, when there is one.
-fn all_signatures(ctx: &Context) -> Vec<SignatureInfo> {
+/// The signatures that decide: the one GitLab verifies when it is known, else every signature
+/// of the document, and the redirect query signature.
+fn deciding(ctx: &Context) -> Vec<SignatureInfo> {
+    let checked = ctx.signatures.iter().any(|s| s.checked_by_gitlab);
     ctx.signatures
         .iter()
+        .filter(|s| !checked || s.checked_by_gitlab)
         .chain(&ctx.redirect_signature)
         .cloned()
         .collect()
 }
 
+/// The signatures GitLab does not read, when it reads one.
+fn unread(ctx: &Context) -> Vec<SignatureInfo> {
+    match ctx.signatures.iter().any(|s| s.checked_by_gitlab) {
+        true => ctx
+            .signatures
+            .iter()
+            .filter(|s| !s.checked_by_gitlab)
+            .cloned()
+            .collect(),
+        false => Vec::new(),
+    }
+}
+
 /// SG003: a signature checked against the trust anchors does not verify.
 fn does_not_verify(_: &Message, ctx: &Context) -> Vec<Raised> {
-    raised(diagnose::sg003(&all_signatures(ctx)))
+    raised(diagnose::sg003(&deciding(ctx)))
 }
 
 /// SG004: the message's certificate is not the trusted certificate or fingerprint.
 fn untrusted_certificate(_: &Message, ctx: &Context) -> Vec<Raised> {
-    raised(diagnose::sg004(&ctx.signatures))
+    let deciding: Vec<SignatureInfo> = deciding(ctx)
+        .into_iter()
+        .filter(|s| ctx.redirect_signature.as_ref() != Some(s))
+        .collect();
+    raised(diagnose::sg004(&deciding))
+}
+
+/// SG007: what SG003 and SG004 would say of a signature GitLab never reads.
+fn unread_signature_broken(_: &Message, ctx: &Context) -> Vec<Raised> {
+    let unread = unread(ctx);
+    let found = diagnose::sg003(&unread)
+        .into_iter()
+        .chain(diagnose::sg004(&unread));
+    found
+        .map(|d| {
+            Raised::new(
+                format!(
+                    "{} (GitLab verifies another signature, so this one does not stop the sign-in)",
+                    d.detail
+                ),
+                d.fix,
+            )
+        })
+        .collect()
+}
+
+/// SG008: a Reference to the whole document (`URI=""`).
+fn whole_document(_: &Message, ctx: &Context) -> Vec<Raised> {
+    raised(diagnose::sg008(&ctx.signatures))
+}
+
+/// SG009: more than one Reference in a signature.
+fn several_references(_: &Message, ctx: &Context) -> Vec<Raised> {
+    raised(diagnose::sg009(&ctx.signatures))
 }
 
 /// SG005: the NameID shown is not in an element a valid signature covers.
@@ -93,7 +158,11 @@ mod tests {
             trust.add_anchor(&sample(c), c).unwrap();
         }
         let sp_key = sp_key.map(|k| SpKey::from_bytes(&sample(k), k).unwrap());
-        let keys = Keys { trust, sp_key };
+        let keys = Keys {
+            trust,
+            sp_key,
+            ..Keys::default()
+        };
         let doc = Document::parse_bytes(sample(file)).unwrap();
         let msg = Message::from_document(&doc).unwrap();
         let report = check(&doc, &msg, &keys);

@@ -1,12 +1,14 @@
 //! Loading `--idp-cert`, `--idp-metadata`, `--fingerprint` (a check flag that also trusts a
-//! matching certificate in the message, as GitLab does) and `--sp-key` into the library's
-//! `dsig::Keys`: the files are read here (bounded), parsed by the library.
+//! matching certificate in the message, as GitLab does), `--sp-cert` and `--sp-key` into the
+//! library's `dsig::Keys`: the files are read here (bounded), parsed by the library. GitLab's
+//! entity ID (`--sp-entity-id`, `--gitlab-group`) tells the logout messages GitLab signed.
 
 use std::fs;
 use std::io::Read;
 use std::path::Path;
 
-use crate::cli::KeyArgs;
+use crate::cli::{CheckArgs, KeyArgs};
+use samltrace::checks::GitLabGroup;
 use samltrace::dsig::{Keys, SpKey, Trust};
 
 use super::Fatal;
@@ -15,7 +17,8 @@ use super::Fatal;
 const MAX_KEY_FILE: u64 = 16 << 20;
 
 /// Reads and checks every key flag; the first bad one stops the command.
-pub fn load(args: &KeyArgs, fingerprint: Option<&str>) -> Result<Keys, Fatal> {
+pub fn load(args: &KeyArgs, checks: &CheckArgs) -> Result<Keys, Fatal> {
+    let fingerprint = checks.fingerprint.as_deref();
     let mut trust = Trust::new();
     for path in &args.idp_cert {
         let (bytes, name) = read(path, "--idp-cert")?;
@@ -41,7 +44,28 @@ pub fn load(args: &KeyArgs, fingerprint: Option<&str>) -> Result<Keys, Fatal> {
         }
         None => None,
     };
-    Ok(Keys { trust, sp_key })
+    let mut sp_trust = Trust::new();
+    for path in &args.sp_cert {
+        let (bytes, name) = read(path, "--sp-cert")?;
+        sp_trust
+            .add_anchor(&bytes, &name)
+            .map_err(fatal("--sp-cert"))?;
+    }
+    let group = checks
+        .gitlab_group
+        .as_deref()
+        .and_then(|g| GitLabGroup::parse(g).ok());
+    let sp_entity_id = checks
+        .sp_entity_id
+        .as_ref()
+        .map(|id| id.trim().to_owned())
+        .or_else(|| group.map(|g| g.sp_entity_id()));
+    Ok(Keys {
+        trust,
+        sp_trust,
+        sp_key,
+        sp_entity_id,
+    })
 }
 
 fn fatal<E: std::fmt::Display>(flag: &'static str) -> impl Fn(E) -> Fatal {

@@ -37,7 +37,7 @@ impl Settings {
         now: Timestamp,
     ) -> Result<Settings, Fatal> {
         let (context, notes) = context(checks, now)?;
-        let keys = keys::load(key_args, checks.fingerprint.as_deref())?;
+        let keys = keys::load(key_args, checks)?;
         let mut config = Config::new(context).with_keys(Arc::new(keys));
         config.fixed_time = checks.at.is_some();
         config.mask_key = match mask_key {
@@ -113,7 +113,7 @@ mod tests {
     fn args() -> CheckArgs {
         CheckArgs {
             at: None,
-            skew: 180,
+            skew: 0,
             gitlab_group: None,
             sp_entity_id: None,
             acs_url: None,
@@ -130,11 +130,12 @@ mod tests {
     }
 
     #[test]
-    fn defaults_to_now_and_180_seconds() {
+    fn defaults_to_now_and_gitlab_s_drift() {
         let c = settings(&args()).unwrap();
         assert_eq!(c.context().at, now());
         assert!(!c.config.fixed_time);
-        assert_eq!(c.context().skew, SignedDuration::from_secs(180));
+        assert_eq!(c.context().skew, Context::DEFAULT_SKEW);
+        assert!(c.context().skew.is_zero());
         assert!(c.not_checked_line().unwrap().contains("--gitlab-group"));
     }
 
@@ -142,7 +143,7 @@ mod tests {
     fn explicit_values_win_over_the_group() {
         let mut a = args();
         a.at = Some("2026-11-02T10:00:00+01:00".into());
-        a.skew = 0;
+        a.skew = 60;
         a.gitlab_group = Some("https://gitlab.com/acme/sub".into());
         a.acs_url = Some("https://gitlab.example.com/users/auth/saml/callback".into());
         let c = settings(&a).unwrap();
@@ -151,7 +152,7 @@ mod tests {
             "2026-11-02T09:00:00Z".parse::<Timestamp>().unwrap()
         );
         assert!(c.config.fixed_time);
-        assert!(c.context().skew.is_zero());
+        assert_eq!(c.context().skew, SignedDuration::from_secs(60));
         assert_eq!(
             c.context().sp_entity_id.as_deref(),
             Some("https://gitlab.com/groups/acme")

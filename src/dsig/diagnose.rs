@@ -102,6 +102,47 @@ pub fn sg004(sigs: &[SignatureInfo]) -> Vec<Diagnosis> {
         .collect()
 }
 
+/// SG008: a signature whose first Reference is the whole document (`URI=""`).
+pub fn sg008(sigs: &[SignatureInfo]) -> Vec<Diagnosis> {
+    sigs.iter()
+        .filter(|s| s.whole_document)
+        .map(|s| {
+            diagnosis(
+                "SG008",
+                format!(
+                    "{} references the whole document (URI=\"\"); GitLab reads it as the {} it \
+                     sits in",
+                    which(s),
+                    s.element
+                ),
+                "Prefer a Reference to the signed element's ID (URI=\"#ID\"): GitLab accepts \
+                 both, but not every service provider reads URI=\"\" the same way.",
+            )
+        })
+        .collect()
+}
+
+/// SG009: a signature with several References (only the first is checked).
+pub fn sg009(sigs: &[SignatureInfo]) -> Vec<Diagnosis> {
+    sigs.iter()
+        .filter(|s| s.references > 1)
+        .map(|s| {
+            diagnosis(
+                "SG009",
+                format!(
+                    "{} has {} References; only the first ({}) is checked, by GitLab as here, so \
+                     the others vouch for nothing",
+                    which(s),
+                    s.references,
+                    s.covers.as_deref().unwrap_or("unresolved")
+                ),
+                "Configure the identity provider to sign with one Reference, to the signed \
+                 element's ID.",
+            )
+        })
+        .collect()
+}
+
 /// SG005: what is shown is not what a valid signature covers.
 pub fn sg005(coverage: Option<&Coverage>) -> Vec<Diagnosis> {
     let Some(c) = coverage.filter(|c| !c.wrapping.is_empty()) else {
@@ -128,7 +169,7 @@ pub fn sg005(coverage: Option<&Coverage>) -> Vec<Diagnosis> {
 pub fn sg006(sigs: &[SignatureInfo], at: Timestamp) -> Vec<Diagnosis> {
     let mut seen: Vec<&str> = Vec::new();
     let mut out = Vec::new();
-    for s in sigs {
+    for s in sigs.iter().filter(|s| s.signer == super::Signer::Idp) {
         let Some(c) = s.key_certificate.as_ref().or(s.certificate.as_ref()) else {
             continue;
         };

@@ -14,6 +14,7 @@ pub mod cipher;
 pub mod decrypt;
 pub mod diagnose;
 mod error;
+pub mod gitlab;
 pub mod open;
 pub mod redirect;
 mod report;
@@ -24,7 +25,7 @@ pub mod wrapping;
 pub use decrypt::SpKey;
 pub use error::{DsigError, KeyError};
 pub use redirect::verify_redirect;
-pub use report::{Keys, Report, check};
+pub use report::{Keys, Report, check, issued_by_gitlab, mark_signer};
 pub use trust::{Fingerprint, Trust, TrustedKey};
 pub use verify::{Status, Verification, verify_document};
 
@@ -32,6 +33,22 @@ use serde::Serialize;
 
 use crate::xml::{Document, Element, ns};
 pub use cert::CertInfo;
+
+/// Who made a signature: the identity provider, or the service provider (GitLab) for the
+/// requests it sends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signer {
+    #[default]
+    Idp,
+    Sp,
+}
+
+impl Signer {
+    pub fn is_idp(&self) -> bool {
+        *self == Signer::Idp
+    }
+}
 
 /// One `ds:Signature` of a document.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -87,6 +104,24 @@ pub struct SignatureInfo {
     /// True for a signature found inside a decrypted part.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub decrypted: bool,
+    /// How many References SignedInfo holds, when more than one (only the first is checked,
+    /// by samltrace as by GitLab).
+    #[serde(skip_serializing_if = "is_one_or_less")]
+    pub references: usize,
+    /// True when the first Reference is `URI=""`: the whole document.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub whole_document: bool,
+    /// True for the signature GitLab verifies (ruby-saml checks one signature per response; a
+    /// broken signature it never reads does not stop the sign-in).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub checked_by_gitlab: bool,
+    /// `sp` for a signature GitLab made (checked with `--sp-cert` only).
+    #[serde(skip_serializing_if = "Signer::is_idp")]
+    pub signer: Signer,
+}
+
+fn is_one_or_less(n: &usize) -> bool {
+    *n <= 1
 }
 
 impl SignatureInfo {
@@ -101,6 +136,8 @@ impl SignatureInfo {
         self.key_certificate = v.key_certificate.clone();
         self.keyinfo_certificate_trusted = v.keyinfo_certificate_trusted;
         self.weak = v.weak.clone();
+        self.references = v.references;
+        self.whole_document = v.whole_document;
     }
 
     /// True when this signature may vouch for what it covers: verified with a trusted key (or,

@@ -1,10 +1,14 @@
 //! XML signature verification, narrowed to what SAML allows.
 //!
-//! One Reference per signature, resolved by a SAML `ID` attribute only (a duplicated ID is
-//! refused), the enveloped-signature transform, one canonicalisation, allow-listed digests and
-//! signature algorithms (see `algorithms`), and keys from the trust anchors only. The outcome is
-//! data ([`Verification`]) with the reason in words; nothing here panics on hostile input, and
-//! the work per document is bounded. It does not decide which assertion is shown (`wrapping`).
+//! The first Reference of a signature is checked, as ruby-saml (GitLab's SAML library) checks it;
+//! how many there were is recorded for the checks to flag. A Reference is resolved by a SAML `ID`
+//! attribute (a duplicated ID is refused) or, for `URI=""`, to the whole document. Then the
+//! enveloped-signature transform, one canonicalisation, allow-listed digests and signature
+//! algorithms (see `algorithms`), and keys from the trust anchors only. "Verified" means the
+//! cryptography only: policy (several References, a whole-document reference) is for the checks.
+//! The outcome is data ([`Verification`]) with the reason in words; nothing here panics on
+//! hostile input, and the work per document is bounded. It does not decide which assertion is
+//! shown (`wrapping`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -119,6 +123,10 @@ pub struct Verification {
     pub keyinfo_certificate_trusted: Option<bool>,
     /// SHA-1 uses (`sha1 digest`, `rsa-sha1 signature`).
     pub weak: Vec<String>,
+    /// How many References SignedInfo holds (only the first is checked).
+    pub references: usize,
+    /// True when the first Reference is `URI=""`: the whole document.
+    pub whole_document: bool,
 }
 
 impl Verification {
@@ -143,6 +151,8 @@ impl Verification {
             key_certificate: None,
             keyinfo_certificate_trusted: None,
             weak: Vec::new(),
+            references: 0,
+            whole_document: false,
         }
     }
 
@@ -345,13 +355,14 @@ fn parse<'d>(
             .push(format!("{} signature", super::short_name(alg_uri)));
     }
     let references: Vec<Element<'d>> = signed_info.children_named(ns::DS, "Reference").collect();
-    let [reference] = references.as_slice() else {
-        return Err(Status::Malformed(format!(
-            "a SAML signature has exactly one Reference; this one has {}",
-            references.len()
-        )));
+    v.references = references.len();
+    let Some(reference) = references.first() else {
+        return Err(Status::Malformed(
+            "SignedInfo has no Reference: the signature covers nothing".to_owned(),
+        ));
     };
-    let target = resolve_uri(reference.attr("URI"), ids)?;
+    v.whole_document = reference.attr("URI") == Some("");
+    let target = resolve_uri(reference.attr("URI"), ids, sig)?;
     let (enveloped, method) = transforms(*reference)?;
     let digest = DigestAlg::from_uri(algorithm(*reference, "DigestMethod")?)
         .ok_or_else(|| Status::Unsupported(attr_of(*reference, "DigestMethod")))?;
@@ -420,12 +431,22 @@ fn prefix_list(e: Element<'_>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn resolve_uri<'d>(uri: Option<&str>, ids: &IdIndex<'d>) -> Result<Element<'d>, Status> {
+/// `#ID` resolves by ID; `URI=""` is the whole document (XML Signature 4.4.3.2), whose root
+/// element is canonicalised; anything else (external, XPointer, no URI) is refused.
+fn resolve_uri<'d>(
+    uri: Option<&str>,
+    ids: &IdIndex<'d>,
+    sig: Element<'d>,
+) -> Result<Element<'d>, Status> {
+    if uri == Some("") {
+        return Ok(sig.document().root());
+    }
     let uri = uri.unwrap_or("");
     match uri.strip_prefix('#') {
         Some(id) if !id.is_empty() && !id.starts_with("xpointer(") => ids.resolve(id),
         _ => Err(Status::Refused(format!(
-            "reference URI {uri:?} is not a same-document reference by ID (\"#ID\"): refused"
+            "reference URI {uri:?} is neither a same-document reference by ID (\"#ID\") nor \
+             the whole document (\"\"): refused"
         ))),
     }
 }

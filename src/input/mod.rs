@@ -251,6 +251,13 @@ pub fn unwrap_value_at(value: &str, step: Step, origin: Origin) -> Unwrapped {
     result
 }
 
+/// Keeps in `origin` the HTTP-Redirect signature (`SigAlg`, `Signature`, the signed query) that
+/// `url`'s query carries for the parameter `param`, for a message taken from elsewhere than the
+/// URL (a capture tool's decoded copy or its parameter list).
+pub fn keep_redirect_signature(url: &str, param: &str, origin: &mut Origin) {
+    params::keep_redirect_signature(url, param, origin);
+}
+
 /// A message a capture tool already decoded to XML (SAML-tracer's `saml` field).
 pub fn unwrap_xml_at(xml: &str, origin: Origin) -> Unwrapped {
     if starts_like_xml(xml.as_bytes()) {

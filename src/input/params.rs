@@ -185,6 +185,23 @@ pub(super) fn unwrap_param_list(
     out
 }
 
+/// The HTTP-Redirect signature a URL's query carries for `message_param` (`SigAlg`, `Signature`
+/// and the signed part of the query), set in `origin`; nothing when the query has no `SigAlg`.
+pub(super) fn keep_redirect_signature(url: &str, message_param: &str, origin: &mut Origin) {
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    let Some((_, query)) = url.split_once('?') else {
+        return;
+    };
+    let params = parse_query(query);
+    let get = |k: &str| params.iter().find(|p| p.key == k).map(|p| p.value.clone());
+    let Some(sig_alg) = get("SigAlg") else {
+        return;
+    };
+    origin.signature = get("Signature");
+    origin.signed_query = Some(signed_query(&params, message_param));
+    origin.sig_alg = Some(sig_alg);
+}
+
 /// `SAMLRequest=…&RelayState=…&SigAlg=…` from the raw (still encoded) values, in the order the
 /// HTTP-Redirect binding signs them.
 fn signed_query(params: &[Param<'_>], message_param: &str) -> String {

@@ -8,7 +8,9 @@
 use crate::dsig::{self, Keys};
 use crate::input::{Origin, Payload, Stage, Step, UnwrapError, Unwrapped};
 use crate::saml::Message;
-use crate::trace::{Position, Trace, TraceError};
+use std::sync::Arc;
+
+use crate::trace::{Documents, Position, Trace, TraceError};
 use crate::xml::Document;
 
 /// One unwrapped payload (or the reason it could not be unwrapped) as a trace, its signatures
@@ -74,16 +76,18 @@ fn payload_trace(payload: Payload, keys: &Keys) -> Trace {
         signatures,
         decryption,
         coverage,
+        decrypted,
+        gitlab,
         ..
     } = dsig::check(&doc, &message, keys);
+    let signer = keys.signer(&message);
     let redirect_signature = match (&origin.signed_query, &origin.sig_alg, &origin.signature) {
-        (Some(q), Some(alg), Some(sig)) => Some(dsig::verify_redirect(
-            q,
-            alg,
-            sig,
-            &keys.trust,
-            message.kind.name(),
-        )),
+        (Some(q), Some(alg), Some(sig)) => {
+            let trust = keys.trust_for(signer);
+            let mut info = dsig::verify_redirect(q, alg, sig, trust, message.kind.name());
+            dsig::mark_signer(&mut info, signer, trust);
+            Some(info)
+        }
         _ => None,
     };
     let coverage = (!signatures.is_empty()).then_some(coverage);
@@ -95,7 +99,12 @@ fn payload_trace(payload: Payload, keys: &Keys) -> Trace {
         decryption,
         coverage,
         message: Some(message),
-        xml: Some(doc.into_text()),
+        xml: Some(doc.text().to_owned()),
+        documents: Some(Documents {
+            received: Arc::new(doc),
+            decrypted,
+        }),
+        gitlab_signature: gitlab,
         ..Trace::default()
     }
 }

@@ -51,11 +51,13 @@ fn error_line_names_the_steps_that_worked() {
 
 #[test]
 fn every_message_is_judged_at_the_configured_time() {
-    let xml = br#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Requester"/></samlp:Status></samlp:Response>"#;
+    let xml = br#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1" Version="2.0" IssueInstant="2026-11-02T09:00:00Z"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Requester"/></samlp:Status></samlp:Response>"#;
     let traces = decode("x.xml", xml);
-    assert_eq!(traces[0].findings.len(), 1);
+    assert_eq!(traces[0].findings.len(), 1, "{:#?}", traces[0].findings);
     assert_eq!(traces[0].findings[0].code, "ST001");
     assert!(traces[0].has_error_findings());
+    let verdict = traces[0].gitlab_verdict.as_ref().map(|v| v.check);
+    assert_eq!(verdict, Some(Some("validate_success_status")));
     assert_eq!(traces[0].judged_at, Some(at()));
 }
 

@@ -13,6 +13,7 @@ use crate::checks::instant::parse_instant;
 use crate::saml::{Message, Request};
 use crate::sanitize::visible;
 use crate::trace::Trace;
+use crate::verdict::{Outcome, Verdict};
 
 const TITLE: Style = Style::new().effects(Effects::BOLD);
 const DIM: Style = Style::new().effects(Effects::DIMMED);
@@ -150,9 +151,34 @@ fn timeline_entry(
     }
     let places: Vec<String> = step.seen.iter().map(|t| place(t)).collect();
     let _ = writeln!(out, "{pad}{DIM}at {}{DIM:#}", places.join(", "));
-    if let Some(verdict) = findings_line(step.first) {
-        let _ = writeln!(out, "{pad}{verdict}");
+    let gitlab = step
+        .first
+        .gitlab_verdict
+        .as_ref()
+        .filter(|v| v.outcome != Outcome::NotValidated);
+    let findings = findings_line(step.first);
+    match (gitlab, findings) {
+        (Some(v), Some(f)) => {
+            let _ = writeln!(out, "{pad}{} · {f}", verdict_short(v));
+        }
+        (Some(v), None) => {
+            let _ = writeln!(out, "{pad}{}", verdict_short(v));
+        }
+        (None, Some(f)) => {
+            let _ = writeln!(out, "{pad}{f}");
+        }
+        (None, None) => {}
     }
+}
+
+/// `GitLab refuses (TM001)`, coloured.
+fn verdict_short(v: &Verdict) -> String {
+    let style = match v.outcome {
+        Outcome::Accepts => GOOD,
+        Outcome::Refuses => BAD,
+        _ => WARN,
+    };
+    format!("{style}{}{style:#}", v.short())
 }
 
 /// `+1.250s`, `+2m05.000s`.

@@ -10,12 +10,13 @@ use anstyle::{AnsiColor, Effects, Style};
 use crate::checks::render::{Line, LineKind, render_text};
 use crate::checks::{Finding, Severity};
 use crate::compare::{State, Verdict};
-use crate::dsig::SignatureInfo;
 use crate::dsig::open::DecryptionInfo;
 use crate::dsig::wrapping::Coverage;
+use crate::dsig::{SignatureInfo, Signer};
 use crate::saml::{Assertion, Attribute, Message, Request, format_label};
 use crate::sanitize::{quoted_if_padded, visible};
 use crate::trace::Trace;
+use crate::verdict::{Outcome, Verdict as GitLabVerdict};
 
 const TITLE: Style = Style::new().effects(Effects::BOLD);
 const LABEL: Style = Style::new().effects(Effects::DIMMED);
@@ -72,8 +73,14 @@ fn paint(style: Style, text: &str) -> String {
 }
 
 fn trace(out: &mut Out, t: &Trace) {
+    if let Some(v) = &t.gitlab_verdict {
+        out.line(0, &paint(verdict_style(v), &visible(&v.summary)));
+    }
     out.line(0, &paint(TITLE, &header(t)));
     let Some(msg) = &t.message else { return };
+    if let Some(v) = &t.gitlab_verdict {
+        gitlab_verdict(out, v);
+    }
     message(out, msg);
     for (i, a) in msg.assertions.iter().enumerate() {
         out.blank();
@@ -106,6 +113,29 @@ fn trace(out: &mut Out, t: &Trace) {
     if let Some(v) = &t.verdict {
         out.blank();
         verdict(out, v);
+    }
+}
+
+fn verdict_style(v: &GitLabVerdict) -> Style {
+    match v.outcome {
+        Outcome::Accepts => GOOD.effects(Effects::BOLD),
+        Outcome::Refuses => BAD,
+        Outcome::Undecided => WARN.effects(Effects::BOLD),
+        Outcome::NotValidated => TITLE,
+    }
+}
+
+/// Why GitLab refuses (the ruby-saml check and the finding that explains it), or what was not
+/// checked.
+fn gitlab_verdict(out: &mut Out, v: &GitLabVerdict) {
+    match v.outcome {
+        Outcome::Refuses => {
+            let reason = v.reason.as_deref().unwrap_or("");
+            let check = v.check.map_or(String::new(), |c| format!("ruby-saml {c}"));
+            let code = v.code.map_or(String::new(), |c| format!(", {c}"));
+            out.field(2, "Why", &visible(&format!("{reason} ({check}{code})")));
+        }
+        Outcome::Accepts | Outcome::Undecided | Outcome::NotValidated => {}
     }
 }
 
@@ -461,6 +491,7 @@ fn attribute_name(a: &Attribute) -> String {
 
 fn signatures(out: &mut Out, sigs: &[&SignatureInfo]) {
     out.line(2, &paint(TITLE, "Signatures"));
+    let several = sigs.len() > 1;
     for s in sigs {
         let algs = match (&s.algorithm, &s.digest) {
             (Some(a), Some(d)) => format!("{a} / {d}"),
@@ -478,10 +509,18 @@ fn signatures(out: &mut Out, sigs: &[&SignatureInfo]) {
             .reference
             .as_deref()
             .map_or(String::new(), |r| format!(" ref {}", visible(r)));
-        let state = match s.verified {
-            None => paint(LABEL, "not verified (no trust anchor given)"),
-            Some(true) => paint(GOOD, "verified"),
-            Some(false) => paint(BAD, "does NOT verify"),
+        let state = match (s.verified, s.signer) {
+            (None, Signer::Sp) => paint(LABEL, "not verified (GitLab's own: give --sp-cert)"),
+            (None, Signer::Idp) => paint(LABEL, "not verified (no trust anchor given)"),
+            (Some(true), _) => paint(GOOD, "verified"),
+            (Some(false), _) if !s.checked_by_gitlab && several => {
+                paint(WARN, "does NOT verify (GitLab does not check it)")
+            }
+            (Some(false), _) => paint(BAD, "does NOT verify"),
+        };
+        let state = match s.checked_by_gitlab && several {
+            true => format!("{state}  {}", paint(LABEL, "(the one GitLab checks)")),
+            false => state,
         };
         out.line(
             4,
@@ -523,12 +562,17 @@ fn signatures(out: &mut Out, sigs: &[&SignatureInfo]) {
     }
 }
 
-/// `Assertion`, or `Assertion (decrypted)` for a signature found inside an encrypted part.
+/// `Assertion`, `Assertion (decrypted)` for a signature found inside an encrypted part,
+/// `AuthnRequest (GitLab's)` for one GitLab made.
 fn signature_label(s: &SignatureInfo) -> String {
-    match s.decrypted {
-        true => format!("{} (decrypted)", s.element),
-        false => s.element.clone(),
+    let mut label = s.element.clone();
+    if s.decrypted {
+        label.push_str(" (decrypted)");
     }
+    if s.signer == Signer::Sp {
+        label.push_str(" (GitLab's)");
+    }
+    label
 }
 
 /// Signature wrapping in plain words: which element is signed, which one the NameID came from.

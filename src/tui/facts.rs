@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use crate::checks::instant::{human, parse_instant};
 use crate::checks::{Context, Severity};
 use crate::compare::attributes;
-use crate::dsig::SignatureInfo;
+use crate::dsig::{SignatureInfo, Signer};
 use crate::report;
 use crate::saml::{Assertion, Message, MessageKind, Request, format_label};
 use crate::trace::Trace;
@@ -236,7 +236,12 @@ fn summary(trace: &Trace, ctx: &Context) -> Vec<Field> {
     for (i, a) in m.assertions.iter().enumerate() {
         assertion(&mut out, a, ctx, (i, m.assertions.len()));
     }
-    signatures(&mut out, &trace.signatures, m);
+    let sigs: Vec<&SignatureInfo> = trace
+        .signatures
+        .iter()
+        .chain(&trace.redirect_signature)
+        .collect();
+    signatures(&mut out, &sigs, m);
     out.push(field("Judged at", full_time(ctx.at), Tone::Dim));
     out
 }
@@ -484,7 +489,9 @@ fn window(label: &'static str, from: Option<&str>, until: Option<&str>, ctx: &Co
     f.note(Tone::Good, format!("✓ valid at the evaluation time{left}"))
 }
 
-fn signatures(out: &mut Vec<Field>, sigs: &[SignatureInfo], m: &Message) {
+/// The document's signatures and the HTTP-Redirect query signature, each with what checking it
+/// found, which one GitLab verifies, and whose it is.
+fn signatures(out: &mut Vec<Field>, sigs: &[&SignatureInfo], m: &Message) {
     if sigs.is_empty() {
         let tone = if m.kind.signs_in() {
             Tone::Bad
@@ -500,15 +507,28 @@ fn signatures(out: &mut Vec<Field>, sigs: &[SignatureInfo], m: &Message) {
             (Some(a), None) => a.clone(),
             _ => "no SignatureMethod".to_owned(),
         };
+        let what = match (s.key_info.as_deref(), s.signer) {
+            (Some("HTTP-Redirect query signature"), _) => "query signed",
+            (_, Signer::Sp) => "signed by GitLab",
+            _ => "signed",
+        };
         let f = field(
             "Signature",
-            format!("{} signed · {algs}", s.element),
+            format!("{} {what} · {algs}", s.element),
             Tone::Plain,
         );
-        out.push(match s.verified {
-            None => f.note(Tone::Dim, "not verified (no IdP certificate given)"),
-            Some(true) => f.note(Tone::Good, "✓ verified"),
-            Some(false) => f.note(Tone::Bad, "✗ does NOT verify"),
+        let several = sigs.len() > 1;
+        out.push(match (s.verified, s.signer) {
+            (None, Signer::Sp) => f.note(Tone::Dim, "not verified (give --sp-cert)"),
+            (None, Signer::Idp) => f.note(Tone::Dim, "not verified (no IdP certificate given)"),
+            (Some(true), _) if s.checked_by_gitlab && several => {
+                f.note(Tone::Good, "✓ verified · the one GitLab checks")
+            }
+            (Some(true), _) => f.note(Tone::Good, "✓ verified"),
+            (Some(false), _) if several && !s.checked_by_gitlab && m.kind.signs_in() => {
+                f.note(Tone::Warn, "! does NOT verify · GitLab does not check it")
+            }
+            (Some(false), _) => f.note(Tone::Bad, "✗ does NOT verify"),
         });
     }
 }
@@ -539,6 +559,37 @@ mod tests {
         let mut config = Config::new(ctx.clone()).with_keys(Arc::clone(keys));
         config.fixed_time = fixed_time;
         rows(Pipeline::new(config).decode("h.har", har), "h.har", ctx)
+    }
+
+    /// Regression: the Summary said "Signature none" while Findings showed SG003 for the
+    /// HTTP-Redirect query signature.
+    #[test]
+    fn the_summary_shows_the_query_signature_the_findings_judge() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let query = std::fs::read(format!("{root}/samples/dsig/redirect-signed.query")).unwrap();
+        let wrong = std::fs::read(format!("{root}/samples/dsig/keys/sp.crt")).unwrap();
+        let mut keys = Keys::default();
+        keys.sp_trust.add_anchor(&wrong, "sp.crt").unwrap();
+        let c = ctx("2026-11-02T09:00:00Z");
+        let config = Config::new(c.clone()).with_keys(Arc::new(keys));
+        let t = Pipeline::new(config).decode("q", &query).remove(0);
+        assert!(
+            t.findings.iter().any(|f| f.code == "SG003"),
+            "{:#?}",
+            t.findings
+        );
+        let facts = of(&t, &c, "q");
+        let sig: Vec<&Field> = facts
+            .summary
+            .iter()
+            .filter(|f| f.label == "Signature")
+            .collect();
+        assert_eq!(sig.len(), 1);
+        assert_eq!(sig[0].value, "AuthnRequest query signed · rsa-sha256");
+        assert_eq!(
+            sig[0].note,
+            Some((Tone::Bad, "✗ does NOT verify".to_owned()))
+        );
     }
 
     #[test]

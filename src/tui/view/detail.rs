@@ -14,12 +14,14 @@ use crate::checks::render::{LineKind, render_text, summary as findings_summary};
 use crate::checks::{Finding, Severity};
 use crate::compare::{Verdict, attributes::short};
 use crate::saml::{Assertion, Attribute};
+use crate::verdict::Outcome;
 
 use super::super::app::{IdentityLoad, Judgement, Row, State, Tab};
 use super::super::facts::Field;
 use super::list::verdict as verdict_spans;
 use super::text::{
-    self, BAD, DIM, GOOD, HEADING, STRONG, WARN, labelled, tone, untrusted, untrusted_quoted, wrap,
+    self, BAD, DIM, GOOD, HEADING, STRONG, WARN, gitlab_style, labelled, tone, untrusted,
+    untrusted_quoted, wrap,
 };
 use super::xml;
 
@@ -127,9 +129,10 @@ fn welcome(state: &State, w: usize) -> Vec<Line<'static>> {
     lines.into_iter().flat_map(|(l, i)| wrap(l, w, i)).collect()
 }
 
-/// The Summary tab: the verdict and the checks first, then the facts of the message.
+/// The Summary tab: GitLab's verdict, the identity verdict and the checks first, then the facts
+/// of the message.
 fn summary(state: &State, row: &Row) -> Vec<Wrapped> {
-    let mut out = Vec::new();
+    let mut out = gitlab_lines(row);
     if let Some(line) = verdict_line(state, row) {
         out.push(line);
     }
@@ -152,6 +155,27 @@ fn summary_field(f: &Field) -> Wrapped {
         value.extend(untrusted(note, tone(*t)));
     }
     field(f.label, value)
+}
+
+/// `GitLab  refuses: …` and, for a refusal, why (the ruby-saml check and the finding code), or
+/// what was not checked; the same words as the text report's first line.
+fn gitlab_lines(row: &Row) -> Vec<Wrapped> {
+    let Some(v) = &row.trace.gitlab_verdict else {
+        return Vec::new();
+    };
+    let style = gitlab_style(v.outcome).patch(STRONG);
+    let summary = v.summary.strip_prefix("GitLab ").unwrap_or(&v.summary);
+    let mut out = vec![field("GitLab", untrusted(summary, style))];
+    if v.outcome == Outcome::Refuses {
+        let check = v.check.map_or(String::new(), |c| format!("ruby-saml {c}"));
+        let code = v.code.map_or(String::new(), |c| format!(", {c}"));
+        let reason = v.reason.as_deref().unwrap_or("");
+        out.push(field(
+            "Why",
+            untrusted(&format!("{reason} ({check}{code})"), DIM),
+        ));
+    }
+    out
 }
 
 fn verdict_line(state: &State, row: &Row) -> Option<Wrapped> {

@@ -1,5 +1,6 @@
-//! The list of messages: one line each (time, kind, NameID, the verdict in words and colour,
-//! the checks, the source), only the lines that show, and what to say when there are none.
+//! The list of messages: one line each (time, kind, NameID, the identity verdict in words and
+//! colour, GitLab's verdict, the checks, the source), only the lines that show, and what to say
+//! when there are none.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::super::app::{Focus, Judgement, Load, Row, State};
 use super::super::facts::{Counts, Kind};
 use super::text::{self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN};
+use crate::verdict::{Outcome, Verdict as GitLabVerdict};
 
 /// Column widths for a width of screen.
 struct Columns {
@@ -17,6 +19,7 @@ struct Columns {
     kind: usize,
     name: usize,
     verdict: usize,
+    gitlab: usize,
     checks: usize,
     source: usize,
 }
@@ -24,22 +27,23 @@ struct Columns {
 impl Columns {
     fn new(width: usize) -> Columns {
         let time = if width >= 120 { 19 } else { 8 };
-        let (kind, verdict, checks) = (10, 12, 9);
+        let (kind, verdict, gitlab, checks) = (10, 12, 10, 9);
         let source = if width >= 100 {
             (width / 6).clamp(12, 32)
         } else {
             0
         };
         // At 100 columns and more, room is left on the right for the titles' "3/10".
-        let gaps = if source > 0 { 6 + 8 } else { 5 };
+        let gaps = if source > 0 { 7 + 8 } else { 6 };
         let name = width
-            .saturating_sub(time + kind + verdict + checks + source + gaps)
+            .saturating_sub(time + kind + verdict + gitlab + checks + source + gaps)
             .max(8);
         Columns {
             time,
             kind,
             name,
             verdict,
+            gitlab,
             checks,
             source,
         }
@@ -81,11 +85,12 @@ fn titles(state: &State, cols: &Columns, width: u16) -> Line<'static> {
         DIM
     };
     let mut s = format!(
-        " {} {} {} {} {}",
+        " {} {} {} {} {} {}",
         text::fit("TIME", cols.time),
         text::fit("KIND", cols.kind),
         text::fit("NAMEID", cols.name),
         text::fit("VERDICT", cols.verdict),
+        text::fit("GITLAB", cols.gitlab),
         text::fit("CHECKS", cols.checks),
     );
     if cols.source > 0 {
@@ -140,6 +145,8 @@ fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
     spans.push(Span::raw(" "));
     spans.extend(cell(verdict(&row.judgement), cols.verdict));
     spans.push(Span::raw(" "));
+    spans.extend(cell(gitlab(row.trace.gitlab_verdict.as_ref()), cols.gitlab));
+    spans.push(Span::raw(" "));
     spans.extend(cell(checks(&f.checks, row), cols.checks));
     if cols.source > 0 {
         spans.push(Span::raw(" "));
@@ -162,6 +169,21 @@ pub fn verdict(j: &Judgement) -> Vec<Span<'static>> {
         Judgement::NoList => vec![Span::styled(j.word(), DIM)],
         Judgement::NotApplicable => Vec::new(),
     }
+}
+
+/// GitLab's verdict in one cell: `✓ accepts`, `✗ SC001` (the code that explains the refusal),
+/// `? unsure` (something was not given), `—` (a message GitLab does not validate).
+pub fn gitlab(v: Option<&GitLabVerdict>) -> Vec<Span<'static>> {
+    let Some(v) = v else {
+        return Vec::new();
+    };
+    let text = match v.outcome {
+        Outcome::Accepts => "✓ accepts".to_owned(),
+        Outcome::Refuses => format!("✗ {}", v.code.unwrap_or("refuses")),
+        Outcome::Undecided => "? unsure".to_owned(),
+        Outcome::NotValidated => "—".to_owned(),
+    };
+    vec![Span::styled(text, text::gitlab_style(v.outcome))]
 }
 
 fn checks(c: &Counts, row: &Row) -> Vec<Span<'static>> {

@@ -10,8 +10,19 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::compare;
 use crate::sanitize::{self, Part};
+use crate::verdict::Outcome;
 
 use super::super::facts::Tone;
+
+/// How GitLab's verdict reads.
+pub fn gitlab_style(outcome: Outcome) -> Style {
+    match outcome {
+        Outcome::Accepts => GOOD,
+        Outcome::Refuses => BAD,
+        Outcome::Undecided => WARN,
+        Outcome::NotValidated => DIM,
+    }
+}
 
 pub const GOOD: Style = Style::new().fg(Color::Green);
 pub const WARN: Style = Style::new().fg(Color::Yellow);
