@@ -244,8 +244,11 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
             .find(|(k, _)| k != "SAMLart")
             .map(|(k, _)| k.clone());
         let mut origin = Origin { param, ..base };
-        redirect_signature(req, &mut origin);
-        return (vec![input::unwrap_xml_at(xml, origin)], Vec::new());
+        let found = match redirect_signature(req, &mut origin) {
+            Ok(()) => input::unwrap_xml_at(xml, origin),
+            Err(e) => Err(e),
+        };
+        return (vec![found], Vec::new());
     }
     let mut found = Vec::new();
     let mut masked = Vec::new();
@@ -254,7 +257,10 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
             param: Some(name.clone()),
             ..base.clone()
         };
-        redirect_signature(req, &mut origin);
+        if let Err(e) = redirect_signature(req, &mut origin) {
+            found.push(Err(e));
+            continue;
+        }
         if is_masked(value) {
             masked.push(format!(
                 "{name} was masked by the exporter ({}) and the export holds no decoded copy: skipped",
@@ -269,14 +275,14 @@ fn messages(req: &Request, base: Origin) -> (Vec<Unwrapped>, Vec<String>) {
 
 /// The HTTP-Redirect binding's `SigAlg` and `Signature`, read from the request's URL as sent
 /// (the export's parameter list holds decoded values, which the signature was not made over).
-fn redirect_signature(req: &Request, origin: &mut Origin) {
+fn redirect_signature(req: &Request, origin: &mut Origin) -> Result<(), input::UnwrapError> {
     if !req.post.is_empty() {
-        return;
+        return Ok(());
     }
     let (Some(url), Some(param)) = (req.url.as_deref(), origin.param.clone()) else {
-        return;
+        return Ok(());
     };
-    input::keep_redirect_signature(url, &param, origin);
+    input::keep_redirect_signature(url, &param, origin)
 }
 
 /// A value SAML-tracer replaced on export: `{hash:…}`, `{obf:…}` or `{overwritten}`.

@@ -253,9 +253,17 @@ pub fn unwrap_value_at(value: &str, step: Step, origin: Origin) -> Unwrapped {
 
 /// Keeps in `origin` the HTTP-Redirect signature (`SigAlg`, `Signature`, the signed query) that
 /// `url`'s query carries for the parameter `param`, for a message taken from elsewhere than the
-/// URL (a capture tool's decoded copy or its parameter list).
-pub fn keep_redirect_signature(url: &str, param: &str, origin: &mut Origin) {
-    params::keep_redirect_signature(url, param, origin);
+/// URL (a capture tool's decoded copy or its parameter list). An error, with `origin`, when the
+/// URL's query carries two SAML messages or repeats a signature parameter: nothing is kept then.
+pub fn keep_redirect_signature(
+    url: &str,
+    param: &str,
+    origin: &mut Origin,
+) -> Result<(), UnwrapError> {
+    params::keep_redirect_signature(url, param, origin).map_err(|message| UnwrapError {
+        origin: Box::new(origin.clone()),
+        ..UnwrapError::new(Stage::Saml, message)
+    })
 }
 
 /// A message a capture tool already decoded to XML (SAML-tracer's `saml` field).

@@ -144,6 +144,16 @@ pub(super) fn unwrap_param_list(
     step: Step,
     origin: Origin,
 ) -> Vec<Unwrapped> {
+    if let Err(message) = one_message(params) {
+        let first = params.iter().find(|p| is_saml_param(&p.key));
+        return vec![Err(UnwrapError {
+            origin: Box::new(Origin {
+                param: first.map(|p| p.key.clone()),
+                ..origin
+            }),
+            ..UnwrapError::new(Stage::Saml, message)
+        })];
+    }
     let get = |k: &str| params.iter().find(|p| p.key == k);
     let relay_state = get("RelayState").map(|p| p.value.clone());
     let sig_alg = get("SigAlg").map(|p| p.value.clone());
@@ -187,19 +197,60 @@ pub(super) fn unwrap_param_list(
 
 /// The HTTP-Redirect signature a URL's query carries for `message_param` (`SigAlg`, `Signature`
 /// and the signed part of the query), set in `origin`; nothing when the query has no `SigAlg`.
-pub(super) fn keep_redirect_signature(url: &str, message_param: &str, origin: &mut Origin) {
+/// An error when the query breaks [`one_message`]: no signature is then kept for anything.
+pub(super) fn keep_redirect_signature(
+    url: &str,
+    message_param: &str,
+    origin: &mut Origin,
+) -> Result<(), String> {
     let url = url.split_once('#').map_or(url, |(u, _)| u);
     let Some((_, query)) = url.split_once('?') else {
-        return;
+        return Ok(());
     };
     let params = parse_query(query);
+    one_message(&params)?;
     let get = |k: &str| params.iter().find(|p| p.key == k).map(|p| p.value.clone());
     let Some(sig_alg) = get("SigAlg") else {
-        return;
+        return Ok(());
     };
     origin.signature = get("Signature");
     origin.signed_query = Some(signed_query(&params, message_param));
     origin.sig_alg = Some(sig_alg);
+    Ok(())
+}
+
+/// The one rule for what a binding's parameters may hold: a single SAML message, and at most one
+/// of each parameter a redirect signature covers or carries. A redirect signature is made over
+/// one message's own query bytes; with two messages (or two `SigAlg`, `Signature` or
+/// `RelayState`) nothing says which bytes it covers, so the whole query is refused rather than
+/// one message shown as signed by a signature made over another.
+fn one_message(params: &[Param<'_>]) -> Result<(), String> {
+    let messages: Vec<&str> = params
+        .iter()
+        .filter(|p| is_saml_param(&p.key))
+        .map(|p| p.key.as_str())
+        .collect();
+    if messages.len() > 1 {
+        return Err(format!(
+            "the query carries {} SAML messages ({}): a binding carries exactly one, and a \
+             redirect signature could not say which it covers; refused",
+            messages.len(),
+            messages.join(", ")
+        ));
+    }
+    if messages.is_empty() {
+        return Ok(());
+    }
+    for name in ["SigAlg", "Signature", "RelayState"] {
+        let n = params.iter().filter(|p| p.key == name).count();
+        if n > 1 {
+            return Err(format!(
+                "the query repeats {name} ({n} times): a binding carries it once, and a \
+                 redirect signature could not say which it covers; refused"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `SAMLRequest=…&RelayState=…&SigAlg=…` from the raw (still encoded) values, in the order the
@@ -247,6 +298,50 @@ mod tests {
             signed_query(&p, "SAMLRequest"),
             "SAMLRequest=a%2Bb&RelayState=r%20s&SigAlg=x%3Ay"
         );
+    }
+
+    #[test]
+    fn a_query_with_two_messages_is_refused_whole() {
+        let p = parse_query("SAMLRequest=a&SAMLRequest=b&SigAlg=x&Signature=s");
+        let found = unwrap_param_list(&p, Step::Url, Origin::default());
+        assert_eq!(found.len(), 1);
+        let err = found[0].as_ref().expect_err("refused");
+        assert!(
+            err.message
+                .contains("2 SAML messages (SAMLRequest, SAMLRequest)")
+        );
+        let p = parse_query("SAMLResponse=a&SAMLRequest=b");
+        assert!(one_message(&p).is_err());
+        let p = parse_query("SAMLResponse=a&SAMLart=b");
+        assert!(one_message(&p).is_err());
+    }
+
+    #[test]
+    fn a_repeated_signature_parameter_is_refused() {
+        for q in [
+            "SAMLRequest=a&SigAlg=x&SigAlg=y&Signature=s",
+            "SAMLRequest=a&SigAlg=x&Signature=s&Signature=t",
+            "SAMLRequest=a&RelayState=1&RelayState=2&SigAlg=x&Signature=s",
+        ] {
+            let err = one_message(&parse_query(q)).expect_err(q);
+            assert!(err.contains("repeats"), "{q}: {err}");
+        }
+        assert!(
+            one_message(&parse_query(
+                "SAMLRequest=a&RelayState=1&SigAlg=x&Signature=s"
+            ))
+            .is_ok()
+        );
+        assert!(one_message(&parse_query("foo=1&foo=2")).is_ok());
+    }
+
+    #[test]
+    fn a_signature_is_not_kept_from_an_ambiguous_url() {
+        let mut origin = Origin::default();
+        let url = "https://sp/acs?SAMLRequest=a&SAMLRequest=b&SigAlg=x&Signature=s";
+        assert!(keep_redirect_signature(url, "SAMLRequest", &mut origin).is_err());
+        assert_eq!(origin.signed_query, None);
+        assert_eq!(origin.signature, None);
     }
 
     #[test]

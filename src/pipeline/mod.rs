@@ -395,7 +395,7 @@ impl<'i> Pipeline<'i> {
                 format: summary.format,
             });
         }
-        if run.summary.messages == 0 {
+        if run.saml_parts == 0 {
             let (n, what) = summary.format.counted(summary.entries);
             let message = format!(
                 "no SAML message in its {n} {what}: was the capture started before the sign-in, \
@@ -430,6 +430,8 @@ struct Run<'s> {
     summary: Summary,
     /// Broken parts met, shown or not.
     broken: usize,
+    /// Traces of a SAML parameter, decoded or not: a capture with none gets a note.
+    saml_parts: usize,
 }
 
 impl<'s> Run<'s> {
@@ -443,12 +445,14 @@ impl<'s> Run<'s> {
                 messages: 0,
             },
             broken: 0,
+            saml_parts: 0,
         }
     }
 
     fn trace(&mut self, t: Trace) -> Flow {
         self.summary.traces += 1;
         self.summary.messages += usize::from(t.message.is_some());
+        self.saml_parts += usize::from(t.message.is_some() || t.origin.param.is_some());
         (self.sink)(Event::Trace(Box::new(t)))
     }
 
