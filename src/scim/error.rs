@@ -13,7 +13,7 @@ pub enum ScimError {
     #[error("{path}: cannot read: {source}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::bounded::BoundedError,
     },
     #[error("{path}: cannot write: {source}")]
     Write {

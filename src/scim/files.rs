@@ -11,6 +11,7 @@ use std::str::FromStr;
 use super::json::{self, Parsed, issue};
 use super::model::{Identity, IdentityList, IdentitySource};
 use super::{ScimError, csv, rest};
+use crate::bounded::{self, MAX_INPUT_BYTES};
 
 /// The formats an identity list file can be in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -206,9 +207,10 @@ fn parse_text(text: &str) -> Parsed {
     out
 }
 
-/// Reads an identity list file.
+/// Reads an identity list file, with the one bounded read (`MAX_INPUT_BYTES`): a list is read
+/// whole, so a larger file is refused before it is read.
 pub fn load_file(path: &Path, format: Format) -> Result<IdentityList, ScimError> {
-    let bytes = std::fs::read(path).map_err(|source| ScimError::Read {
+    let bytes = bounded::read_path(path, MAX_INPUT_BYTES).map_err(|source| ScimError::Read {
         path: path.to_owned(),
         source,
     })?;
@@ -309,6 +311,19 @@ fn not_text(input: &str, why: &str) -> ScimError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_oversized_list_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.json");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_INPUT_BYTES + 1).unwrap();
+        let err = load_file(&path, Format::Auto).unwrap_err().to_string();
+        assert!(
+            err.contains("huge.json: cannot read: larger than the 256 MiB"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn sniffs_every_format() {

@@ -48,7 +48,10 @@ impl Token {
             path: path.to_owned(),
             why: why.to_owned(),
         };
-        let text = std::fs::read_to_string(path).map_err(|e| bad(&e.to_string()))?;
+        let bytes =
+            crate::bounded::read_path(path, TOKEN_FILE_BYTES).map_err(|e| bad(&e.to_string()))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text: expected one token"))?;
         Token::new(&text).ok_or_else(|| bad("expected one token on one line"))
     }
 
@@ -134,6 +137,8 @@ pub struct Client {
 
 /// A REST page size GitLab accepts (its maximum).
 const PER_PAGE: usize = 100;
+/// The most a `--token-file` may hold: a token is one short line.
+const TOKEN_FILE_BYTES: u64 = 64 << 10;
 
 impl Client {
     pub fn new(token: Token, config: ClientConfig) -> Client {
