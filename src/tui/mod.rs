@@ -13,6 +13,7 @@ pub mod event;
 pub mod facts;
 pub mod keys;
 pub mod layout;
+pub mod tab;
 #[cfg(test)]
 pub mod testing;
 pub mod view;
