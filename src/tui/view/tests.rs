@@ -212,13 +212,15 @@ fn the_view_draws_exactly_the_rows_layout_counts() {
             let count = tabs::line_count(&state.shown(), width);
             assert_eq!(count, lines.len());
             assert!(count > 1, "{tab:?} at {width} has {count} rows");
-            let height = u16::try_from(count + 3).unwrap();
-            let rows = drawn_details(&state, width, height);
+            // Exactly as high as counted: every row drawn is a counted one.
+            let rows = drawn_details(&state, width, u16::try_from(count).unwrap());
             for (i, line) in lines.iter().enumerate() {
                 let drawn = squeezed(&rows[i]);
                 let counted: String = line.spans.iter().map(|s| squeezed(&s.content)).collect();
                 assert_eq!(drawn, counted, "{tab:?} at {width}, row {i}");
             }
+            // Higher: nothing is drawn below them.
+            let rows = drawn_details(&state, width, u16::try_from(count + 3).unwrap());
             assert!(
                 rows[count..].iter().all(|r| r.trim().is_empty()),
                 "{tab:?} at {width}: rows drawn past the {count} counted"
