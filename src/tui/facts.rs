@@ -1,6 +1,7 @@
 //! What the TUI shows of one trace, worked out once when the trace is decoded (on a worker
 //! thread) so that drawing only lays out strings: the list row's fields, the Summary tab's
-//! lines with time windows judged against the evaluation time, and the pretty-printed XML.
+//! lines with time windows judged against the evaluation time, and the pretty-printed XML; and
+//! where the message stands against the identity list ([`Judgement`]).
 //!
 //! Pure: a trace and its checks' context in, plain data out. Strings taken from the message are
 //! kept raw here; the view passes every one through the sanitiser when it draws them. Never
@@ -10,14 +11,66 @@ use jiff::Timestamp;
 
 use crate::checks::instant::{human, parse_instant};
 use crate::checks::{Context, Severity};
-use crate::compare::attributes;
+use crate::compare::{self, Verdict, attributes};
 use crate::dsig::{SignatureInfo, Signer};
 use crate::report;
 use crate::saml::{Assertion, Message, MessageKind, Request, format_label};
 use crate::trace::Trace;
 use crate::xml::Document;
 
-use super::app::Decoded;
+/// A decoded trace and what the TUI shows of it.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub trace: Trace,
+    pub facts: Facts,
+}
+
+/// Where a message stands against the identity list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    /// The message names no user (a request, a failed decode).
+    NotApplicable,
+    /// No identity list was given, or it could not be read.
+    NoList,
+    /// The list is being read, or the verdict worked out.
+    Waiting,
+    Done {
+        verdict: Box<Verdict>,
+        /// The index of the identity the verdict is about, in the list.
+        identity: Option<u32>,
+    },
+}
+
+impl Judgement {
+    pub fn verdict(&self) -> Option<&Verdict> {
+        match self {
+            Judgement::Done { verdict, .. } => Some(verdict),
+            _ => None,
+        }
+    }
+
+    /// The verdict in words, as the list and the filter see it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Judgement::NotApplicable => "",
+            Judgement::NoList => "no list",
+            Judgement::Waiting => "checking…",
+            Judgement::Done { verdict, .. } => verdict_word(verdict.state),
+        }
+    }
+}
+
+/// A verdict state in words: `near match`, `not found`.
+pub fn verdict_word(state: compare::State) -> &'static str {
+    match state {
+        compare::State::Match => "match",
+        compare::State::NearMatch => "near match",
+        compare::State::Mismatch => "mismatch",
+        compare::State::Inactive => "inactive",
+        compare::State::Ambiguous => "ambiguous",
+        compare::State::NotFound => "not found",
+    }
+}
 
 /// Everything the list and the Summary and XML tabs need of a trace.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::Tab;
+use super::tab::Tab;
 
 /// What a key asks for outside prompts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

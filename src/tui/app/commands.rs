@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::super::keys::Command;
-use super::super::view;
+use super::super::layout::{help, tabs, xml_rows};
 use super::prompt::{self, PromptKind};
 use super::{
     Confirm, Effect, ExportError, Focus, Level, Mode, Overwrite, Phase, Pick, Search, State, Tab,
@@ -113,7 +113,7 @@ fn motion(state: &mut State, m: Motion) {
             ids.keep_visible(rows);
         }
         (Focus::Details, _) => {
-            let rows = view::detail::line_count(state, areas.detail.width);
+            let rows = tabs::line_count(&state.shown(), areas.detail.width);
             let page = areas.detail_rows();
             let most = rows.saturating_sub(page);
             state.scroll = target(state.scroll, most + 1, page, m);
@@ -150,11 +150,11 @@ pub(super) fn relayout(state: &mut State) {
     let rows = state.identity_rows();
     state.identities.keep_visible(rows);
     if state.tab != Tab::Identities {
-        let rows = view::detail::line_count(state, areas.detail.width);
+        let rows = tabs::line_count(&state.shown(), areas.detail.width);
         state.scroll = state.scroll.min(rows.saturating_sub(areas.detail_rows()));
     }
     if let Mode::Help { scroll } = &mut state.mode {
-        *scroll = (*scroll).min(view::help::line_count().saturating_sub(1));
+        *scroll = (*scroll).min(help::line_count().saturating_sub(1));
     }
 }
 
@@ -214,7 +214,7 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     let lines = &row.facts.xml;
     let top_line = match state.scroll {
         0 => 0,
-        s => view::xml::line_at_row(lines, width, s + 2),
+        s => xml_rows::line_at_row(lines, width, s + 2),
     };
     let next = match (dir, search.current) {
         (Direction::Forward, Some(c)) => search.lines.iter().position(|l| *l > search.lines[c]),
@@ -234,7 +234,7 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     let line = search.lines[i];
     let count = search.lines.len();
     // Two rows above the hit, for its context.
-    state.scroll = view::xml::row_of_line(lines, width, line).saturating_sub(2);
+    state.scroll = xml_rows::row_of_line(lines, width, line).saturating_sub(2);
     if let Some(s) = &mut state.search {
         s.current = Some(i);
     }
@@ -357,8 +357,8 @@ pub(super) fn help_key(state: &mut State, c: Option<Command>) {
     let Mode::Help { scroll } = &mut state.mode else {
         return;
     };
-    let last = view::help::line_count().saturating_sub(1);
-    let page = usize::from(state.size.height.saturating_sub(4)).max(1) as isize;
+    let last = help::line_count().saturating_sub(1);
+    let page = help::page(state.size);
     let m = match c {
         Some(Command::Up) => Motion::By(-1),
         Some(Command::Down) => Motion::By(1),
@@ -371,5 +371,5 @@ pub(super) fn help_key(state: &mut State, c: Option<Command>) {
             return;
         }
     };
-    *scroll = target(*scroll, last + 1, page as usize, m);
+    *scroll = target(*scroll, last + 1, page, m);
 }

@@ -6,64 +6,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::compare::{self, Verdict};
 use crate::saml::Message;
 use crate::trace::Trace;
 
-use super::super::facts::Facts;
+use super::super::facts::{Facts, Judgement};
 use super::people;
 use super::{Decoded, Effect, InputId, InputKind, Level, Load, State};
 
 /// A message's id: stable while it is in the list, new when its file is read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TraceId(pub u64);
-
-/// Where a message stands against the identity list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Judgement {
-    /// The message names no user (a request, a failed decode).
-    NotApplicable,
-    /// No identity list was given, or it could not be read.
-    NoList,
-    /// The list is being read, or the verdict worked out.
-    Waiting,
-    Done {
-        verdict: Box<Verdict>,
-        /// The index of the identity the verdict is about, in the list.
-        identity: Option<u32>,
-    },
-}
-
-impl Judgement {
-    pub fn verdict(&self) -> Option<&Verdict> {
-        match self {
-            Judgement::Done { verdict, .. } => Some(verdict),
-            _ => None,
-        }
-    }
-
-    /// The verdict in words, as the list and the filter see it.
-    pub fn word(&self) -> &'static str {
-        match self {
-            Judgement::NotApplicable => "",
-            Judgement::NoList => "no list",
-            Judgement::Waiting => "checking…",
-            Judgement::Done { verdict, .. } => word(verdict.state),
-        }
-    }
-}
-
-/// A verdict state in words: `near match`, `not found`.
-pub fn word(state: compare::State) -> &'static str {
-    match state {
-        compare::State::Match => "match",
-        compare::State::NearMatch => "near match",
-        compare::State::Mismatch => "mismatch",
-        compare::State::Inactive => "inactive",
-        compare::State::Ambiguous => "ambiguous",
-        compare::State::NotFound => "not found",
-    }
-}
 
 /// One message of the list.
 #[derive(Debug, Clone)]

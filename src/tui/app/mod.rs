@@ -26,58 +26,15 @@ use crate::compare::{FixApi, Verdict};
 use crate::scim::{self, Progress};
 use crate::trace::Trace;
 
-use super::facts::Facts;
 use super::keys::{self, Command, Edit};
 use super::layout::Areas;
+use super::layout::tabs::{Selected, Shown};
 
-pub use list::{Judgement, Pick, Row, TraceId, Traces, word as verdict_word};
+pub use super::facts::{Decoded, Judgement, verdict_word};
+pub use super::tab::Tab;
+pub use list::{Pick, Row, TraceId, Traces};
 pub use people::{Identities, IdentityLoad, Mark, NOTE_LINES, People};
 pub use prompt::{Confirm, LineEdit, Prompt, PromptKind};
-
-/// The detail tabs, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Summary,
-    Attributes,
-    Findings,
-    Identity,
-    Xml,
-    Identities,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Summary,
-        Tab::Attributes,
-        Tab::Findings,
-        Tab::Identity,
-        Tab::Xml,
-        Tab::Identities,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Summary => "Summary",
-            Tab::Attributes => "Attributes",
-            Tab::Findings => "Findings",
-            Tab::Identity => "Identity",
-            Tab::Xml => "XML",
-            Tab::Identities => "Identities",
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    fn next(self) -> Tab {
-        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
-    }
-
-    fn prev(self) -> Tab {
-        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
-    }
-}
 
 /// Which pane the movement keys act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,13 +257,6 @@ pub enum Effect {
     Complete(String),
 }
 
-/// A decoded trace and what the TUI shows of it.
-#[derive(Debug, Clone)]
-pub struct Decoded {
-    pub trace: Trace,
-    pub facts: Facts,
-}
-
 /// The verdict for one trace, and the index of the identity it is about.
 #[derive(Debug, Clone)]
 pub struct Judged {
@@ -395,6 +345,26 @@ impl State {
     /// How many identities the Identities tab shows at once.
     pub fn identity_rows(&self) -> usize {
         self.areas().identity_rows(self.identities.note_lines())
+    }
+
+    /// What the detail tabs show, borrowed: the one input of their lines, which the view
+    /// draws and `update` counts.
+    pub fn shown(&self) -> Shown<'_> {
+        Shown {
+            tab: self.tab,
+            selected: self.selected().map(|row| Selected {
+                trace: &row.trace,
+                facts: &row.facts,
+                judgement: &row.judgement,
+            }),
+            query: self.search.as_ref().map(|s| s.query.as_str()),
+            list_error: match &self.identities.load {
+                IdentityLoad::Failed(e) => Some(e.as_str()),
+                _ => None,
+            },
+            no_messages: self.traces.rows.is_empty(),
+            context: &self.config.context,
+        }
     }
 
     pub fn input(&self, id: InputId) -> Option<&Input> {

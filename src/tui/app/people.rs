@@ -13,7 +13,8 @@ use crate::compare::{self, FixApi, Index, ListProblem, Verdict};
 use crate::scim::{self, Identity, IdentityList, Progress};
 use crate::trace::Trace;
 
-use super::list::{Judgement, Row, keep_visible, terms};
+use super::super::facts::Judgement;
+use super::list::{Row, keep_visible, terms};
 use super::{Effect, JudgeJob, Judged, Level, State, Tab};
 
 /// One identity list, merged from every source, ready to search and compare with.

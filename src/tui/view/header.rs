@@ -12,13 +12,13 @@ use crate::scim::{Progress, Source};
 
 use super::super::app::{Evaluation, IdentityLoad, InputKind, Load, State};
 use super::super::facts::full_time;
-use super::text::{self, BAD, DIM, STRONG, TITLE, WARN};
+use super::super::layout::styled::{self, BAD, DIM, STRONG, TITLE, WARN};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let w = usize::from(area.width);
     let lines = vec![
-        Line::from(text::cut(loaded(state), w)),
-        Line::from(text::cut(identities(state), w)),
+        Line::from(styled::cut(loaded(state), w)),
+        Line::from(styled::cut(identities(state), w)),
     ];
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -128,7 +128,7 @@ fn identities(state: &State) -> Vec<Span<'static>> {
         IdentityLoad::Failed(e) => {
             let sep = if ids.people.is_some() { " · " } else { "" };
             spans.push(Span::styled(format!("{sep}✗ "), BAD));
-            spans.extend(text::untrusted(e, BAD));
+            spans.extend(styled::untrusted(e, BAD));
         }
     }
     spans

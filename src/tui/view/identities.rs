@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use crate::scim::Identity;
 
 use super::super::app::{Focus, IdentityLoad, Mark, NOTE_LINES, People, State, verdict_word};
-use super::text::{
+use super::super::layout::styled::{
     self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN, untrusted, untrusted_quoted,
 };
 
@@ -53,7 +53,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     };
     let w = usize::from(area.width);
     let cols = Columns::new(w);
-    let mut lines = vec![Line::from(text::cut(summary(state, people), w))];
+    let mut lines = vec![Line::from(styled::cut(summary(state, people), w))];
     lines.extend(notes(people, w));
     lines.push(titles(&cols));
     if ids.visible.is_empty() {
@@ -118,7 +118,7 @@ fn notes(people: &People, w: usize) -> Vec<Line<'static>> {
         .map(|(style, text)| {
             let mut spans = vec![Span::styled(" ✗ ", *style)];
             spans.extend(untrusted(text, *style));
-            Line::from(text::cut(spans, w))
+            Line::from(styled::cut(spans, w))
         })
         .collect();
     if all.len() > NOTE_LINES
@@ -138,21 +138,21 @@ fn notes(people: &People, w: usize) -> Vec<Line<'static>> {
 fn titles(cols: &Columns) -> Line<'static> {
     let mut s = format!(
         " {} {} {} {} {}",
-        text::fit("NAMED AS", cols.seen),
-        text::fit("EXTERNAL ID", cols.ext),
-        text::fit("USERNAME", cols.user),
-        text::fit("EMAIL", cols.email),
-        text::fit("ACTIVE", cols.active),
+        styled::fit("NAMED AS", cols.seen),
+        styled::fit("EXTERNAL ID", cols.ext),
+        styled::fit("USERNAME", cols.user),
+        styled::fit("EMAIL", cols.email),
+        styled::fit("ACTIVE", cols.active),
     );
     if cols.origin > 0 {
         s.push(' ');
-        s.push_str(&text::fit("READ FROM", cols.origin));
+        s.push_str(&styled::fit("READ FROM", cols.origin));
     }
     Line::styled(s, DIM)
 }
 
 fn cell(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
-    let mut spans = text::cut(spans, w);
+    let mut spans = styled::cut(spans, w);
     let used: usize = spans.iter().map(Span::width).sum();
     spans.push(Span::raw(" ".repeat(w.saturating_sub(used) + 1)));
     spans
@@ -176,10 +176,10 @@ fn row(i: &Identity, mark: Option<&Mark>, cols: &Columns) -> Line<'static> {
             vec![Span::styled(
                 format!(
                     "{} {}{count}",
-                    text::verdict_sign(m.state),
+                    styled::verdict_sign(m.state),
                     verdict_word(m.state)
                 ),
-                text::verdict_style(m.state),
+                styled::verdict_style(m.state),
             )]
         }
         None => Vec::new(),

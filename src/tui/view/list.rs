@@ -8,9 +8,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::app::{Focus, Judgement, Load, Row, State};
+use super::super::app::{Focus, Load, Row, State};
 use super::super::facts::{Counts, Kind};
-use super::text::{self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN};
+use super::super::layout::styled::{self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN};
 use crate::verdict::{Outcome, Verdict as GitLabVerdict};
 
 /// Column widths for a width of screen.
@@ -86,22 +86,22 @@ fn titles(state: &State, cols: &Columns, width: u16) -> Line<'static> {
     };
     let mut s = format!(
         " {} {} {} {} {} {}",
-        text::fit("TIME", cols.time),
-        text::fit("KIND", cols.kind),
-        text::fit("NAMEID", cols.name),
-        text::fit("VERDICT", cols.verdict),
-        text::fit("GITLAB", cols.gitlab),
-        text::fit("CHECKS", cols.checks),
+        styled::fit("TIME", cols.time),
+        styled::fit("KIND", cols.kind),
+        styled::fit("NAMEID", cols.name),
+        styled::fit("VERDICT", cols.verdict),
+        styled::fit("GITLAB", cols.gitlab),
+        styled::fit("CHECKS", cols.checks),
     );
     if cols.source > 0 {
         s.push(' ');
-        s.push_str(&text::fit("SOURCE", cols.source));
+        s.push_str(&styled::fit("SOURCE", cols.source));
     }
     let t = &state.traces;
     let pos = format!("{}/{}", t.cursor + 1, t.visible.len());
-    let room = usize::from(width).saturating_sub(text::width(&s));
-    if t.visible.len() > 1 && room > text::width(&pos) {
-        s.push_str(&" ".repeat(room - text::width(&pos)));
+    let room = usize::from(width).saturating_sub(styled::width(&s));
+    if t.visible.len() > 1 && room > styled::width(&pos) {
+        s.push_str(&" ".repeat(room - styled::width(&pos)));
         s.push_str(&pos);
     }
     Line::styled(s, style)
@@ -109,7 +109,7 @@ fn titles(state: &State, cols: &Columns, width: u16) -> Line<'static> {
 
 /// A cell: spans cut or padded to exactly `w` columns.
 fn cell(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
-    let mut spans = text::cut(spans, w);
+    let mut spans = styled::cut(spans, w);
     let used: usize = spans.iter().map(Span::width).sum();
     if used < w {
         spans.push(Span::raw(" ".repeat(w - used)));
@@ -130,45 +130,32 @@ fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
         Style::new()
     };
     let name = match (&f.error, &f.name_id) {
-        (Some(e), _) => text::untrusted(e, DIM),
-        (None, Some(n)) => text::untrusted_quoted(n, STRONG),
+        (Some(e), _) => styled::untrusted(e, DIM),
+        (None, Some(n)) => styled::untrusted_quoted(n, STRONG),
         (None, None) => vec![Span::styled("(no NameID)", DIM)],
     };
     let mut spans = vec![
         Span::raw(" "),
-        Span::styled(text::fit(&time, cols.time), DIM),
+        Span::styled(styled::fit(&time, cols.time), DIM),
     ];
     spans.push(Span::raw(" "));
-    spans.extend(cell(text::untrusted(f.kind.label(), kind_style), cols.kind));
+    spans.extend(cell(
+        styled::untrusted(f.kind.label(), kind_style),
+        cols.kind,
+    ));
     spans.push(Span::raw(" "));
     spans.extend(cell(name, cols.name));
     spans.push(Span::raw(" "));
-    spans.extend(cell(verdict(&row.judgement), cols.verdict));
+    spans.extend(cell(styled::judgement(&row.judgement), cols.verdict));
     spans.push(Span::raw(" "));
     spans.extend(cell(gitlab(row.trace.gitlab_verdict.as_ref()), cols.gitlab));
     spans.push(Span::raw(" "));
     spans.extend(cell(checks(&f.checks, row), cols.checks));
     if cols.source > 0 {
         spans.push(Span::raw(" "));
-        spans.extend(cell(text::untrusted(&f.source, DIM), cols.source));
+        spans.extend(cell(styled::untrusted(&f.source, DIM), cols.source));
     }
     Line::from(spans)
-}
-
-/// The verdict in words, with its sign and colour.
-pub fn verdict(j: &Judgement) -> Vec<Span<'static>> {
-    match j {
-        Judgement::Done { verdict, .. } => {
-            let style = text::verdict_style(verdict.state);
-            vec![Span::styled(
-                format!("{} {}", text::verdict_sign(verdict.state), j.word()),
-                style,
-            )]
-        }
-        Judgement::Waiting => vec![Span::styled(j.word(), WARN)],
-        Judgement::NoList => vec![Span::styled(j.word(), DIM)],
-        Judgement::NotApplicable => Vec::new(),
-    }
 }
 
 /// GitLab's verdict in one cell: `✓ accepts`, `✗ SC001` (the code that explains the refusal),
@@ -183,7 +170,7 @@ pub fn gitlab(v: Option<&GitLabVerdict>) -> Vec<Span<'static>> {
         Outcome::Undecided => "? unsure".to_owned(),
         Outcome::NotValidated => "—".to_owned(),
     };
-    vec![Span::styled(text, text::gitlab_style(v.outcome))]
+    vec![Span::styled(text, styled::gitlab_style(v.outcome))]
 }
 
 fn checks(c: &Counts, row: &Row) -> Vec<Span<'static>> {
@@ -214,13 +201,13 @@ fn empty(state: &State) -> Vec<Line<'static>> {
         .collect();
     if !state.traces.rows.is_empty() {
         let mut spans = vec![Span::styled("  No message matches the filter ", WARN)];
-        spans.extend(text::untrusted_quoted(&state.traces.filter, STRONG));
+        spans.extend(styled::untrusted_quoted(&state.traces.filter, STRONG));
         spans.push(Span::styled(" (Esc clears it)", DIM));
         return vec![Line::from(spans)];
     }
     if !reading.is_empty() {
         let mut spans = vec![Span::styled("  Reading ", WARN)];
-        spans.extend(text::untrusted(&reading.join(", "), WARN));
+        spans.extend(styled::untrusted(&reading.join(", "), WARN));
         spans.push(Span::styled("…", WARN));
         return vec![Line::from(spans)];
     }

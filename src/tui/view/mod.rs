@@ -3,26 +3,27 @@
 //!
 //! Reads the state and lays out strings; never changes the state, never decodes, never reads
 //! the clock or a file. Only the rows that show are drawn. Every string from a message or an
-//! identity list goes through `text::untrusted`, that is through the crate's sanitiser.
+//! identity list goes through `styled::untrusted`, that is through the crate's sanitiser.
+//! The detail tabs and the help are drawn from the lines `layout` makes, the same lines
+//! `update` counts; nothing in `app` calls into this module.
 
-pub mod detail;
 mod header;
-pub mod help;
 mod identities;
 mod list;
 mod status;
 #[cfg(test)]
 mod tests;
-pub mod text;
-pub mod xml;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{
+    Block, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+};
 
 use super::app::{Focus, Mode, State, Tab};
-use text::{DIM, SELECTED, SELECTED_IDLE, STRONG};
+use super::layout::{help, styled, tabs};
+use styled::{DIM, SELECTED, SELECTED_IDLE, STRONG};
 
 /// Draws the whole screen.
 pub fn render(state: &State, frame: &mut Frame) {
@@ -33,12 +34,41 @@ pub fn render(state: &State, frame: &mut Frame) {
     if state.tab == Tab::Identities {
         identities::render(state, frame, areas.detail);
     } else {
-        detail::render(state, frame, areas.detail);
+        details(state, frame, areas.detail);
     }
     status::render(state, frame, areas.status);
     if let Mode::Help { scroll } = state.mode {
-        help::render(frame, frame.area(), scroll);
+        help_overlay(frame, frame.area(), scroll);
     }
+}
+
+/// The selected tab's rows from the scroll position, and a scroll bar when they do not all fit.
+fn details(state: &State, frame: &mut Frame, area: Rect) {
+    let lines = tabs::lines(&state.shown(), area.width);
+    let total = lines.len();
+    let height = usize::from(area.height);
+    let shown: Vec<Line> = lines.into_iter().skip(state.scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), area);
+    if total > height {
+        let mut bar = ScrollbarState::new(total.saturating_sub(height)).position(state.scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area,
+            &mut bar,
+        );
+    }
+}
+
+/// The help in its box over the screen, from line `scroll`.
+fn help_overlay(frame: &mut Frame, screen: Rect, scroll: usize) {
+    let area = help::frame(screen);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Keys  (↑↓ scroll, any other key closes) ");
+    let inner = block.inner(area);
+    let shown = help::shown(scroll, inner.width, inner.height);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
 /// The tab titles, with their numbers; the current one stands out, more so when the details
@@ -60,8 +90,8 @@ fn tabs(state: &State, frame: &mut Frame, area: Rect) {
     let mut line = Line::from(spans);
     let extra = tab_note(state);
     let room = usize::from(area.width).saturating_sub(line.width() + 2);
-    if !extra.is_empty() && text::width(&extra) <= room {
-        let pad = room - text::width(&extra);
+    if !extra.is_empty() && styled::width(&extra) <= room {
+        let pad = room - styled::width(&extra);
         line.spans.push(Span::raw(" ".repeat(pad + 2)));
         line.spans.push(Span::styled(extra, DIM));
     }

@@ -8,19 +8,19 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::{Confirm, Level, Mode, Prompt, State};
 use super::super::keys;
-use super::text::{self, BAD, DIM, STRONG, WARN};
+use super::super::layout::styled::{self, BAD, DIM, STRONG, WARN};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let w = usize::from(area.width);
     let line = match &state.mode {
         Mode::Prompt(p) => return prompt(p, frame, area),
         Mode::Confirm(Confirm::Overwrite(path)) => {
-            let mut spans = text::untrusted(&path.display().to_string(), WARN.patch(STRONG));
+            let mut spans = styled::untrusted(&path.display().to_string(), WARN.patch(STRONG));
             spans.push(Span::styled(
                 " exists. Overwrite it? (y/n)",
                 WARN.patch(STRONG),
             ));
-            Line::from(text::cut(spans, w))
+            Line::from(styled::cut(spans, w))
         }
         _ => match &state.status {
             Some(s) => {
@@ -29,7 +29,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                     Level::Warn => WARN,
                     Level::Error => BAD,
                 };
-                Line::from(text::cut(text::untrusted(&s.text, style), w))
+                Line::from(styled::cut(styled::untrusted(&s.text, style), w))
             }
             None => hints(w),
         },
@@ -43,27 +43,27 @@ fn hints(w: usize) -> Line<'static> {
         spans.push(Span::styled(format!(" {key}"), STRONG));
         spans.push(Span::styled(format!(" {word} "), DIM));
     }
-    Line::from(text::cut(spans, w))
+    Line::from(styled::cut(spans, w))
 }
 
 /// The prompt's title and text, scrolled so that the cursor shows, and the cursor itself.
 fn prompt(p: &Prompt, frame: &mut Frame, area: Rect) {
     let title = p.kind.title();
-    let room = usize::from(area.width).saturating_sub(text::width(title) + 1);
+    let room = usize::from(area.width).saturating_sub(styled::width(title) + 1);
     let chars: Vec<char> = p.line.text().chars().collect();
     let cursor = p.line.cursor_chars();
     let start = cursor.saturating_sub(room.saturating_sub(1));
     let shown: String = chars.iter().skip(start).take(room).collect();
     let mut spans = vec![Span::styled(title, STRONG)];
-    spans.extend(text::untrusted(&shown, ratatui::style::Style::new()));
+    spans.extend(styled::untrusted(&shown, ratatui::style::Style::new()));
     if !p.candidates.is_empty() {
         let names: Vec<&str> = p.candidates.iter().map(|c| c.as_str()).take(8).collect();
         spans.push(Span::styled(format!("   [{}]", names.join("  ")), DIM));
     }
-    let line = Line::from(text::cut(spans, usize::from(area.width)));
+    let line = Line::from(styled::cut(spans, usize::from(area.width)));
     frame.render_widget(Paragraph::new(line), area);
     let before: String = chars[start..cursor.min(chars.len())].iter().collect();
-    let x = area.x as usize + text::width(title) + text::width(&before);
+    let x = area.x as usize + styled::width(title) + styled::width(&before);
     let x = u16::try_from(x)
         .unwrap_or(u16::MAX)
         .min(area.right().saturating_sub(1));

@@ -8,7 +8,8 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Size;
 use ratatui::style::Color;
 
-use super::super::app::{Action, State, update};
+use super::super::app::{Action, State, Tab, update};
+use super::super::layout::{help, tabs, xml_rows};
 use super::super::testing::{Shell, at, code, config_with, key, sample, screen, typed};
 use crate::scim::{self, Progress};
 
@@ -168,4 +169,109 @@ fn verdicts_are_coloured_as_well_as_worded() {
     assert_eq!(colour_of("≈ near match"), Some(Color::Yellow));
     assert_eq!(colour_of("✗ not found"), Some(Color::Red));
     let _ = sample("x");
+}
+
+/// The detail area of `state` drawn `width` columns wide and `height` rows high, one string
+/// per row.
+fn drawn_details(state: &State, width: u16, height: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| super::details(state, f, f.area()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// Text without its spaces, which a wide character's second cell draws as.
+fn squeezed(text: &str) -> String {
+    text.replace(' ', "")
+}
+
+/// `update` scrolls by `layout::tabs::line_count`; the view must draw exactly that many rows,
+/// and the same ones, or scrolling stops short of the end or runs past it.
+#[test]
+fn the_view_draws_exactly_the_rows_layout_counts() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send(&mut state, key('j'));
+    for tab in [
+        Tab::Summary,
+        Tab::Attributes,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Xml,
+    ] {
+        state.tab = tab;
+        for width in [30, 80, 160] {
+            let lines = tabs::lines(&state.shown(), width);
+            let count = tabs::line_count(&state.shown(), width);
+            assert_eq!(count, lines.len());
+            assert!(count > 1, "{tab:?} at {width} has {count} rows");
+            // Exactly as high as counted: every row drawn is a counted one.
+            let rows = drawn_details(&state, width, u16::try_from(count).unwrap());
+            for (i, line) in lines.iter().enumerate() {
+                let drawn = squeezed(&rows[i]);
+                let counted: String = line.spans.iter().map(|s| squeezed(&s.content)).collect();
+                assert_eq!(drawn, counted, "{tab:?} at {width}, row {i}");
+            }
+            // Higher: nothing is drawn below them.
+            let rows = drawn_details(&state, width, u16::try_from(count + 3).unwrap());
+            assert!(
+                rows[count..].iter().all(|r| r.trim().is_empty()),
+                "{tab:?} at {width}: rows drawn past the {count} counted"
+            );
+        }
+    }
+}
+
+/// The search jumps by `xml_rows::row_of_line`: the row it gives for an XML line must be the
+/// row on which the view draws that line's number, and `line_at_row` the inverse.
+#[test]
+fn xml_rows_map_to_the_rows_the_view_draws() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send_all(&mut state, [key('j'), key('5')]);
+    let xml = state.selected().unwrap().facts.xml.clone();
+    assert!(xml.len() > 10);
+    for width in [30, 80] {
+        let count = tabs::line_count(&state.shown(), width);
+        let rows = drawn_details(&state, width, u16::try_from(count).unwrap());
+        // A line's first row starts with its number in the gutter; the rows it wraps onto
+        // start with spaces.
+        let gutter = xml.len().to_string().len();
+        let number = |row: &str| row.get(..gutter)?.trim().parse::<usize>().ok();
+        let mut line = 0;
+        for (row, text) in rows.iter().enumerate() {
+            if let Some(n) = number(text) {
+                line = n - 1;
+            }
+            assert_eq!(xml_rows::line_at_row(&xml, width, row), line, "row {row}");
+        }
+        assert_eq!(line + 1, xml.len());
+        for i in 0..xml.len() {
+            let row = xml_rows::row_of_line(&xml, width, i);
+            assert_eq!(number(&rows[row]), Some(i + 1), "line {i}");
+        }
+    }
+}
+
+/// `update` pages the help by `help::page`: that is the inside of the box the view draws.
+#[test]
+fn the_help_pages_by_the_rows_its_box_holds() {
+    use ratatui::widgets::{Block, Borders};
+    for (w, h) in [(80, 24), (160, 45), (20, 5), (3, 1), (0, 0)] {
+        let screen = ratatui::layout::Rect::new(0, 0, w, h);
+        let inner = Block::default()
+            .borders(Borders::ALL)
+            .inner(help::frame(screen));
+        assert_eq!(
+            help::page(Size::new(w, h)),
+            usize::from(inner.height).max(1)
+        );
+        assert!(help::shown(0, inner.width, inner.height).len() <= usize::from(inner.height));
+    }
 }

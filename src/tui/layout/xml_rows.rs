@@ -1,6 +1,6 @@
-//! The XML tab: the pretty-printed document with line numbers, syntax colours, search hits and
-//! the sanitiser's markers, wrapped to the width; and the mapping between XML lines and screen
-//! rows that scrolling and the search need.
+//! The XML tab's rows: the pretty-printed document with line numbers, syntax colours, search
+//! hits and the sanitiser's markers, wrapped to the width; and the mapping between XML lines
+//! and screen rows that scrolling and the search need, worked out by the same wrapping.
 //!
 //! The lines were pretty-printed and sanitised by a worker (`facts`); this only colours them.
 //! In that text a `<` is always a tag, a comment, a processing instruction or a marker such as
@@ -9,8 +9,8 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::super::app::Search;
-use super::text::{DIM, MARKER, MATCH_HIT, wrap};
+use super::styled::{DIM, MARKER, MATCH_HIT, wrap};
+use super::text_width;
 
 const TAG: Style = Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD);
 const ATTR: Style = Style::new().fg(Color::Cyan);
@@ -25,12 +25,11 @@ fn gutter(n: usize) -> usize {
     n.max(1).to_string().len() + 1
 }
 
-/// Every screen row of the document at width `w` (the scroll bar's column excluded).
-pub fn lines(xml: &[String], search: Option<&Search>, w: usize) -> Vec<Line<'static>> {
+/// Every screen row of the document at width `w` (the scroll bar's column excluded), with the
+/// hits of the search `query` standing out.
+pub fn lines(xml: &[String], query: Option<&str>, w: usize) -> Vec<Line<'static>> {
     let g = gutter(xml.len());
-    let needle = search
-        .map(|s| s.query.to_lowercase())
-        .filter(|q| !q.is_empty());
+    let needle = query.map(str::to_lowercase).filter(|q| !q.is_empty());
     xml.iter()
         .enumerate()
         .flat_map(|(i, l)| {
@@ -63,14 +62,14 @@ fn rows_of(line: &str, g: usize, w: usize) -> usize {
 
 /// The first screen row of XML line `line`, for a detail area `width` columns wide.
 pub fn row_of_line(xml: &[String], width: u16, line: usize) -> usize {
-    let w = usize::from(width).saturating_sub(1).max(1);
+    let w = text_width(width);
     let g = gutter(xml.len());
     xml.iter().take(line).map(|l| rows_of(l, g, w)).sum()
 }
 
 /// The XML line shown on screen row `row`.
 pub fn line_at_row(xml: &[String], width: u16, row: usize) -> usize {
-    let w = usize::from(width).saturating_sub(1).max(1);
+    let w = text_width(width);
     let g = gutter(xml.len());
     let mut seen = 0;
     for (i, l) in xml.iter().enumerate() {

@@ -1,6 +1,17 @@
-//! Where each part of the screen goes, as one pure function of the terminal size and the number
-//! of messages. `update` uses it to know page sizes and keep the selection in view; `render` uses
-//! it to draw. Nothing is drawn here.
+//! Where each part of the screen goes and what fills the panes that scroll, as pure functions
+//! of the terminal size and the data: the one home of every number both sides need.
+//!
+//! [`Areas`] splits the screen; [`tabs`] makes the detail tabs' wrapped lines (with
+//! [`xml_rows`] for the XML tab, which also maps XML lines to screen rows), [`help`] the help's
+//! lines and box, and [`styled`] the styles and the wrapping they are all made with. `update`
+//! uses these to know page sizes, bound scrolling and keep selections in view; the view draws
+//! the same lines. Nothing here draws, changes the state or names it: the tabs read a
+//! [`tabs::Shown`] borrowed from it, so this layer sits below both `app` and `view`.
+
+pub mod help;
+pub mod styled;
+pub mod tabs;
+pub mod xml_rows;
 
 use ratatui::layout::{Constraint, Layout, Rect, Size};
 
@@ -66,6 +77,12 @@ impl Areas {
         let head = usize::from(IDENTITIES_HEAD) + notes;
         usize::from(self.detail.height).saturating_sub(head).max(1)
     }
+}
+
+/// The columns a detail tab's lines are wrapped to in a detail area `width` columns wide: all
+/// but the scroll bar's.
+pub fn text_width(width: u16) -> usize {
+    usize::from(width).saturating_sub(1).max(1)
 }
 
 #[cfg(test)]

@@ -1,68 +1,76 @@
 //! The detail tabs of the selected message: Summary, Attributes, Findings, Identity and XML, as
-//! lines wrapped to the width, of which only the rows from the scroll position are drawn. With
-//! no message, a short how-to.
+//! lines wrapped to the width; with no message, a short how-to.
 //!
-//! [`line_count`] gives `update` the height of the same content, to keep the scroll within it.
+//! One function of [`Shown`] and the width makes the lines: the view draws the rows of
+//! [`lines`] from the scroll position, and `update` bounds the scroll by [`line_count`] of the
+//! same lines, so the two cannot disagree. Reads nothing but what `Shown` borrows.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
+use crate::checks::Context;
 use crate::checks::render::{LineKind, render_text, summary as findings_summary};
 use crate::checks::{Finding, Severity};
 use crate::compare::{Verdict, attributes::short};
 use crate::saml::{Assertion, Attribute};
+use crate::trace::Trace;
 use crate::verdict::Outcome;
 
-use super::super::app::{IdentityLoad, Judgement, Row, State, Tab};
-use super::super::facts::Field;
-use super::list::verdict as verdict_spans;
-use super::text::{
-    self, BAD, DIM, GOOD, HEADING, STRONG, WARN, gitlab_style, labelled, tone, untrusted,
-    untrusted_quoted, wrap,
+use super::super::facts::{Facts, Field, Judgement};
+use super::super::tab::Tab;
+use super::styled::{
+    self, BAD, DIM, GOOD, HEADING, STRONG, WARN, gitlab_style, judgement as verdict_spans,
+    labelled, tone, untrusted, untrusted_quoted, wrap,
 };
-use super::xml;
+use super::{text_width, xml_rows};
+
+/// Everything the detail tabs' lines are made of, borrowed from the state (`State::shown`).
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub tab: Tab,
+    /// The selected message, if any.
+    pub selected: Option<Selected<'a>>,
+    /// The XML search's query, whose hits stand out.
+    pub query: Option<&'a str>,
+    /// Why the identity list could not be read, when it could not.
+    pub list_error: Option<&'a str>,
+    /// True when no message has been loaded at all (not just none selected).
+    pub no_messages: bool,
+    /// The checks' context, for what was not checked.
+    pub context: &'a Context,
+}
+
+/// The selected message: its trace, what the TUI shows of it, and its verdict.
+#[derive(Debug, Clone, Copy)]
+pub struct Selected<'a> {
+    pub trace: &'a Trace,
+    pub facts: &'a Facts,
+    pub judgement: &'a Judgement,
+}
 
 /// Width of the label column.
 const LABEL: usize = 16;
 
-pub fn render(state: &State, frame: &mut Frame, area: Rect) {
-    let lines = content(state, area.width);
-    let total = lines.len();
-    let height = usize::from(area.height);
-    let shown: Vec<Line> = lines.into_iter().skip(state.scroll).take(height).collect();
-    frame.render_widget(Paragraph::new(shown), area);
-    if total > height {
-        let mut bar = ScrollbarState::new(total.saturating_sub(height)).position(state.scroll);
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight),
-            area,
-            &mut bar,
-        );
-    }
-}
-
-/// How many rows the selected tab takes at a width of `width` columns.
-pub fn line_count(state: &State, width: u16) -> usize {
-    content(state, width).len()
+/// How many rows the selected tab takes in a detail area `width` columns wide.
+pub fn line_count(shown: &Shown, width: u16) -> usize {
+    lines(shown, width).len()
 }
 
 /// A line to wrap, and the indent of its continuation rows.
 type Wrapped = (Line<'static>, usize);
 
-fn content(state: &State, width: u16) -> Vec<Line<'static>> {
-    let w = usize::from(width).saturating_sub(1).max(1);
-    let Some(row) = state.selected() else {
-        return welcome(state, w);
+/// Every row of the selected tab in a detail area `width` columns wide, top to bottom.
+pub fn lines(shown: &Shown, width: u16) -> Vec<Line<'static>> {
+    let w = text_width(width);
+    let Some(row) = &shown.selected else {
+        return welcome(shown, w);
     };
-    let lines = match state.tab {
-        Tab::Summary => summary(state, row),
+    let lines = match shown.tab {
+        Tab::Summary => summary(shown, row),
         Tab::Attributes => attributes(row, w),
-        Tab::Findings => findings(state, row),
-        Tab::Identity => identity(state, row),
-        Tab::Xml => return xml::lines(&row.facts.xml, state.search.as_ref(), w),
+        Tab::Findings => findings(shown, row),
+        Tab::Identity => identity(shown, row),
+        Tab::Xml => return xml_rows::lines(&row.facts.xml, shown.query, w),
         Tab::Identities => Vec::new(),
     };
     lines
@@ -80,8 +88,8 @@ fn field(label: &str, value: Vec<Span<'static>>) -> Wrapped {
 }
 
 /// What to do when nothing is selected.
-fn welcome(state: &State, w: usize) -> Vec<Line<'static>> {
-    let lines: Vec<Wrapped> = if state.traces.rows.is_empty() {
+fn welcome(shown: &Shown, w: usize) -> Vec<Line<'static>> {
+    let lines: Vec<Wrapped> = if shown.no_messages {
         vec![
             plain(
                 "See who a SAML message names, and whether GitLab will link it.",
@@ -131,9 +139,9 @@ fn welcome(state: &State, w: usize) -> Vec<Line<'static>> {
 
 /// The Summary tab: GitLab's verdict, the identity verdict and the checks first, then the facts
 /// of the message.
-fn summary(state: &State, row: &Row) -> Vec<Wrapped> {
+fn summary(shown: &Shown, row: &Selected) -> Vec<Wrapped> {
     let mut out = gitlab_lines(row);
-    if let Some(line) = verdict_line(state, row) {
+    if let Some(line) = verdict_line(shown, row) {
         out.push(line);
     }
     if let Some(line) = checks_line(row) {
@@ -159,7 +167,7 @@ fn summary_field(f: &Field) -> Wrapped {
 
 /// `GitLab  refuses: …` and, for a refusal, why (the ruby-saml check and the finding code), or
 /// what was not checked; the same words as the text report's first line.
-fn gitlab_lines(row: &Row) -> Vec<Wrapped> {
+fn gitlab_lines(row: &Selected) -> Vec<Wrapped> {
     let Some(v) = &row.trace.gitlab_verdict else {
         return Vec::new();
     };
@@ -178,14 +186,14 @@ fn gitlab_lines(row: &Row) -> Vec<Wrapped> {
     out
 }
 
-fn verdict_line(state: &State, row: &Row) -> Option<Wrapped> {
-    let mut value = match &row.judgement {
+fn verdict_line(shown: &Shown, row: &Selected) -> Option<Wrapped> {
+    let mut value = match row.judgement {
         Judgement::NotApplicable => return None,
-        Judgement::NoList => vec![Span::styled(no_list(state), DIM)],
-        Judgement::Waiting => verdict_spans(&row.judgement),
-        Judgement::Done { .. } => verdict_spans(&row.judgement),
+        Judgement::NoList => vec![Span::styled(no_list(shown), DIM)],
+        Judgement::Waiting => verdict_spans(row.judgement),
+        Judgement::Done { .. } => verdict_spans(row.judgement),
     };
-    if let Judgement::Done { verdict, .. } = &row.judgement {
+    if let Judgement::Done { verdict, .. } = row.judgement {
         value[0].style = value[0].style.patch(STRONG);
         value.push(Span::styled(
             if verdict.fix.is_some() {
@@ -199,10 +207,10 @@ fn verdict_line(state: &State, row: &Row) -> Option<Wrapped> {
     Some(field("Verdict", value))
 }
 
-fn no_list(state: &State) -> String {
-    match &state.identities.load {
-        IdentityLoad::Failed(_) => "the identity list could not be read".into(),
-        _ => "no identity list: start with --scim, or press i".into(),
+fn no_list(shown: &Shown) -> String {
+    match shown.list_error {
+        Some(_) => "the identity list could not be read".into(),
+        None => "no identity list: start with --scim, or press i".into(),
     }
 }
 
@@ -214,7 +222,7 @@ fn worst(findings: &[Finding]) -> Style {
     }
 }
 
-fn checks_line(row: &Row) -> Option<Wrapped> {
+fn checks_line(row: &Selected) -> Option<Wrapped> {
     let m = row.trace.message.as_ref()?;
     let judged = m.kind.signs_in();
     let findings = &row.trace.findings;
@@ -230,7 +238,7 @@ fn checks_line(row: &Row) -> Option<Wrapped> {
 }
 
 /// The Attributes tab: a table of name, what GitLab reads it as, and each value.
-fn attributes(row: &Row, w: usize) -> Vec<Wrapped> {
+fn attributes(row: &Selected, w: usize) -> Vec<Wrapped> {
     let Some(m) = &row.trace.message else {
         return vec![plain("This message could not be decoded.", DIM)];
     };
@@ -266,7 +274,7 @@ fn assertion_attributes(out: &mut Vec<Wrapped>, a: &Assertion, w: usize) {
     let longest = a
         .attributes
         .iter()
-        .map(|x| text::width(&x.name))
+        .map(|x| styled::width(&x.name))
         .max()
         .unwrap_or(4);
     let name_w = longest.clamp(4, (w * 2 / 5).max(12));
@@ -276,8 +284,8 @@ fn assertion_attributes(out: &mut Vec<Wrapped>, a: &Assertion, w: usize) {
         Line::styled(
             format!(
                 "{} {} VALUE",
-                text::fit("NAME", name_w),
-                text::fit("GITLAB READS", role_w)
+                styled::fit("NAME", name_w),
+                styled::fit("GITLAB READS", role_w)
             ),
             DIM,
         ),
@@ -304,12 +312,12 @@ fn attribute_rows(
     role_w: usize,
     indent: usize,
 ) {
-    let name = if text::width(&attr.name) > name_w {
+    let name = if styled::width(&attr.name) > name_w {
         short(&attr.name)
     } else {
         attr.name.clone()
     };
-    let mut name_spans = text::cut(untrusted(&name, STRONG), name_w);
+    let mut name_spans = styled::cut(untrusted(&name, STRONG), name_w);
     let used: usize = name_spans.iter().map(Span::width).sum();
     name_spans.push(Span::raw(" ".repeat(name_w - used.min(name_w) + 1)));
     let role = role_label(&attr.name);
@@ -328,7 +336,7 @@ fn attribute_rows(
     for (i, value) in values.into_iter().enumerate() {
         let mut spans = if i == 0 {
             let mut s = name_spans.clone();
-            s.push(Span::styled(text::fit(role, role_w), role_style));
+            s.push(Span::styled(styled::fit(role, role_w), role_style));
             s.push(Span::raw(" "));
             s
         } else {
@@ -360,7 +368,7 @@ fn role_label(name: &str) -> &'static str {
 }
 
 /// The Findings tab: the checks' findings grouped by severity, and what was not checked.
-fn findings(state: &State, row: &Row) -> Vec<Wrapped> {
+fn findings(shown: &Shown, row: &Selected) -> Vec<Wrapped> {
     let Some(m) = &row.trace.message else {
         return vec![plain(
             "This message could not be decoded: see the Summary.",
@@ -396,7 +404,7 @@ fn findings(state: &State, row: &Row) -> Vec<Wrapped> {
             (Line::from(untrusted(&l.text, style)), indent + extra)
         })
         .collect();
-    let missing = state.config.context.not_checked();
+    let missing = shown.context.not_checked();
     if judged && !missing.is_empty() {
         out.push(plain("", Style::new()));
         out.push((
@@ -408,8 +416,8 @@ fn findings(state: &State, row: &Row) -> Vec<Wrapped> {
 }
 
 /// The Identity tab: the verdict, the identity compared, near candidates, why, and the fix.
-fn identity(state: &State, row: &Row) -> Vec<Wrapped> {
-    match &row.judgement {
+fn identity(shown: &Shown, row: &Selected) -> Vec<Wrapped> {
+    match row.judgement {
         Judgement::NotApplicable => {
             let what = row.trace.message.as_ref().map_or(
                 "This message could not be decoded: it names no one.".to_owned(),
@@ -417,13 +425,13 @@ fn identity(state: &State, row: &Row) -> Vec<Wrapped> {
             );
             vec![plain(&what, DIM)]
         }
-        Judgement::NoList => match &state.identities.load {
-            IdentityLoad::Failed(e) => {
+        Judgement::NoList => match shown.list_error {
+            Some(e) => {
                 let mut spans = vec![Span::styled("The identity list could not be read: ", BAD)];
                 spans.extend(untrusted(e, BAD));
                 vec![(Line::from(spans), 0)]
             }
-            _ => vec![
+            None => vec![
                 plain("No identity list.", STRONG),
                 plain(
                     "Start samltrace with --scim FILE or URL (a SCIM or REST export, a CSV, a list of ids, auth_json.log, or a GitLab group or SCIM URL with SAMLTRACE_TOKEN), or press i to use one: each NameID is then compared with the identities GitLab holds.",
@@ -436,9 +444,9 @@ fn identity(state: &State, row: &Row) -> Vec<Wrapped> {
     }
 }
 
-fn verdict_lines(row: &Row, v: &Verdict) -> Vec<Wrapped> {
+fn verdict_lines(row: &Selected, v: &Verdict) -> Vec<Wrapped> {
     let mut out = vec![field("Verdict", {
-        let mut s = verdict_spans(&row.judgement);
+        let mut s = verdict_spans(row.judgement);
         s[0].style = s[0].style.patch(STRONG);
         s
     })];

@@ -1,6 +1,7 @@
-//! Styles, and the text helpers every view uses: untrusted strings turned into spans through
-//! the crate's sanitiser (markers for invisible characters stand out), cutting a line to a
-//! width, and wrapping lines with a hanging indent.
+//! Styles, and the span helpers every pane's lines are made with: untrusted strings turned
+//! into spans through the crate's sanitiser (markers for invisible characters stand out),
+//! cutting a line to a width, and wrapping lines with a hanging indent. Wrapping decides how
+//! many rows a line takes, which is why this lives with the layout and not in the view.
 //!
 //! Pure: strings in, ratatui lines out. Nothing here draws.
 
@@ -12,7 +13,7 @@ use crate::compare;
 use crate::sanitize::{self, Part};
 use crate::verdict::Outcome;
 
-use super::super::facts::Tone;
+use super::super::facts::{Judgement, Tone};
 
 /// How GitLab's verdict reads.
 pub fn gitlab_style(outcome: Outcome) -> Style {
@@ -76,6 +77,22 @@ pub fn verdict_sign(state: compare::State) -> &'static str {
         compare::State::Match => "✓",
         compare::State::NearMatch => "≈",
         _ => "✗",
+    }
+}
+
+/// The verdict in words, with its sign and colour.
+pub fn judgement(j: &Judgement) -> Vec<Span<'static>> {
+    match j {
+        Judgement::Done { verdict, .. } => {
+            let style = verdict_style(verdict.state);
+            vec![Span::styled(
+                format!("{} {}", verdict_sign(verdict.state), j.word()),
+                style,
+            )]
+        }
+        Judgement::Waiting => vec![Span::styled(j.word(), WARN)],
+        Judgement::NoList => vec![Span::styled(j.word(), DIM)],
+        Judgement::NotApplicable => Vec::new(),
     }
 }
 

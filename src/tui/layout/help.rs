@@ -1,13 +1,14 @@
-//! The `?` help: every key binding, generated from the same tables that decide what keys do,
-//! in a box over the screen that scrolls when the screen is short.
+//! The `?` help's lines and box: every key binding, generated from the same tables that
+//! decide what keys do, in a box over the screen that scrolls when the screen is short.
+//!
+//! `update` bounds the help's scroll by [`line_count`] and pages by [`page`]; the view draws
+//! [`shown`] in [`frame`]. Nothing is drawn here.
 
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect, Size};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::super::keys::{self, Group};
-use super::text::{self, DIM, HEADING, STRONG};
+use super::styled::{self, DIM, HEADING, STRONG};
 
 /// Width of the keys column.
 const KEYS: usize = 16;
@@ -25,7 +26,7 @@ fn lines() -> Vec<Line<'static>> {
             group = Some(l.group);
         }
         out.push(Line::from(vec![
-            Span::styled(text::fit(&l.keys, KEYS), STRONG),
+            Span::styled(styled::fit(&l.keys, KEYS), STRONG),
             Span::raw(l.help),
         ]));
     }
@@ -42,7 +43,9 @@ pub fn line_count() -> usize {
     lines().len()
 }
 
-pub fn render(frame: &mut Frame, screen: Rect, scroll: usize) {
+/// The help's box on a screen: at most 110 columns wide and a line short of the screen at the
+/// top and the bottom, centred.
+pub fn frame(screen: Rect) -> Rect {
     let width = screen.width.saturating_sub(4).min(110);
     let height = screen.height.saturating_sub(2);
     let [area] = Layout::horizontal([Constraint::Length(width)])
@@ -51,16 +54,24 @@ pub fn render(frame: &mut Frame, screen: Rect, scroll: usize) {
     let [area] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Keys  (↑↓ scroll, any other key closes) ");
-    let inner = block.inner(area);
-    let shown: Vec<Line> = lines()
+    area
+}
+
+/// How many rows of the help show at once on a screen of `size`: the inside of its box's
+/// borders, and at least one.
+pub fn page(size: Size) -> usize {
+    let inside = frame(Rect::new(0, 0, size.width, size.height))
+        .height
+        .saturating_sub(2);
+    usize::from(inside).max(1)
+}
+
+/// The rows the help shows from line `scroll`, wrapped to `width` columns, at most `height`.
+pub fn shown(scroll: usize, width: u16, height: u16) -> Vec<Line<'static>> {
+    lines()
         .into_iter()
         .skip(scroll)
-        .flat_map(|l| text::wrap(l, usize::from(inner.width), KEYS))
-        .take(usize::from(inner.height))
-        .collect();
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(shown).block(block), area);
+        .flat_map(|l| styled::wrap(l, usize::from(width), KEYS))
+        .take(usize::from(height))
+        .collect()
 }
