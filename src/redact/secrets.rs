@@ -1,5 +1,5 @@
 //! What counts as a secret in a HAR entry, and how it is taken out: header and parameter names,
-//! URLs (query and fragment), form and JSON bodies. SAML parameters are never touched here;
+//! URLs (userinfo, query and fragment), form and JSON bodies. SAML parameters are never touched here;
 //! masking of the identities inside them is `super::masking`'s job.
 
 /// The value that replaces a secret parameter's, so URLs and forms stay well-formed.
@@ -13,20 +13,22 @@ pub(crate) enum SecretHeader {
     Session,
 }
 
-/// Parameters of the SAML bindings: never secrets, never changed by the scrubber.
-fn is_saml_binding_param(lower: &str) -> bool {
+/// Parameters and form fields of the SAML bindings: never secrets, never changed by the
+/// scrubber. Any case.
+pub(super) fn is_saml_binding_param(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
     matches!(
-        lower,
+        n.as_str(),
         "samlrequest" | "samlresponse" | "samlart" | "relaystate" | "sigalg" | "signature"
     )
 }
 
 /// Query, form and JSON names whose values are credentials.
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    if is_saml_binding_param(&n) {
+    if is_saml_binding_param(name) {
         return false;
     }
+    let n = name.trim().to_ascii_lowercase();
     const EXACT: &[&str] = &[
         "code",
         "pwd",
@@ -90,8 +92,11 @@ pub(crate) fn scrub_pairs(text: &str) -> (String, usize) {
     (pairs.join("&"), count)
 }
 
-/// A URL with secret parameters of its query and fragment (OAuth puts tokens there) redacted.
+/// A URL with its userinfo (`user:password@`) and the secret parameters of its query and
+/// fragment (OAuth puts tokens there) redacted.
 pub(crate) fn scrub_url(url: &str) -> (String, usize) {
+    let (without_userinfo, userinfo) = super::urls::userinfo(url, REDACTED);
+    let url = without_userinfo.as_str();
     let (rest, fragment) = match url.split_once('#') {
         Some((r, f)) => (r, Some(f)),
         None => (url, None),
@@ -101,7 +106,7 @@ pub(crate) fn scrub_url(url: &str) -> (String, usize) {
         None => (rest, None),
     };
     let mut out = base.to_owned();
-    let mut count = 0;
+    let mut count = userinfo;
     for (sep, part) in [('?', query), ('#', fragment)] {
         if let Some(p) = part {
             let (clean, n) = scrub_pairs(p);
@@ -205,6 +210,10 @@ mod tests {
             "https://idp/cb?SAMLRequest=a%2Bb&access_token=REDACTED&code=REDACTED#id_token=REDACTED&state=s"
         );
         assert_eq!(scrub_url("https://a/b"), ("https://a/b".to_owned(), 0));
+        assert_eq!(
+            scrub_url("https://user:pw@idp/x?a=1"),
+            ("https://REDACTED@idp/x?a=1".to_owned(), 1)
+        );
     }
 
     #[test]
