@@ -78,9 +78,13 @@ fn params(text: &str, with: &str) -> (String, usize) {
         }
         let after = i + c.len_utf8();
         let rest = &text[after..];
-        let Some(eq) = rest.find('=') else { continue };
+        // The name ends at the first `=`; a stop or separator before it means there is no
+        // pair here. Looking no further keeps long text without `=` linear.
+        let Some(eq) = rest.find(|c: char| is_stop(c) || "?&#;=".contains(c)) else {
+            continue;
+        };
         let name = &rest[..eq];
-        if name.is_empty() || name.contains(|c: char| is_stop(c) || "?&#;=".contains(c)) {
+        if name.is_empty() || !rest[eq..].starts_with('=') {
             continue;
         }
         if !is_secret_name(name) {
