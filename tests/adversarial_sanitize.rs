@@ -108,7 +108,29 @@ fn planted_har() -> String {
         page_entry(&b64, Some("base64")),
         redirect,
         socket,
+        posted_form(&page),
     ])
+}
+
+/// The POST the browser makes from the page's form: the same fields, in the body and its params.
+fn posted_form(page: &str) -> Value {
+    let response = saml_response(page);
+    let pct = response
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let text = format!(
+        "authenticity_token={CSRF}&nonce={NONCE}&SAMLResponse={pct}&RelayState=%2Fgroups%2Facme"
+    );
+    entry(
+        json!({"method": "POST", "url": "https://gitlab.com/groups/acme/-/saml/callback", "headers": [],
+            "queryString": [], "cookies": [],
+            "postData": {"mimeType": "application/x-www-form-urlencoded", "text": text, "params": [
+                {"name": "authenticity_token", "value": CSRF}, {"name": "nonce", "value": NONCE},
+                {"name": "SAMLResponse", "value": pct}, {"name": "RelayState", "value": "%2Fgroups%2Facme"}]}}),
+        json!({"status": 302, "headers": [], "cookies": [], "content": {"size": 0, "mimeType": "text/html", "text": ""},
+            "redirectURL": ""}),
+    )
 }
 
 /// Sanitises `har` (written to a temporary file) into another; (input path, output text,
@@ -182,7 +204,7 @@ fn no_planted_secret_survives_and_the_saml_message_still_decodes() {
     }
     let out = dir.path().join("clean.har");
     let before = messages(&input);
-    assert_eq!(before.len(), 2, "both pages carry the message");
+    assert_eq!(before.len(), 3, "both pages and the POST carry the message");
     assert_eq!(messages(out.to_str().unwrap()), before);
     for line in [
         "tokens and passwords in form fields",
@@ -232,6 +254,31 @@ fn websocket_frames_keep_their_timing_and_lose_their_data() {
     assert_eq!(frames[2]["data"], "", "an empty frame stays empty");
 }
 
+/// Threat: the POST made from the kept page carries the page's other fields (a nonce, a CSRF
+/// token) in its body, where only secret-looking names were redacted.
+#[test]
+fn the_post_of_a_saml_form_keeps_only_the_bindings_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, clean, _) = sanitize(dir.path(), &planted_har(), &[]);
+    let v: Value = serde_json::from_str(&clean).expect("the output is JSON");
+    let post = &v["log"]["entries"][4]["request"]["postData"];
+    let text = post["text"].as_str().expect("the SAML body is kept");
+    assert!(
+        text.starts_with("authenticity_token=REDACTED&nonce=REDACTED&SAMLResponse=PHNhbWwy"),
+        "{}…",
+        &text[..text.len().min(120)]
+    );
+    assert!(text.ends_with("&RelayState=%2Fgroups%2Facme"));
+    let values: Vec<&str> = post["params"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .filter_map(|p| p["value"].as_str())
+        .collect();
+    assert_eq!(values[..2], ["REDACTED", "REDACTED"]);
+    assert_eq!(values[3], "%2Fgroups%2Facme");
+}
+
 /// Threat: masking identities with a key must not bring back the page's other secrets, and
 /// the masked message must still decode from the scrubbed page.
 #[test]
@@ -243,7 +290,7 @@ fn a_mask_key_and_the_page_rules_work_together() {
     }
     let out = dir.path().join("clean.har");
     let found = messages(out.to_str().unwrap());
-    assert_eq!(found.len(), 2);
+    assert_eq!(found.len(), 3);
     let masked = samltrace::redact::mask::mask_value("k-4711", "carol@example.com");
     for (_, _, _, xml) in &found {
         let xml = xml.as_str().expect("decoded XML");

@@ -317,8 +317,9 @@ impl<R: Read> Sanitizer<'_, R> {
         }
     }
 
-    /// `{name, value}` parameters: secret values redacted, SAML values masked with a key.
-    fn params(&mut self, list: Option<&mut Json>, kind: Removed) {
+    /// `{name, value}` parameters: the values of the names `secret` picks redacted, SAML values
+    /// masked with a key.
+    fn params(&mut self, list: Option<&mut Json>, kind: Removed, secret: fn(&str) -> bool) {
         let Some(Json::Array(items)) = list else {
             return;
         };
@@ -331,7 +332,7 @@ impl<R: Read> Sanitizer<'_, R> {
             let Some(Json::Str(value)) = item.get_mut("value") else {
                 continue;
             };
-            if secrets::is_secret_name(&name) && !value.is_empty() {
+            if secret(&name) && !value.is_empty() && value != REDACTED {
                 *value = REDACTED.to_owned();
                 self.receipt.add(kind, 1);
             } else if let Some(key) = self.key.filter(|_| is_message_param(&name))
@@ -344,7 +345,11 @@ impl<R: Read> Sanitizer<'_, R> {
     }
 
     fn query_string(&mut self, req: &mut Json) {
-        self.params(req.get_mut("queryString"), Removed::QueryParameters);
+        self.params(
+            req.get_mut("queryString"),
+            Removed::QueryParameters,
+            secrets::is_secret_name,
+        );
     }
 
     fn request_body(&mut self, req: &mut Json) {
@@ -381,10 +386,17 @@ impl<R: Read> Sanitizer<'_, R> {
         if let Some(Json::Str(text)) = post.get_mut("text") {
             self.scrub_body(text, &mime);
         }
-        self.params(post.get_mut("params"), Removed::FormFields);
+        // The fields a SAML form posts, as the page they came from: only the binding's own stay.
+        self.params(
+            post.get_mut("params"),
+            Removed::FormFields,
+            secrets::is_secret_in_saml_form,
+        );
     }
 
-    /// A kept request body: secrets out (form or JSON), identities masked with a key.
+    /// A kept request body: secrets out (an urlencoded form keeps only the SAML binding's
+    /// values, as the page it was posted from; JSON loses its secret members), identities
+    /// masked with a key.
     fn scrub_body(&mut self, text: &mut String, mime: &str) {
         if mime.contains("json") {
             if let Some((clean, n)) = secrets::scrub_json(text) {
@@ -392,7 +404,11 @@ impl<R: Read> Sanitizer<'_, R> {
                 self.receipt.add(Removed::JsonFields, n);
             }
         } else if !mime.starts_with("multipart/") {
-            let (clean, n) = secrets::scrub_pairs(text);
+            let (clean, n) = if mime.contains("urlencoded") {
+                secrets::scrub_saml_form(text)
+            } else {
+                secrets::scrub_pairs(text)
+            };
             *text = clean;
             self.receipt.add(Removed::FormFields, n);
             if let Some(key) = self.key {

@@ -78,11 +78,26 @@ pub(crate) fn secret_header(name: &str) -> Option<SecretHeader> {
 /// `name=value&…` with the value of every secret name replaced; other pairs are kept byte for
 /// byte. Returns the new text and how many values were replaced.
 pub(crate) fn scrub_pairs(text: &str) -> (String, usize) {
+    replace_pairs(text, is_secret_name)
+}
+
+/// A form the SAML binding posts (`SAMLResponse=…&RelayState=…&…`): the value of every field
+/// but the binding's own replaced, as in the page the form came from.
+pub(crate) fn scrub_saml_form(text: &str) -> (String, usize) {
+    replace_pairs(text, is_secret_in_saml_form)
+}
+
+/// In a form that carries SAML, every field but the binding's own is treated as a secret.
+pub(crate) fn is_secret_in_saml_form(name: &str) -> bool {
+    !is_saml_binding_param(name)
+}
+
+fn replace_pairs(text: &str, secret: impl Fn(&str) -> bool) -> (String, usize) {
     let mut count = 0;
     let pairs: Vec<String> = text
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, v)) if !v.is_empty() && is_secret_name(&percent_decode(k)) => {
+            Some((k, v)) if !v.is_empty() && v != REDACTED && secret(&percent_decode(k)) => {
                 count += 1;
                 format!("{k}={REDACTED}")
             }
@@ -214,6 +229,16 @@ mod tests {
             scrub_url("https://user:pw@idp/x?a=1"),
             ("https://REDACTED@idp/x?a=1".to_owned(), 1)
         );
+    }
+
+    #[test]
+    fn saml_forms_keep_only_the_bindings_fields() {
+        let (clean, n) = scrub_saml_form("SAMLResponse=PD94&RelayState=%2Fg&nonce=n1&a=&x");
+        assert_eq!(
+            clean,
+            "SAMLResponse=PD94&RelayState=%2Fg&nonce=REDACTED&a=&x"
+        );
+        assert_eq!(n, 1);
     }
 
     #[test]
