@@ -1,7 +1,8 @@
 //! `samltrace har sanitize IN [-o OUT] [--mask-key KEY]`: the library's sanitiser between a file
-//! (or stdin) and a file (or stdout). A file is written beside OUT and renamed into place only
-//! when the whole HAR was sanitised, so a failure never leaves half a HAR behind. The receipt
-//! goes to stderr; the key never appears anywhere.
+//! (or stdin) and a file (or stdout); an OUT that is a directory (or ends with `/`) receives
+//! `OUT/<IN's file name>`. A file is written beside its target and renamed into place only
+//! when the whole HAR was sanitised, so a failure never leaves half a HAR, nor the partial
+//! file, behind. The receipt goes to stderr; the key never appears anywhere.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -24,12 +25,54 @@ pub(super) fn run(args: SanitizeArgs) -> Result<Exit, Fatal> {
     if args.mask_key.is_some() && key.is_none() {
         return Err(Fatal::new("--mask-key: the key is empty"));
     }
-    let receipt = match args.output.as_deref() {
-        None | Some("-") => to_stdout(input, key, &args.input)?,
-        Some(out) => to_file(input, key, &args.input, Path::new(out))?,
+    let (receipt, target) = match args.output.as_deref() {
+        None | Some("-") => (to_stdout(input, key, &args.input)?, "stdout".to_owned()),
+        Some(out) => {
+            let target = target_path(&args.input, out)?;
+            let receipt = to_file(input, key, &args.input, &target)?;
+            (receipt, target.display().to_string())
+        }
     };
-    report(&receipt, &args);
+    report(&receipt, &args, &target);
     Ok(Exit::Clean)
+}
+
+/// Where the copy of `input` goes for `-o OUT`: OUT itself, or `OUT/<input's file name>` when
+/// OUT is a directory or ends with a separator. Refused, in one line, when that directory (or
+/// the file's) does not exist.
+fn target_path(input: &str, out: &str) -> Result<PathBuf, Fatal> {
+    let path = Path::new(out);
+    let names_dir = out.ends_with('/') || out.ends_with(std::path::MAIN_SEPARATOR);
+    if path.is_dir() {
+        if input == "-" {
+            return Err(Fatal::new(format!(
+                "{out}: is a directory and the HAR comes from stdin: name the output file"
+            )));
+        }
+        let name = Path::new(input)
+            .file_name()
+            .ok_or_else(|| Fatal::new(format!("{input}: no file name to write into {out}")))?;
+        return Ok(path.join(name));
+    }
+    if names_dir {
+        let why = if path.exists() {
+            "not a directory"
+        } else {
+            "no such directory: create it first, or name a file"
+        };
+        return Err(Fatal::new(format!("{out}: {why}")));
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(Fatal::new(format!(
+            "{out}: directory {} does not exist",
+            parent.display()
+        )));
+    }
+    Ok(path.to_path_buf())
 }
 
 fn to_stdout(input: Box<dyn Read>, key: Option<&str>, name: &str) -> Result<Receipt, Fatal> {
@@ -59,16 +102,15 @@ fn to_file(
         .map_err(|e| fail(name, e))
         .and_then(|r| writer.flush().map(|()| r).map_err(Fatal::from));
     drop(writer);
-    match result {
-        Ok(receipt) => {
-            fs::rename(&partial, out).map_err(|e| Fatal::new(format!("{}: {e}", out.display())))?;
-            Ok(receipt)
-        }
-        Err(e) => {
-            let _ = fs::remove_file(&partial);
-            Err(e)
-        }
+    let result = result.and_then(|receipt| {
+        fs::rename(&partial, out)
+            .map(|()| receipt)
+            .map_err(|e| Fatal::new(format!("{}: {e}", out.display())))
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&partial);
     }
+    result
 }
 
 fn fail(name: &str, e: samltrace::redact::SanitizeError) -> Fatal {
@@ -90,8 +132,7 @@ fn partial_path(out: &Path) -> PathBuf {
 }
 
 /// The receipt on stderr: what was removed, per kind.
-fn report(receipt: &Receipt, args: &SanitizeArgs) {
-    let target = args.output.as_deref().unwrap_or("stdout");
+fn report(receipt: &Receipt, args: &SanitizeArgs, target: &str) {
     output::note_line(
         &format!("sanitised {} into {target}", args.input),
         args.color,

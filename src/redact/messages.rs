@@ -6,6 +6,7 @@ use std::io::Write as _;
 
 use base64::Engine;
 
+use super::markup::read_tag;
 use super::secrets::percent_decode;
 use crate::input::decode_base64;
 
@@ -103,76 +104,28 @@ pub(super) fn mask_query(key: &str, url: &mut String) -> usize {
 
 /// Masks the SAML fields of the forms in an HTML page; the page and how many values were masked.
 pub(super) fn mask_html(key: &str, page: &str) -> (String, usize) {
-    let lower = page.to_ascii_lowercase();
     let mut edits = Vec::new();
     let mut count = 0;
     let mut at = 0;
-    while let Some(i) = lower[at..].find("<input") {
-        let start = at + i;
-        let end = tag_end(page, start);
-        let tag = &page[start..end];
-        let name = attr_range(tag, "name").map(|r| &tag[r]);
-        if let (Some(name), Some(value)) = (name, attr_range(tag, "value"))
-            && is_message_param(name)
-            && let Some((masked, n)) = mask_param(key, &html_unescape(&tag[value.clone()]))
+    while let Some(lt) = page[at..].find('<').map(|i| at + i) {
+        let tag = read_tag(page, lt);
+        at = tag.end;
+        if tag.name != "input" {
+            continue;
+        }
+        if let (Some(name), Some(value)) = (tag.attr("name"), tag.attr("value"))
+            && is_message_param(&page[name])
+            && let Some((masked, n)) = mask_param(key, &html_unescape(&page[value.clone()]))
         {
-            edits.push((start + value.start..start + value.end, masked));
+            edits.push((value, masked));
             count += n;
         }
-        at = end.max(start + 1);
     }
     let mut out = page.to_owned();
     for (range, with) in edits.into_iter().rev() {
         out.replace_range(range, &with);
     }
     (out, count)
-}
-
-/// The offset after the `>` that closes the tag at `start` (quotes respected).
-fn tag_end(page: &str, start: usize) -> usize {
-    let mut quote = None;
-    for (i, b) in page.bytes().enumerate().skip(start) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i + 1,
-            _ => {}
-        }
-    }
-    page.len()
-}
-
-/// Where the value of attribute `name` lies in a tag.
-fn attr_range(tag: &str, name: &str) -> Option<std::ops::Range<usize>> {
-    let lower = tag.to_ascii_lowercase();
-    let bytes = tag.as_bytes();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(name) {
-        let at = from + i;
-        from = at + name.len();
-        let before_ok = at > 0 && bytes[at - 1].is_ascii_whitespace();
-        let rest = tag[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let value_start = tag.len() - rest[1..].trim_start().len();
-        return Some(match bytes.get(value_start) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let end = tag[value_start + 1..]
-                    .find(q as char)
-                    .map_or(tag.len(), |j| value_start + 1 + j);
-                value_start + 1..end
-            }
-            _ => {
-                let end = tag[value_start..]
-                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                    .map_or(tag.len(), |j| value_start + j);
-                value_start..end
-            }
-        });
-    }
-    None
 }
 
 /// The character references base64 values meet in IdP pages.

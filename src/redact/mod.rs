@@ -1,6 +1,7 @@
 //! A HAR that is safe to attach to a ticket: cookies, credential headers, tokens and passwords
-//! removed, bodies without SAML dropped, every SAML message kept decodable (and, with a mask
-//! key, the identities in it replaced by keyed hashes). Streams one entry at a time, so memory
+//! removed (in URLs, bodies, the pages kept for their SAML form, WebSocket frames), bodies
+//! without SAML dropped, every SAML message kept decodable (and, with a mask key, the
+//! identities in it replaced by keyed hashes). Streams one entry at a time, so memory
 //! does not grow with the file; the output is a well-formed HAR, pretty-printed.
 //!
 //! Pure: reads the reader and writes the writer it is given; it reports what it removed in a
@@ -8,9 +9,11 @@
 //!
 //! `secrets` says what counts as a secret and takes it out, `messages` masks the identities
 //! inside SAML messages where they travel, `mask` is the keyed hash both this and
-//! `compare --mask-key` use, `rewrite` the ordered JSON tree one entry is rewritten in, and
-//! `urls` takes credentials out of URLs and server text before any message shows them.
+//! `compare --mask-key` use, `rewrite` the ordered JSON tree one entry is rewritten in,
+//! `markup` takes secrets out of a kept page, and `urls` takes credentials out of URLs and
+//! server text before any message shows them.
 
+mod markup;
 pub mod mask;
 mod messages;
 mod rewrite;
@@ -40,8 +43,10 @@ pub enum Removed {
     QueryParameters,
     FormFields,
     JsonFields,
+    PageSecrets,
     RequestBodies,
     ResponseBodies,
+    WebSocketMessages,
     OversizedValues,
     BrokenEntries,
     MaskedValues,
@@ -57,8 +62,10 @@ impl Removed {
             Removed::QueryParameters => "tokens and passwords in URLs",
             Removed::FormFields => "tokens and passwords in form fields",
             Removed::JsonFields => "tokens and passwords in JSON bodies",
+            Removed::PageSecrets => "tokens and keys in the scripts and meta tags of kept pages",
             Removed::RequestBodies => "request bodies without SAML",
             Removed::ResponseBodies => "response bodies without SAML",
+            Removed::WebSocketMessages => "WebSocket message data",
             Removed::OversizedValues => "values too large to read (over 8 MiB)",
             Removed::BrokenEntries => "entries that were not valid JSON",
             Removed::MaskedValues => "NameID and attribute values masked",
@@ -245,7 +252,23 @@ impl<R: Read> Sanitizer<'_, R> {
             self.cookies(resp);
             self.response_body(resp);
         }
+        self.websocket(e);
         self.urls(e);
+    }
+
+    /// Chrome's `_webSocketMessages`: the frames' timing and direction stay, their data goes.
+    fn websocket(&mut self, e: &mut Json) {
+        let Some(Json::Array(frames)) = e.get_mut("_webSocketMessages") else {
+            return;
+        };
+        let mut n = 0;
+        for data in frames.iter_mut().filter_map(|f| f.get_mut("data")) {
+            if !matches!(data, Json::Str(s) if s.is_empty() || s == REDACTED) {
+                *data = Json::Str(REDACTED.to_owned());
+                n += 1;
+            }
+        }
+        self.receipt.add(Removed::WebSocketMessages, n);
     }
 
     fn headers(&mut self, side: &mut Json) {
@@ -294,8 +317,9 @@ impl<R: Read> Sanitizer<'_, R> {
         }
     }
 
-    /// `{name, value}` parameters: secret values redacted, SAML values masked with a key.
-    fn params(&mut self, list: Option<&mut Json>, kind: Removed) {
+    /// `{name, value}` parameters: the values of the names `secret` picks redacted, SAML values
+    /// masked with a key.
+    fn params(&mut self, list: Option<&mut Json>, kind: Removed, secret: fn(&str) -> bool) {
         let Some(Json::Array(items)) = list else {
             return;
         };
@@ -308,7 +332,7 @@ impl<R: Read> Sanitizer<'_, R> {
             let Some(Json::Str(value)) = item.get_mut("value") else {
                 continue;
             };
-            if secrets::is_secret_name(&name) && !value.is_empty() {
+            if secret(&name) && !value.is_empty() && value != REDACTED {
                 *value = REDACTED.to_owned();
                 self.receipt.add(kind, 1);
             } else if let Some(key) = self.key.filter(|_| is_message_param(&name))
@@ -321,7 +345,11 @@ impl<R: Read> Sanitizer<'_, R> {
     }
 
     fn query_string(&mut self, req: &mut Json) {
-        self.params(req.get_mut("queryString"), Removed::QueryParameters);
+        self.params(
+            req.get_mut("queryString"),
+            Removed::QueryParameters,
+            secrets::is_secret_name,
+        );
     }
 
     fn request_body(&mut self, req: &mut Json) {
@@ -358,10 +386,17 @@ impl<R: Read> Sanitizer<'_, R> {
         if let Some(Json::Str(text)) = post.get_mut("text") {
             self.scrub_body(text, &mime);
         }
-        self.params(post.get_mut("params"), Removed::FormFields);
+        // The fields a SAML form posts, as the page they came from: only the binding's own stay.
+        self.params(
+            post.get_mut("params"),
+            Removed::FormFields,
+            secrets::is_secret_in_saml_form,
+        );
     }
 
-    /// A kept request body: secrets out (form or JSON), identities masked with a key.
+    /// A kept request body: secrets out (an urlencoded form keeps only the SAML binding's
+    /// values, as the page it was posted from; JSON loses its secret members), identities
+    /// masked with a key.
     fn scrub_body(&mut self, text: &mut String, mime: &str) {
         if mime.contains("json") {
             if let Some((clean, n)) = secrets::scrub_json(text) {
@@ -369,7 +404,11 @@ impl<R: Read> Sanitizer<'_, R> {
                 self.receipt.add(Removed::JsonFields, n);
             }
         } else if !mime.starts_with("multipart/") {
-            let (clean, n) = secrets::scrub_pairs(text);
+            let (clean, n) = if mime.contains("urlencoded") {
+                secrets::scrub_saml_form(text)
+            } else {
+                secrets::scrub_pairs(text)
+            };
             *text = clean;
             self.receipt.add(Removed::FormFields, n);
             if let Some(key) = self.key {
@@ -392,7 +431,7 @@ impl<R: Read> Sanitizer<'_, R> {
             _ => None,
         };
         match page {
-            Some(page) if secrets::carries_saml(&page) => self.mask_page(content, page, base64),
+            Some(page) if secrets::carries_saml(&page) => self.keep_page(content, &page, base64),
             _ => {
                 let kind = match content.get("text") {
                     Some(Json::Dropped { saml: true, .. }) => Removed::OversizedValues,
@@ -410,13 +449,26 @@ impl<R: Read> Sanitizer<'_, R> {
         }
     }
 
-    fn mask_page(&mut self, content: &mut Json, page: String, base64: bool) {
-        let Some(key) = self.key else { return };
-        let (masked, n) = mask_html(key, &page);
-        if n == 0 {
+    /// A page kept for its SAML form: every other secret in it out, identities masked with a key;
+    /// written back encoded as it came.
+    fn keep_page(&mut self, content: &mut Json, page: &str, base64: bool) {
+        let (mut clean, counts) = markup::scrub_page(page);
+        self.receipt.add(Removed::FormFields, counts.fields);
+        self.receipt.add(Removed::PageSecrets, counts.secrets);
+        self.receipt.add(Removed::QueryParameters, counts.urls);
+        let mut changed = counts != markup::PageCounts::default();
+        if let Some(key) = self.key {
+            let (masked, n) = mask_html(key, &clean);
+            self.receipt.add(Removed::MaskedValues, n);
+            if n > 0 {
+                clean = masked;
+                changed = true;
+            }
+        }
+        if !changed {
             return;
         }
-        self.receipt.add(Removed::MaskedValues, n);
+        let masked = clean;
         let text = if base64 {
             base64::engine::general_purpose::STANDARD.encode(masked)
         } else {
@@ -427,9 +479,10 @@ impl<R: Read> Sanitizer<'_, R> {
         }
     }
 
-    /// Every URL left in a value (request URL, redirects, Referer, Chrome's initiator): secret
-    /// parameters redacted, SAML identities masked with a key. Bodies are not URLs and are left
-    /// to the body rules.
+    /// Every URL left in a value (request URL, redirects, Referer, Chrome's initiator): userinfo
+    /// and secret parameters redacted, SAML identities masked with a key; a URL inside another
+    /// value (`Link: <…>`, `Refresh: 0; url=…`) loses its userinfo. Bodies are not URLs and are
+    /// left to the body rules.
     fn urls(&mut self, v: &mut Json) {
         match v {
             Json::Str(s) if is_url(s) => {
@@ -440,6 +493,11 @@ impl<R: Read> Sanitizer<'_, R> {
                     let n = mask_query(key, s);
                     self.receipt.add(Removed::MaskedValues, n);
                 }
+            }
+            Json::Str(s) if s.contains("://") => {
+                let (clean, n) = urls::userinfo(s, REDACTED);
+                *s = clean;
+                self.receipt.add(Removed::QueryParameters, n);
             }
             Json::Array(items) => items.iter_mut().for_each(|i| self.urls(i)),
             Json::Object(members) => {

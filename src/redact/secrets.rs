@@ -1,5 +1,5 @@
 //! What counts as a secret in a HAR entry, and how it is taken out: header and parameter names,
-//! URLs (query and fragment), form and JSON bodies. SAML parameters are never touched here;
+//! URLs (userinfo, query and fragment), form and JSON bodies. SAML parameters are never touched here;
 //! masking of the identities inside them is `super::masking`'s job.
 
 /// The value that replaces a secret parameter's, so URLs and forms stay well-formed.
@@ -13,20 +13,22 @@ pub(crate) enum SecretHeader {
     Session,
 }
 
-/// Parameters of the SAML bindings: never secrets, never changed by the scrubber.
-fn is_saml_binding_param(lower: &str) -> bool {
+/// Parameters and form fields of the SAML bindings: never secrets, never changed by the
+/// scrubber. Any case.
+pub(super) fn is_saml_binding_param(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
     matches!(
-        lower,
+        n.as_str(),
         "samlrequest" | "samlresponse" | "samlart" | "relaystate" | "sigalg" | "signature"
     )
 }
 
 /// Query, form and JSON names whose values are credentials.
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    if is_saml_binding_param(&n) {
+    if is_saml_binding_param(name) {
         return false;
     }
+    let n = name.trim().to_ascii_lowercase();
     const EXACT: &[&str] = &[
         "code",
         "pwd",
@@ -76,11 +78,26 @@ pub(crate) fn secret_header(name: &str) -> Option<SecretHeader> {
 /// `name=value&…` with the value of every secret name replaced; other pairs are kept byte for
 /// byte. Returns the new text and how many values were replaced.
 pub(crate) fn scrub_pairs(text: &str) -> (String, usize) {
+    replace_pairs(text, is_secret_name)
+}
+
+/// A form the SAML binding posts (`SAMLResponse=…&RelayState=…&…`): the value of every field
+/// but the binding's own replaced, as in the page the form came from.
+pub(crate) fn scrub_saml_form(text: &str) -> (String, usize) {
+    replace_pairs(text, is_secret_in_saml_form)
+}
+
+/// In a form that carries SAML, every field but the binding's own is treated as a secret.
+pub(crate) fn is_secret_in_saml_form(name: &str) -> bool {
+    !is_saml_binding_param(name)
+}
+
+fn replace_pairs(text: &str, secret: impl Fn(&str) -> bool) -> (String, usize) {
     let mut count = 0;
     let pairs: Vec<String> = text
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, v)) if !v.is_empty() && is_secret_name(&percent_decode(k)) => {
+            Some((k, v)) if !v.is_empty() && v != REDACTED && secret(&percent_decode(k)) => {
                 count += 1;
                 format!("{k}={REDACTED}")
             }
@@ -90,8 +107,11 @@ pub(crate) fn scrub_pairs(text: &str) -> (String, usize) {
     (pairs.join("&"), count)
 }
 
-/// A URL with secret parameters of its query and fragment (OAuth puts tokens there) redacted.
+/// A URL with its userinfo (`user:password@`) and the secret parameters of its query and
+/// fragment (OAuth puts tokens there) redacted.
 pub(crate) fn scrub_url(url: &str) -> (String, usize) {
+    let (without_userinfo, userinfo) = super::urls::userinfo(url, REDACTED);
+    let url = without_userinfo.as_str();
     let (rest, fragment) = match url.split_once('#') {
         Some((r, f)) => (r, Some(f)),
         None => (url, None),
@@ -101,7 +121,7 @@ pub(crate) fn scrub_url(url: &str) -> (String, usize) {
         None => (rest, None),
     };
     let mut out = base.to_owned();
-    let mut count = 0;
+    let mut count = userinfo;
     for (sep, part) in [('?', query), ('#', fragment)] {
         if let Some(p) = part {
             let (clean, n) = scrub_pairs(p);
@@ -205,6 +225,20 @@ mod tests {
             "https://idp/cb?SAMLRequest=a%2Bb&access_token=REDACTED&code=REDACTED#id_token=REDACTED&state=s"
         );
         assert_eq!(scrub_url("https://a/b"), ("https://a/b".to_owned(), 0));
+        assert_eq!(
+            scrub_url("https://user:pw@idp/x?a=1"),
+            ("https://REDACTED@idp/x?a=1".to_owned(), 1)
+        );
+    }
+
+    #[test]
+    fn saml_forms_keep_only_the_bindings_fields() {
+        let (clean, n) = scrub_saml_form("SAMLResponse=PD94&RelayState=%2Fg&nonce=n1&a=&x");
+        assert_eq!(
+            clean,
+            "SAMLResponse=PD94&RelayState=%2Fg&nonce=REDACTED&a=&x"
+        );
+        assert_eq!(n, 1);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //!
 //! Pure, and applied to every URL and server text that goes into a `ScimError`, so no message
 //! of the identity layer ever echoes a credential, whatever the user typed or the server said.
+//! `har sanitize` uses the same rules ([`scrub_text`], [`userinfo`]) with its own marker.
 
 use super::secrets::is_secret_name;
 
@@ -17,9 +18,16 @@ const TOKEN_PREFIXES: &[&str] = &[
 
 /// `text` with every credential in it replaced by `[redacted]`.
 pub fn text(text: &str) -> String {
-    let without_userinfo = userinfo(text);
-    let without_params = params(&without_userinfo);
-    tokens(&without_params)
+    scrub_text(text, REDACTED).0
+}
+
+/// `text` with every credential in it (userinfo, secret parameters, GitLab tokens) replaced by
+/// `with`, and how many were replaced.
+pub(crate) fn scrub_text(text: &str, with: &str) -> (String, usize) {
+    let (without_userinfo, a) = userinfo(text, with);
+    let (without_params, b) = params(&without_userinfo, with);
+    let (clean, c) = tokens(&without_params, with);
+    (clean, a + b + c)
 }
 
 /// Ends of a URL's authority or of a parameter value inside free text.
@@ -27,9 +35,10 @@ fn is_stop(c: char) -> bool {
     c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`' | ')' | ']')
 }
 
-/// Removes `user:password@` after each `://`.
-fn userinfo(text: &str) -> String {
+/// Replaces `user:password@` after each `://` by `with@`; how many were replaced.
+pub(crate) fn userinfo(text: &str, with: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
+    let mut count = 0;
     let mut rest = text;
     while let Some(at) = rest.find("://") {
         let (head, tail) = rest.split_at(at + 3);
@@ -45,7 +54,8 @@ fn userinfo(text: &str) -> String {
         let authority = &tail[..end];
         match authority.rfind('@') {
             Some(i) => {
-                out.push_str(REDACTED);
+                count += usize::from(&authority[..i] != with);
+                out.push_str(with);
                 out.push_str(&authority[i..]);
             }
             None => out.push_str(authority),
@@ -53,12 +63,13 @@ fn userinfo(text: &str) -> String {
         rest = &tail[end..];
     }
     out.push_str(rest);
-    out
+    (out, count)
 }
 
 /// Replaces the values of secret `name=value` pairs that follow `?`, `&`, `#` or `;`.
-fn params(text: &str) -> String {
+fn params(text: &str, with: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
+    let mut count = 0;
     let mut chars = text.char_indices().peekable();
     let mut last = 0;
     while let Some((i, c)) = chars.next() {
@@ -67,16 +78,20 @@ fn params(text: &str) -> String {
         }
         let after = i + c.len_utf8();
         let rest = &text[after..];
-        let Some(eq) = rest.find('=') else { continue };
+        // The name ends at the first `=`; a stop or separator before it means there is no
+        // pair here. Looking no further keeps long text without `=` linear.
+        let Some(eq) = rest.find(|c: char| is_stop(c) || "?&#;=".contains(c)) else {
+            continue;
+        };
         let name = &rest[..eq];
-        if name.is_empty() || name.contains(|c: char| is_stop(c) || "?&#;=".contains(c)) {
+        if name.is_empty() || !rest[eq..].starts_with('=') {
             continue;
         }
         if !is_secret_name(name) {
             continue;
         }
         let value_start = after + eq + 1;
-        if text[value_start..].starts_with(REDACTED) {
+        if text[value_start..].starts_with(with) {
             continue;
         }
         let value_len = text[value_start..]
@@ -86,19 +101,21 @@ fn params(text: &str) -> String {
             continue;
         }
         out.push_str(&text[last..value_start]);
-        out.push_str(REDACTED);
+        out.push_str(with);
+        count += 1;
         last = value_start + value_len;
         while chars.peek().is_some_and(|(j, _)| *j < last) {
             chars.next();
         }
     }
     out.push_str(&text[last..]);
-    out
+    (out, count)
 }
 
 /// Replaces what follows a GitLab token prefix, up to the end of the token.
-fn tokens(text: &str) -> String {
+fn tokens(text: &str, with: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
+    let mut count = 0;
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
@@ -114,9 +131,10 @@ fn tokens(text: &str) -> String {
             let len = body
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
                 .unwrap_or(body.len());
-            if len > 0 {
+            if len > 0 && &body[..len] != with {
                 out.push_str(&rest[..p.len()]);
-                out.push_str(REDACTED);
+                out.push_str(with);
+                count += 1;
                 i += p.len() + len;
                 continue;
             }
@@ -125,7 +143,7 @@ fn tokens(text: &str) -> String {
         out.push(c);
         i += c.len_utf8().max(1);
     }
-    out
+    (out, count)
 }
 
 #[cfg(test)]
@@ -178,5 +196,16 @@ mod tests {
         );
         assert_eq!(text("notglpat-x"), "notglpat-x", "only at a word start");
         assert_eq!(text("été glpat-é"), "été glpat-é");
+    }
+
+    #[test]
+    fn counts_what_it_replaced_once() {
+        let (clean, n) = scrub_text("https://u:p@h/x?token=t and glpat-abc", "REDACTED");
+        assert_eq!(
+            clean,
+            "https://REDACTED@h/x?token=REDACTED and glpat-REDACTED"
+        );
+        assert_eq!(n, 3);
+        assert_eq!(scrub_text(&clean, "REDACTED"), (clean.clone(), 0));
     }
 }
