@@ -127,14 +127,25 @@ fn invalid_utf8_and_unbound_prefixes_name_line_and_column() {
 
 #[test]
 fn terminal_escapes_in_values_are_neutralised() {
-    let xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_1\"><saml:Issuer>\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J</saml:Issuer><saml:Assertion ID=\"_2\"><saml:Subject><saml:NameID>bob\u{200b}@example.com</saml:NameID></saml:Subject></saml:Assertion></samlp:Response>";
+    // XML forbids C0 controls, so an ESC or BEL is refused where it stands, and never echoed.
+    let xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_1\">\n<saml:Issuer>\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J</saml:Issuer></samlp:Response>";
+    let out = samltrace().arg(xml).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err}");
+    assert!(
+        err.contains("character U+001B is not allowed in XML") && err.contains("line 2, column 14"),
+        "{err}"
+    );
+    // C1 controls (U+009B is CSI to some terminals) and invisible characters are XML text: shown
+    // as code points.
+    let xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_1\"><saml:Issuer>\u{9b}2J\u{9d}52;c;ZXZpbA==</saml:Issuer><saml:Assertion ID=\"_2\"><saml:Subject><saml:NameID>bob\u{200b}@example.com</saml:NameID></saml:Subject></saml:Assertion></samlp:Response>";
     let out = samltrace().arg(xml).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(!text.contains('\u{1b}'), "{text}");
-    assert!(!text.contains('\u{7}'));
     assert!(
-        text.contains("<U+001B>]52;c;ZXZpbA==<U+0007><U+001B>[2J"),
+        !text.contains('\u{9b}') && !text.contains('\u{9d}'),
         "{text}"
     );
+    assert!(text.contains("<U+009B>2J<U+009D>52;c;ZXZpbA=="), "{text}");
     assert!(text.contains("bob<U+200B>@example.com"), "{text}");
 }

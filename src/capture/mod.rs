@@ -21,7 +21,7 @@ pub mod tracer;
 use std::io::Read;
 
 use crate::input::Unwrapped;
-use jsonlex::{JsonError, Lexer};
+use jsonlex::{JsonError, Lexer, describe_byte};
 
 pub(crate) use har::entry::may_hold_form;
 
@@ -135,6 +135,9 @@ pub struct Summary {
     /// How many entries (or SAML-tracer requests) were met.
     pub entries: usize,
     pub end: End,
+    /// What was read although the file broke JSON's rules (content after the end, an invalid
+    /// escape or a raw control character in a string): worth a word, not a refusal.
+    pub notes: Vec<Problem>,
 }
 
 /// True when the start of a file looks like a HAR file or a SAML-tracer export: a JSON object
@@ -162,8 +165,9 @@ pub(crate) fn scan<R: Read>(
         entries: 0,
         format: None,
         keys: Vec::new(),
+        trailing: None,
     };
-    let outcome = walker.top();
+    let outcome = walker.top().and_then(|()| walker.after_end());
     walker.finish(outcome)
 }
 
@@ -177,6 +181,8 @@ pub(crate) struct Walker<'a, R> {
     pub(crate) format: Option<CaptureFormat>,
     /// The top-level keys seen, for "not a HAR" messages.
     keys: Vec<String>,
+    /// Content after the capture's end.
+    trailing: Option<Problem>,
 }
 
 impl<R: Read> Walker<'_, R> {
@@ -212,6 +218,22 @@ impl<R: Read> Walker<'_, R> {
                     self.lx.skip_value()?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Content after the capture's closing brace: noted (it is not read), not an error.
+    fn after_end(&mut self) -> Result<(), CaptureError> {
+        if let Some(b) = self.lx.peek()? {
+            let offset = self.lx.offset();
+            self.trailing = Some(Problem {
+                entry: None,
+                offset,
+                message: format!(
+                    "byte {offset}: {} after the end of the capture: ignored",
+                    describe_byte(b)
+                ),
+            });
         }
         Ok(())
     }
@@ -258,10 +280,19 @@ impl<R: Read> Walker<'_, R> {
             Err(e) if self.entries == 0 => return Err(e.clone()),
             Err(e) => End::Broken(problem(e)),
         };
+        let lenient = self.lx.lenient().map(|l| Problem {
+            entry: None,
+            offset: l.offset,
+            message: format!(
+                "byte {}: {} in a string, which JSON does not allow: read as it stands",
+                l.offset, l.what
+            ),
+        });
         Ok(Summary {
             format,
             entries: self.entries,
             end,
+            notes: lenient.into_iter().chain(self.trailing).collect(),
         })
     }
 

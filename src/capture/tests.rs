@@ -419,3 +419,51 @@ fn one_byte_reads_find_the_same() {
     assert_eq!(found.len(), 1);
     assert_eq!(ok(&found[0]).xml, REQUEST.as_bytes());
 }
+
+#[test]
+fn lenient_json_and_trailing_content_are_read_and_noted() {
+    let req = deflated_request();
+    let good = entry(
+        &format!(r#"{{"url": "https://idp/sso?SAMLRequest={}"}}"#, pct(&req)),
+        EMPTY_RESPONSE,
+    );
+    // A raw ESC and an unknown escape in a kept string, and bytes after the closing brace.
+    let odd = entry(
+        r#"{"url": "https://idp/a\qb?x=\u00e9"}"#,
+        "{\"status\": 200, \"redirectURL\": \"https://sp/O\u{1b}K\"}",
+    );
+    let text = format!("{}\n garbage", har(&[good.clone(), odd]));
+    let s = scan_bytes(text.as_bytes());
+    let summary = s.result.unwrap();
+    assert_eq!(s.found.len(), 1, "the message is still read");
+    let notes: Vec<&str> = summary.notes.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].contains("an invalid escape") && notes[0].contains("read as it stands"),
+        "{notes:?}"
+    );
+    let at = text.find(r"\q").unwrap() as u64;
+    assert_eq!(summary.notes[0].offset, at);
+    let garbage = text.find("garbage").unwrap() as u64;
+    assert_eq!(
+        notes[1],
+        format!("byte {garbage}: 'g' after the end of the capture: ignored")
+    );
+    // The first place is the one named: a raw control character before any bad escape.
+    let odd = entry(
+        "{\"url\": \"https://idp/\u{7}x\"}",
+        r#"{"status": 200, "redirectURL": "https://sp/\x"}"#,
+    );
+    let s = scan_bytes(har(&[odd]).as_bytes());
+    let notes = s.result.unwrap().notes;
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0]
+            .message
+            .contains("a raw control character (byte 0x07)"),
+        "{notes:?}"
+    );
+    // A clean file has no notes.
+    let s = scan_bytes(har(&[good]).as_bytes());
+    assert!(s.result.unwrap().notes.is_empty());
+}

@@ -8,6 +8,7 @@
 mod base64;
 mod html;
 mod params;
+mod utf16;
 
 use serde::Serialize;
 
@@ -38,6 +39,8 @@ pub enum Step {
     Deflate,
     Zlib,
     Gzip,
+    /// UTF-16 text (as Windows tools save it) read as UTF-8.
+    Utf16,
 }
 
 impl Step {
@@ -53,6 +56,7 @@ impl Step {
             Step::Deflate => "deflate",
             Step::Zlib => "zlib",
             Step::Gzip => "gzip",
+            Step::Utf16 => "utf16",
         }
     }
 }
@@ -176,9 +180,27 @@ pub fn unwrap(name: &str, input: &[u8]) -> Vec<Unwrapped> {
         input: name.to_owned(),
         ..Origin::default()
     };
-    let mut out = match std::str::from_utf8(input) {
-        Ok(text) => unwrap_text(text),
-        Err(e) => unwrap_binary(input, e.valid_up_to()),
+    // UTF-16 first: ASCII saved as UTF-16 without a byte-order mark is valid UTF-8 (with NULs).
+    let mut out = match utf16::to_utf8(input) {
+        Some(Ok(text)) => {
+            let mut out = unwrap_text(&text);
+            for item in &mut out {
+                match item {
+                    Ok(p) => p.steps.insert(0, Step::Utf16),
+                    Err(e) => e.steps.insert(0, Step::Utf16),
+                }
+            }
+            out
+        }
+        Some(Err(offset)) => vec![Err(UnwrapError::new(
+            Stage::Input,
+            "UTF-16 text with an unpaired surrogate: expected UTF-8 or UTF-16 text",
+        )
+        .at(offset))],
+        None => match std::str::from_utf8(input) {
+            Ok(text) => unwrap_text(text),
+            Err(e) => unwrap_binary(input, e.valid_up_to()),
+        },
     };
     for item in &mut out {
         let origin = match item {
@@ -384,6 +406,12 @@ fn unwrap_blob(text: &str, mut steps: Vec<Step>, origin: Origin) -> Unwrapped {
 fn to_xml(bytes: Vec<u8>, steps: &mut Vec<Step>) -> Result<Vec<u8>, UnwrapError> {
     if starts_like_xml(&bytes) {
         return Ok(bytes);
+    }
+    if let Some(Ok(text)) = utf16::to_utf8(&bytes)
+        && starts_like_xml(text.as_bytes())
+    {
+        steps.push(Step::Utf16);
+        return Ok(text.into_bytes());
     }
     if let Ok(text) = std::str::from_utf8(&bytes)
         && steps.iter().filter(|s| **s == Step::Base64).count() < 2

@@ -364,6 +364,9 @@ impl<'i> Pipeline<'i> {
             error,
         })?;
         let what = summary.format.entries();
+        for note in &summary.notes {
+            run.notice(Level::Warning, note);
+        }
         if let End::Truncated(p) | End::Broken(p) = &summary.end {
             let message = format!("{}; {} {what} read up to there", p.message, summary.entries);
             run.notice(

@@ -51,12 +51,19 @@ pub(super) fn syntax(input: &str, e: &serde_json::Error, line_offset: usize) -> 
     ScimError::Syntax {
         input: input.to_owned(),
         position: format!("line {}, column {}", e.line() + line_offset, e.column()),
-        problem: format!("invalid JSON: {}", strip_position(&e.to_string())),
+        problem: format!("invalid JSON: {}", json_problem(e)),
     }
 }
 
-fn strip_position(msg: &str) -> &str {
-    msg.find(" at line ").map_or(msg, |i| &msg[..i])
+/// What serde_json found wrong, in our words and without its position (we give one).
+fn json_problem(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.find(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
+    if msg == "recursion limit exceeded" {
+        // serde_json's own bound: its parser stops at 128 levels instead of overflowing the stack.
+        return "nested deeper than 128 levels: a SCIM file nests a few".to_owned();
+    }
+    msg.to_owned()
 }
 
 /// The top-level value split into elements: a whole document, or NDJSON (one value per line)
@@ -104,7 +111,7 @@ pub(super) fn broken_ndjson_lines(text: &str) -> Vec<RowIssue> {
         .filter_map(|(i, l)| {
             let line = l.trim();
             let problem = match serde_json::from_str::<&RawValue>(line) {
-                Err(e) => format!("not JSON: {}", strip_position(&e.to_string())),
+                Err(e) => format!("not JSON: {}", json_problem(&e)),
                 Ok(_) if !line.starts_with('{') => "expected a JSON object".to_owned(),
                 Ok(_) => return None,
             };
@@ -260,7 +267,7 @@ fn scim_value<'a>(
 
 fn scim_resource(raw: &RawValue, line: usize, out: &mut Parsed) {
     let parsed = serde_json::from_str::<Value>(raw.get())
-        .map_err(|e| e.to_string())
+        .map_err(|e| json_problem(&e))
         .and_then(|v| scim_user(&v));
     match parsed {
         Ok(identity) => out.identities.push(Identity {
@@ -388,9 +395,7 @@ pub(super) fn parse_saved(input: &str, text: &str) -> Result<Parsed, ScimError> 
                 line,
                 "identity without external_id, user_name or email",
             )),
-            Err(e) => out
-                .skipped
-                .push(issue(line, strip_position(&e.to_string()))),
+            Err(e) => out.skipped.push(issue(line, &json_problem(&e))),
         }
     }
     Ok(out)

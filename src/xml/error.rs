@@ -35,6 +35,16 @@ pub enum XmlErrorKind {
     TooLarge(usize),
     #[error("more than {0} nodes")]
     TooManyNodes(usize),
+    #[error("more than {0} attributes on one element: a SAML element has a handful")]
+    TooManyAttributes(usize),
+    #[error("more than {0} distinct namespace URIs: a SAML message uses a few dozen at most")]
+    TooManyNamespaces(usize),
+    #[error(
+        "more than {0} namespace declarations in scope: a SAML message uses a few dozen at most"
+    )]
+    TooManyBindings(usize),
+    #[error("character U+{:04X} is not allowed in XML: expected text without control characters", *.0 as u32)]
+    ForbiddenChar(char),
     #[error("no root element: expected an XML document")]
     NoRoot,
     #[error("content after the root element")]

@@ -6,6 +6,7 @@
 //! and the `xml` field of a trace need the bytes exactly as received.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use quick_xml::XmlVersion;
@@ -21,6 +22,10 @@ pub struct Limits {
     pub max_bytes: usize,
     pub max_depth: usize,
     pub max_nodes: usize,
+    /// Attributes on one element (namespace declarations not counted).
+    pub max_attributes: usize,
+    /// Distinct namespace URIs in one document.
+    pub max_namespaces: usize,
 }
 
 impl Default for Limits {
@@ -29,6 +34,8 @@ impl Default for Limits {
             max_bytes: 16 << 20,
             max_depth: 128,
             max_nodes: 1 << 20,
+            max_attributes: 512,
+            max_namespaces: 1024,
         }
     }
 }
@@ -114,6 +121,9 @@ impl Document {
                 XmlErrorKind::TooLarge(limits.max_bytes),
             ));
         }
+        if let Some((offset, c)) = first_forbidden_char(&text) {
+            return Err(XmlError::at(&text, offset, XmlErrorKind::ForbiddenChar(c)));
+        }
         let parsed = Builder::new(&text, limits).run();
         match parsed {
             Ok(mut doc) => {
@@ -126,6 +136,19 @@ impl Document {
 
     /// Parses bytes, refusing anything that is not UTF-8 (a leading byte-order mark is dropped).
     pub fn parse_bytes(bytes: Vec<u8>) -> Result<Document, XmlError> {
+        // UTF-16 (with a byte-order mark, or `<` beside a zero byte): named, not a NUL or
+        // UTF-8 error further on. The input layer reads UTF-16 before it gets here.
+        if matches!(
+            bytes.get(..2),
+            Some([0xff, 0xfe] | [0xfe, 0xff] | [b'<', 0] | [0, b'<'])
+        ) {
+            return Err(XmlError {
+                offset: 0,
+                line: 1,
+                column: 1,
+                kind: XmlErrorKind::Encoding("utf-16".to_owned()),
+            });
+        }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -507,6 +530,10 @@ struct Builder<'t> {
     doc: Document,
     stack: Vec<u32>,
     text_run: TextRun,
+    /// Namespace URI to its index in `doc.namespaces`.
+    ns_index: HashMap<String, NsId>,
+    /// The names of the current element's attributes, when it has many (see `check_duplicate_attr`).
+    attr_names: HashSet<(Option<NsId>, String)>,
 }
 
 /// Adjacent text, CDATA and references merge into one text node, as in the XPath data model.
@@ -538,6 +565,8 @@ impl<'t> Builder<'t> {
             doc,
             stack: Vec::new(),
             text_run: TextRun::default(),
+            ns_index: HashMap::new(),
+            attr_names: HashSet::new(),
         }
     }
 
@@ -664,18 +693,21 @@ impl<'t> Builder<'t> {
         Str::Side(a, self.doc.side.len() as u32)
     }
 
-    fn intern_ns(&mut self, uri: &str) -> NsId {
-        if let Some(i) = self
-            .doc
-            .namespaces
-            .iter()
-            .position(|&s| self.raw_str(s) == uri)
-        {
-            return i as NsId;
+    fn intern_ns(&mut self, uri: &str, offset: usize) -> Result<NsId, BuildError> {
+        if let Some(&i) = self.ns_index.get(uri) {
+            return Ok(i);
+        }
+        if self.doc.namespaces.len() >= self.limits.max_namespaces {
+            return Err((
+                offset,
+                XmlErrorKind::TooManyNamespaces(self.limits.max_namespaces),
+            ));
         }
         let s = self.store(Cow::Owned(uri.to_owned()));
         self.doc.namespaces.push(s);
-        (self.doc.namespaces.len() - 1) as NsId
+        let id = (self.doc.namespaces.len() - 1) as NsId;
+        self.ns_index.insert(uri.to_owned(), id);
+        Ok(id)
     }
 
     fn resolve(
@@ -685,7 +717,7 @@ impl<'t> Builder<'t> {
     ) -> Result<Option<NsId>, BuildError> {
         match result {
             ResolveResult::Unbound => Ok(None),
-            ResolveResult::Bound(ns) => Ok(Some(self.intern_ns(ns.0))),
+            ResolveResult::Bound(ns) => self.intern_ns(ns.0, offset).map(Some),
             ResolveResult::Unknown(p) => Err((offset, XmlErrorKind::UnboundPrefix(p))),
         }
     }
@@ -707,7 +739,9 @@ impl<'t> Builder<'t> {
         let prefix = prefix.map(|p| self.store(Cow::Borrowed(p.into_inner())));
         let decls_start = self.doc.decls.len() as u32;
         let attrs_start = self.doc.attrs.len() as u32;
-        for attr in e.attributes() {
+        self.attr_names.clear();
+        // quick-xml's own duplicate check compares every pair; ours (below) is linear.
+        for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| (start, XmlErrorKind::Syntax(err.to_string())))?;
             let value = attr
                 .normalized_value(XmlVersion::Explicit1_0)
@@ -734,6 +768,12 @@ impl<'t> Builder<'t> {
                     let (l, p) = key.decompose();
                     let local = self.store(Cow::Borrowed(l.into_inner()));
                     let prefix = p.map(|p| self.store(Cow::Borrowed(p.into_inner())));
+                    if self.doc.attrs.len() - attrs_start as usize >= self.limits.max_attributes {
+                        return Err((
+                            start,
+                            XmlErrorKind::TooManyAttributes(self.limits.max_attributes),
+                        ));
+                    }
                     self.check_duplicate_attr(attrs_start, local, ns, start)?;
                     self.doc.attrs.push(AttrData {
                         prefix,
@@ -758,18 +798,35 @@ impl<'t> Builder<'t> {
         Ok(id)
     }
 
+    /// Refuses a second attribute of the same expanded name on one element. A few attributes
+    /// are compared directly; past [`FEW_ATTRIBUTES`] their names go into a set, so an element
+    /// with many attributes costs linear time, not quadratic.
     fn check_duplicate_attr(
-        &self,
+        &mut self,
         from: u32,
         local: Str,
         ns: Option<NsId>,
         offset: usize,
     ) -> Result<(), BuildError> {
+        let earlier = &self.doc.attrs[from as usize..];
         let name = self.raw_str(local);
-        let dup = self.doc.attrs[from as usize..]
-            .iter()
-            .any(|a| a.ns == ns && self.raw_str(a.local) == name);
+        let dup = if earlier.len() < FEW_ATTRIBUTES {
+            earlier
+                .iter()
+                .any(|a| a.ns == ns && self.raw_str(a.local) == name)
+        } else {
+            if self.attr_names.is_empty() {
+                let names: Vec<_> = earlier
+                    .iter()
+                    .map(|a| (a.ns, self.raw_str(a.local).to_owned()))
+                    .collect();
+                self.attr_names.extend(names);
+            }
+            let key = (ns, self.raw_str(local).to_owned());
+            !self.attr_names.insert(key)
+        };
         if dup {
+            let name = self.raw_str(local);
             return Err((
                 offset,
                 XmlErrorKind::Syntax(format!("duplicate attribute {name:?}")),
@@ -873,6 +930,39 @@ fn resolve_ref(r: &BytesRef<'_>) -> Result<char, XmlErrorKind> {
     }
 }
 
+/// Below this many attributes on an element, duplicates are found by comparing names directly.
+const FEW_ATTRIBUTES: usize = 16;
+
+/// The first character XML 1.0 forbids anywhere in a document (C0 controls other than tab, line
+/// feed and carriage return; U+FFFE and U+FFFF), with its byte offset. Surrogates cannot occur in
+/// a `str`.
+fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let bad_control = |b: u8| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
+    let mut at = 0;
+    for chunk in bytes.chunks(64) {
+        // Branch-free over the chunk so the common case (no control byte) vectorises.
+        if chunk.iter().fold(false, |acc, &b| acc | bad_control(b)) {
+            let i = chunk.iter().position(|&b| bad_control(b)).unwrap_or(0);
+            return Some((at + i, char::from(chunk[i])));
+        }
+        at += chunk.len();
+    }
+    // U+FFFE is EF BF BE and U+FFFF is EF BF BF in UTF-8.
+    memchr::memmem::find_iter(bytes, b"\xef\xbf")
+        .find(|&i| matches!(bytes.get(i + 2), Some(0xbe | 0xbf)))
+        .map(|i| {
+            (
+                i,
+                if bytes[i + 2] == 0xbe {
+                    '\u{FFFE}'
+                } else {
+                    '\u{FFFF}'
+                },
+            )
+        })
+}
+
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
@@ -889,6 +979,9 @@ fn syntax(e: quick_xml::Error) -> XmlErrorKind {
     match e {
         quick_xml::Error::Namespace(quick_xml::name::NamespaceError::UnknownPrefix(p)) => {
             XmlErrorKind::UnboundPrefix(p)
+        }
+        quick_xml::Error::Namespace(quick_xml::name::NamespaceError::TooManyBindings(n)) => {
+            XmlErrorKind::TooManyBindings(n)
         }
         other => XmlErrorKind::Syntax(other.to_string()),
     }
@@ -1012,5 +1105,103 @@ mod tests {
     fn attribute_values_are_normalised() {
         let doc = parse("<a v=\"x\ty&#10;z&quot;\"/>").unwrap();
         assert_eq!(doc.root().attr("v"), Some("x y\nz\""));
+    }
+
+    fn with_attributes(n: usize, dup: Option<usize>) -> String {
+        let mut s = String::from("<a");
+        for i in 0..n {
+            let name = if Some(i) == dup { 0 } else { i };
+            s.push_str(&format!(" a{name}=\"v\""));
+        }
+        s.push_str("/>");
+        s
+    }
+
+    #[test]
+    fn many_attributes_are_checked_in_linear_time_and_bounded() {
+        let ok = parse(&with_attributes(512, None)).unwrap();
+        assert_eq!(ok.root().attributes().count(), 512);
+        // A duplicate is still found among many (past the direct comparison) and among few.
+        let err = parse(&with_attributes(300, Some(299))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "duplicate attribute \"a0\" at line 1, column 1"
+        );
+        let err = parse(&with_attributes(5, Some(3))).unwrap_err();
+        assert!(
+            err.to_string().starts_with("duplicate attribute \"a0\""),
+            "{err}"
+        );
+        // The same local name in two namespaces is not a duplicate.
+        parse(r#"<a xmlns:p="urn:p" xmlns:q="urn:q" p:x="1" q:x="2"/>"#).unwrap();
+        // 100,000 attributes (the 1.1 MB file of the report took 27 s) are refused at 513.
+        let err = parse(&with_attributes(100_000, None)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "more than 512 attributes on one element: a SAML element has a handful at line 1, column 1"
+        );
+    }
+
+    #[test]
+    fn namespace_floods_are_refused_in_our_words() {
+        let decls: String = (0..200)
+            .map(|i| format!(" xmlns:p{i}=\"urn:{i}\""))
+            .collect();
+        let err = parse(&format!("<a{decls}/>")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("more than 128 namespace declarations in scope"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("NamespaceResolver"), "{err}");
+        // Distinct URIs across siblings never pile up past the bound.
+        let kids: String = (0..1100)
+            .map(|i| format!("<p:b xmlns:p=\"urn:{i}\"/>"))
+            .collect();
+        let err = parse(&format!("<a>{kids}</a>")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("more than 1024 distinct namespace URIs"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_they_are() {
+        for (doc, c) in [
+            ("<a>\n x\u{0}y</a>", "U+0000"),
+            ("<a>\n x\u{1b}[31m</a>", "U+001B"),
+            ("<a>\n x\u{7}</a>", "U+0007"),
+            ("<a v=\"x\u{1}\">\n</a>", "U+0001"),
+            ("<a>\n x\u{fffe}</a>", "U+FFFE"),
+            ("<a>\n x\u{ffff}</a>", "U+FFFF"),
+        ] {
+            let err = parse(doc).unwrap_err();
+            let msg = err.to_string();
+            assert!(
+                msg.starts_with(&format!("character {c} is not allowed in XML")),
+                "{msg}"
+            );
+            let at = doc[err.offset..].chars().next();
+            assert_eq!(
+                at.map(|ch| format!("U+{:04X}", ch as u32)).as_deref(),
+                Some(c)
+            );
+            if doc.contains('\n') && !doc.starts_with("<a v") {
+                assert!(msg.ends_with("at line 2, column 3"), "{msg}");
+            }
+        }
+        // Tab, line feed and carriage return are text; U+FFFD is allowed.
+        parse("<a>\t\r\n\u{fffd}</a>").unwrap();
+    }
+
+    #[test]
+    fn utf16_is_named_as_an_encoding() {
+        let bytes: Vec<u8> = "<a/>".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let err = Document::parse_bytes(bytes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "encoding \"utf-16\" is not supported: expected UTF-8 at line 1, column 1"
+        );
     }
 }

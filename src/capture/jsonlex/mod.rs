@@ -5,7 +5,8 @@
 //! scanned with `memchr` and kept only when they are small or may carry SAML; larger strings are
 //! measured and dropped, so memory stays bounded by [`MAX_STRING`] plus the read buffer whatever
 //! the input's size. It is lenient where exporters are sloppy (raw control characters in strings,
-//! unknown escapes, invalid UTF-8, lone surrogates) and strict about structure.
+//! unknown escapes, invalid UTF-8, lone surrogates) but says so: the first such place in a kept
+//! string is recorded ([`Lexer::lenient`]) for the reader to report. It is strict about structure.
 //!
 //! It must not open files, spawn threads or allocate in proportion to the input.
 
@@ -15,8 +16,8 @@ use memchr::memmem;
 
 mod text;
 
-pub(crate) use text::{Key, unescape};
-use text::{describe_byte, is_number, looks_like_base64};
+pub(crate) use text::{Key, describe_byte};
+use text::{is_number, looks_like_base64, raw_control, unescape_noting};
 
 /// Strings up to this size are always kept; larger ones only when they may carry SAML.
 pub(crate) const SMALL_STRING: usize = 64 << 10;
@@ -118,6 +119,17 @@ pub(crate) struct Lexer<R> {
     eof: bool,
     depth: usize,
     saml: memmem::Finder<'static>,
+    /// The first kept string that broke JSON's rules and was read leniently.
+    lenient: Option<Lenient>,
+}
+
+/// A place where the input broke JSON's rules inside a string and was read anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lenient {
+    /// Offset of the offending byte (the backslash of an escape).
+    pub(crate) offset: u64,
+    /// What was wrong, as a phrase: "a raw control character (byte 0x1b)".
+    pub(crate) what: String,
 }
 
 /// A string found whole in the buffer, or too long to keep.
@@ -144,12 +156,18 @@ impl<R: Read> Lexer<R> {
             eof: false,
             depth: 0,
             saml: memmem::Finder::new(SAML).into_owned(),
+            lenient: None,
         }
     }
 
     /// The offset in the input of the next unread byte.
     pub(crate) fn offset(&self) -> u64 {
         self.base + self.pos as u64
+    }
+
+    /// The first place a kept string broke JSON's rules, if any.
+    pub(crate) fn lenient(&self) -> Option<&Lenient> {
+        self.lenient.as_ref()
     }
 
     /// How many objects and arrays are open.
@@ -397,7 +415,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// Decides whether a string held whole in the buffer is kept.
-    fn take(&self, s: &Scanned, want: Want) -> Text {
+    fn take(&mut self, s: &Scanned, want: Want) -> Text {
         let raw = &self.buf[s.start..s.end];
         if raw.len() > MAX_STRING {
             return Text::Dropped {
@@ -419,11 +437,35 @@ impl<R: Read> Lexer<R> {
                 saml: false,
             };
         }
-        Text::Kept(if s.escapes {
-            unescape(raw)
+        let control = raw_control(raw);
+        let (text, odd) = if s.escapes {
+            unescape_noting(raw)
         } else {
-            String::from_utf8_lossy(raw).into_owned()
-        })
+            match std::str::from_utf8(raw) {
+                Ok(t) => (t.to_owned(), None),
+                Err(e) => (
+                    String::from_utf8_lossy(raw).into_owned(),
+                    Some(e.valid_up_to()),
+                ),
+            }
+        };
+        if self.lenient.is_none() {
+            let first = match (control, odd) {
+                (Some(c), Some(o)) if o < c => Some((o, None)),
+                (Some(c), _) => Some((c, Some(raw[c]))),
+                (None, Some(o)) => Some((o, None)),
+                (None, None) => None,
+            };
+            if let Some((at, control)) = first {
+                let what = match control {
+                    Some(b) => format!("a raw control character ({})", describe_byte(b)),
+                    None => "an invalid escape or invalid UTF-8".to_owned(),
+                };
+                let offset = self.base + (s.start + at) as u64;
+                self.lenient = Some(Lenient { offset, what });
+            }
+        }
+        Text::Kept(text)
     }
 
     /// Finds the closing quote of the string that starts at `pos`, reading more input as needed.

@@ -41,7 +41,7 @@ impl std::ops::Deref for Key {
 }
 
 /// A byte as a message shows it: `'x'`, or `byte 0x1f`.
-pub(super) fn describe_byte(b: u8) -> String {
+pub(crate) fn describe_byte(b: u8) -> String {
     if b.is_ascii_graphic() {
         format!("'{}'", b as char)
     } else {
@@ -94,8 +94,15 @@ pub(super) fn looks_like_base64(raw: &[u8]) -> bool {
 
 /// Decodes JSON escapes; unknown escapes are kept as written, lone surrogates become U+FFFD,
 /// invalid UTF-8 is replaced.
-pub(crate) fn unescape(raw: &[u8]) -> String {
+pub(super) fn unescape(raw: &[u8]) -> String {
+    unescape_noting(raw).0
+}
+
+/// [`unescape`], also giving the index of the first place the text broke JSON's rules (an
+/// unknown or short escape, a lone surrogate, invalid UTF-8): it was read leniently there.
+pub(super) fn unescape_noting(raw: &[u8]) -> (String, Option<usize>) {
     let mut out = Vec::with_capacity(raw.len());
+    let mut lenient: Option<usize> = None;
     let mut i = 0;
     while let Some(j) = memchr::memchr(b'\\', &raw[i..]) {
         out.extend_from_slice(&raw[i..i + j]);
@@ -108,22 +115,49 @@ pub(crate) fn unescape(raw: &[u8]) -> String {
             b'r' => out.push(b'\r'),
             b'b' => out.push(0x08),
             b'f' => out.push(0x0c),
-            b'u' => i += push_unicode(&raw[i..], &mut out),
-            other => out.push(other),
+            b'u' => {
+                let (used, ok) = push_unicode(&raw[i..], &mut out);
+                if !ok {
+                    lenient.get_or_insert(i - 2);
+                }
+                i += used;
+            }
+            b'"' | b'\\' | b'/' => out.push(c),
+            other => {
+                lenient.get_or_insert(i - 2);
+                out.push(other);
+            }
         }
     }
     out.extend_from_slice(&raw[i..]);
     match String::from_utf8(out) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        Ok(s) => (s, lenient),
+        Err(e) => {
+            let bad = std::str::from_utf8(raw)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            let at = lenient.map_or(bad, |l| l.min(bad));
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
     }
 }
 
-/// Decodes the `XXXX` (and a following `\uXXXX` low surrogate) after `\u`; returns the bytes used.
-fn push_unicode(rest: &[u8], out: &mut Vec<u8>) -> usize {
+/// The first byte JSON forbids raw inside a string (a control character), as an index.
+pub(super) fn raw_control(raw: &[u8]) -> Option<usize> {
+    // Branch-free first, so the common case (none) vectorises.
+    if raw.iter().fold(false, |acc, &b| acc | (b < 0x20)) {
+        raw.iter().position(|&b| b < 0x20)
+    } else {
+        None
+    }
+}
+
+/// Decodes the `XXXX` (and a following `\\uXXXX` low surrogate) after `\\u`; returns the bytes
+/// used and whether they were a valid escape.
+fn push_unicode(rest: &[u8], out: &mut Vec<u8>) -> (usize, bool) {
     let Some(hi) = hex4(rest) else {
         out.extend_from_slice(b"\\u");
-        return 0;
+        return (0, false);
     };
     let (c, used) = if (0xD800..0xDC00).contains(&hi) {
         match rest
@@ -142,7 +176,7 @@ fn push_unicode(rest: &[u8], out: &mut Vec<u8>) -> usize {
     };
     let mut tmp = [0u8; 4];
     out.extend_from_slice(c.unwrap_or('\u{FFFD}').encode_utf8(&mut tmp).as_bytes());
-    used
+    (used, c.is_some())
 }
 
 fn hex4(b: &[u8]) -> Option<u32> {
