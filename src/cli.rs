@@ -58,6 +58,17 @@ pub enum Command {
     /// What a GitLab SAML sign-in error message means: its cause, the checks that detect it,
     /// the fix, and what to capture next.
     Explain(ExplainArgs),
+    /// Print a shell completion script: `samltrace completions bash > ~/.local/share/bash-completion/completions/samltrace`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `samltrace man > ~/.local/share/man/man1/samltrace.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -348,6 +359,16 @@ pub enum ColorWhen {
 
 pub fn parse() -> Cli {
     Cli::parse()
+}
+
+/// The names a user can type as the first word (for "did you mean").
+pub fn subcommand_names() -> Vec<String> {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_subcommands()
+        .filter(|c| c.get_name() != "help")
+        .map(|c| c.get_name().to_owned())
+        .collect()
 }
 
 #[cfg(test)]

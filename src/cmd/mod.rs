@@ -3,6 +3,7 @@
 mod decode;
 mod explain;
 mod flows;
+mod generated;
 mod identities;
 mod inputs;
 mod keys;
@@ -76,11 +77,112 @@ pub fn run(cli: Cli) -> Result<Exit, Fatal> {
         Some(Command::Scim(command)) => scim::run(command),
         Some(Command::Tui(args)) => tui::run(args),
         Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::Completions(args)) => generated::completions(args),
+        Some(Command::Man) => generated::man(),
         None if tui::wanted(&cli.decode.inputs) => tui::run(tui::from_decode(
             cli.decode.checks,
             cli.decode.identities,
             cli.decode.keys,
         )),
-        None => decode::run(cli.decode),
+        None => {
+            if let Some(first) = cli.decode.inputs.first()
+                && let Some(name) = mistyped_command(first, &crate::cli::subcommand_names())
+            {
+                return Err(Fatal::new(format!(
+                    "{first}: no such file, and not a command: did you mean `samltrace {name}`? \
+                     (see `samltrace --help`)"
+                )));
+            }
+            decode::run(cli.decode)
+        }
+    }
+}
+
+/// The subcommand `word` is a typo of, when `word` is not a file: a short lower-case word within
+/// two edits of a name (`decod`, `comapre`, `hra`). A path, a payload or an unrelated word is left
+/// to decode, which names it.
+pub(crate) fn mistyped_command(word: &str, names: &[String]) -> Option<String> {
+    if word.len() > 16
+        || !word.bytes().all(|b| b.is_ascii_lowercase())
+        || std::path::Path::new(word).exists()
+    {
+        return None;
+    }
+    names
+        .iter()
+        .map(|n| (edit_distance(word, n), n))
+        .filter(|&(d, n)| d <= 2 && d < n.len().min(word.len()))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, n)| n.clone())
+}
+
+/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+/// neighbours (the typo `comapre`) each cost one.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_of_commands_are_named() {
+        let names = crate::cli::subcommand_names();
+        for (typo, meant) in [
+            ("decod", "decode"),
+            ("comapre", "compare"),
+            ("compre", "compare"),
+            ("hra", "har"),
+            ("explian", "explain"),
+            ("completion", "completions"),
+            ("tiu", "tui"),
+        ] {
+            assert_eq!(
+                mistyped_command(typo, &names).as_deref(),
+                Some(meant),
+                "{typo}"
+            );
+        }
+        // Files, payloads and unrelated words are not commands.
+        for word in [
+            "samples",
+            "Cargo.toml",
+            "PHNhbWw+",
+            "response",
+            "x",
+            "zz",
+            "alice",
+        ] {
+            assert_eq!(mistyped_command(word, &names), None, "{word}");
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        assert_eq!(edit_distance("comapre", "compare"), 1);
+        assert_eq!(edit_distance("decod", "decode"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

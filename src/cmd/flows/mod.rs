@@ -31,6 +31,13 @@ pub fn run(args: HarArgs) -> Result<Exit, Fatal> {
     if let Some(HarCommand::Sanitize(s)) = args.command {
         return super::redact::run(s);
     }
+    if let Some(first) = args.files.first()
+        && let Some(name) = super::mistyped_command(first, &["sanitize".to_owned()])
+    {
+        return Err(Fatal::new(format!(
+            "{first}: no such file, and not a command: did you mean `samltrace har {name}`?"
+        )));
+    }
     let settings = Settings::from_args(&args.checks, &args.keys, None)?;
     let found = files::expand(&args.files, args.recursive)?;
     settings.print_notes(args.output.color);
