@@ -225,7 +225,7 @@ fn xml_format_pretty_prints_and_says_it_is_not_the_signed_bytes() {
     let out = run(&[&sample("okta-email.b64"), "--format", "xml"]);
     let text = stdout(&out);
     assert!(text.starts_with(
-        "<!-- pretty-printed by samltrace for reading; not the signed bytes -->\n<saml2p:Response"
+        "<!-- samples/okta-email.b64 · base64 · SAMLResponse via HTTP-POST: pretty-printed by samltrace for reading; not the signed bytes -->\n<saml2p:Response"
     ));
     assert!(text.contains("\n      <saml2:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">alice@example.com</saml2:NameID>\n"));
 }

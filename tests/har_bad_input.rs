@@ -17,7 +17,11 @@ fn nothing_readable_is_exit_2_with_one_clear_line() {
     let cases: &[(&str, &[u8], &str)] = &[
         ("empty.har", b"", "the file is empty"),
         ("text.har", b"PHNhbWxwOlJlc3BvbnNl", "not JSON"),
-        ("array.har", b"[1, 2]", "not JSON"),
+        (
+            "array.har",
+            b"[1, 2]",
+            "JSON, but not a HAR file: it is an array",
+        ),
         (
             "other.json",
             br#"{"name": "x", "items": []}"#,

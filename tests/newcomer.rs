@@ -144,3 +144,54 @@ fn a_mistyped_subcommand_gets_a_suggestion() {
     let out = run(&["missing-file.xml"]);
     assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
 }
+
+/// Rough edges a first user met (issue 16), each as it was measured.
+#[test]
+fn rough_edges_a_first_user_met() {
+    // `--at` with a space for the T, as people type it.
+    let out = run(&[
+        "--at",
+        "2026-11-02 09:01:00",
+        &common::sample("okta-email.b64"),
+    ]);
+    assert!(!stderr(&out).contains("no time of day"), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("GitLab would accept it"),
+        "judged at that time, the sample is in its window: {}",
+        stdout(&out)
+    );
+    // RelayState is in the text report.
+    let out = run(&[&common::sample("entra-persistent.form")]);
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l.trim_start().starts_with("RelayState") && l.contains("/acme/platform")),
+        "{}",
+        stdout(&out)
+    );
+    // The `-f xml` comment names its input.
+    let out = run(&[
+        "-f",
+        "xml",
+        &common::sample("okta-email.b64"),
+        &common::sample("google.xml"),
+    ]);
+    let text = stdout(&out);
+    let comments: Vec<&str> = text.lines().filter(|l| l.starts_with("<!--")).collect();
+    assert_eq!(comments.len(), 2, "{text}");
+    assert!(
+        comments[0].contains("samples/okta-email.b64 · base64"),
+        "{comments:?}"
+    );
+    assert!(comments[1].contains("samples/google.xml"), "{comments:?}");
+    // A JSON array is JSON.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("list.json");
+    std::fs::write(&path, "[1, 2]").expect("written");
+    let out = run(&["har", &path.to_string_lossy()]);
+    assert!(
+        stderr(&out).contains("JSON, but not a HAR file: it is an array"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -254,6 +254,8 @@ fn sigterm_restores_the_terminal() {
         screen.lines().any(|l| l == "icanon"),
         "cooked mode:\n{screen}"
     );
+    // Regression: SIGTERM exited 0, as if the user had quit; a shell expects 128 + 15.
+    assert!(screen.contains("EXIT=143"), "{screen}");
     assert_eq!(t.format("#{alternate_on}"), "0");
     assert_eq!(t.format("#{cursor_flag}"), "1");
 }

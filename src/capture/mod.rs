@@ -193,6 +193,11 @@ impl<R: Read> Walker<'_, R> {
         match head.first() {
             None => return Err(CaptureError::Empty),
             Some(b'{') => {}
+            Some(b'[') => {
+                return Err(CaptureError::NotCapture {
+                    found: "it is an array".to_owned(),
+                });
+            }
             Some(_) => {
                 return Err(CaptureError::NotJson {
                     found: format!("{:?}", String::from_utf8_lossy(head)),

@@ -316,7 +316,11 @@ fn what_is_not_a_capture_is_refused_clearly() {
     assert!(e("").contains("empty"));
     assert!(e("   \n").contains("empty"));
     assert!(e("PHNhbWxw").contains("not JSON"));
-    assert!(e("[1, 2]").contains("not JSON"));
+    // Regression: a JSON array was called "not JSON".
+    assert_eq!(
+        e("[1, 2]"),
+        "JSON, but not a HAR file: it is an array: expected an object with \"log\" (HAR) or \"requests\" (SAML-tracer export)"
+    );
     assert!(e(r#"{"foo": 1}"#).contains("\"foo\""));
     assert!(e(r#"{"log": 3}"#).contains("\"log\" is a number"));
     assert!(e(r#"{"lo"#).contains("cut off"));

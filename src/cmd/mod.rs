@@ -26,6 +26,10 @@ pub enum Exit {
     Clean = 0,
     Problems = 1,
     Failed = 2,
+    /// Ended by SIGHUP, SIGINT or SIGTERM: 128 + the signal's number, as a shell reports it.
+    HungUp = 129,
+    Interrupted = 130,
+    Terminated = 143,
 }
 
 impl From<Exit> for ExitCode {

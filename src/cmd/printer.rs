@@ -159,7 +159,8 @@ impl Printer {
             Format::Xml => {
                 let doc = t.xml.clone().map(samltrace::xml::Document::parse);
                 if let Some(Ok(doc)) = doc {
-                    writeln!(self.out, "{}", report::xml::pretty(&doc))?;
+                    let source = t.provenance().join(" · ");
+                    writeln!(self.out, "{}", report::xml::titled(&doc, Some(&source)))?;
                 }
             }
             Format::Text => {}

@@ -100,8 +100,17 @@ fn context(args: &CheckArgs, now: Timestamp) -> Result<(Context, Vec<String>), F
     Ok((context, notes))
 }
 
+/// `--at`: an xs:dateTime, or the same with a space for the `T` (`2026-11-02 09:00:00`), as RFC 3339
+/// allows and as people type it. Message times keep the strict reading, as ruby-saml's.
 fn parse_at(text: &str) -> Result<Timestamp, Fatal> {
-    instant::parse_instant(text)
+    let trimmed = text.trim();
+    let spaced = match trimmed.split_once(' ') {
+        Some((date, clock)) if !trimmed.contains(['T', 't']) && date.len() == 10 => {
+            format!("{date}T{}", clock.trim_start())
+        }
+        _ => trimmed.to_owned(),
+    };
+    instant::parse_instant(&spaced)
         .map(|i| i.at)
         .map_err(|e| Fatal::new(format!("--at {text:?}: {e}")))
 }
@@ -166,6 +175,25 @@ mod tests {
     }
 
     #[test]
+    fn at_takes_a_space_for_the_t() {
+        // Regression: `--at "2026-11-02 09:00:00"` said "it has no time of day".
+        let want = "2026-11-02T09:00:00Z".parse::<Timestamp>().unwrap();
+        for text in [
+            "2026-11-02 09:00:00",
+            "2026-11-02 09:00:00Z",
+            " 2026-11-02  09:00:00+00:00 ",
+            "2026-11-02T09:00:00Z",
+            "2026-11-02 10:00:00+01:00",
+        ] {
+            assert_eq!(
+                parse_at(text).map_err(|e| e.to_string()),
+                Ok(want),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn bad_flags_are_fatal_with_the_flag_named() {
         let starts = |a: &CheckArgs, flag: &str| {
             let e = settings(a).err().map(|e| e.to_string()).unwrap_or_default();
@@ -173,6 +201,9 @@ mod tests {
         };
         let mut a = args();
         a.at = Some("yesterday".into());
+        starts(&a, "--at");
+        let mut a = args();
+        a.at = Some("2026-11-02".into());
         starts(&a, "--at");
         let mut a = args();
         a.gitlab_group = Some("https://gitlab.com/users/sign_in".into());

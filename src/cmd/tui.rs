@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::cli::{CheckArgs, IdentityArgs, KeyArgs, TuiArgs};
 use samltrace::scim::{self, Remote, Source};
-use samltrace::tui::app::{Config, Evaluation, State};
+use samltrace::tui::app::{Config, Evaluation, Phase, State};
 use samltrace::tui::{event, worker};
 
 use super::settings::Settings;
@@ -26,12 +26,17 @@ pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
         saml_identities: args.identities.saml_identities,
         timeout: Some(identities::timeout(args.identities.timeout)?),
     };
-    event::run(
+    let state = event::run(
         State::new(config),
         remote,
         Arc::clone(&settings.config.keys),
     )?;
-    Ok(Exit::Clean)
+    Ok(match state.phase {
+        Phase::Signalled("SIGINT") => Exit::Interrupted,
+        Phase::Signalled("SIGHUP") => Exit::HungUp,
+        Phase::Signalled(_) => Exit::Terminated,
+        Phase::Running | Phase::Done => Exit::Clean,
+    })
 }
 
 /// True when bare `samltrace` (no INPUT) should open the TUI rather than read stdin.

@@ -81,7 +81,7 @@ fn trace(out: &mut Out, t: &Trace) {
     if let Some(v) = &t.gitlab_verdict {
         gitlab_verdict(out, v);
     }
-    message(out, msg);
+    message(out, msg, t.origin.relay_state.as_deref());
     for (i, a) in msg.assertions.iter().enumerate() {
         out.blank();
         assertion(out, a, i, msg.assertions.len());
@@ -249,7 +249,7 @@ fn header(t: &Trace) -> String {
     format!("── {} ──", parts.join(" · "))
 }
 
-fn message(out: &mut Out, m: &Message) {
+fn message(out: &mut Out, m: &Message, relay_state: Option<&str>) {
     let mut title = m.kind.name().to_owned();
     if let Some(id) = &m.id {
         title.push_str(&format!("  {}", visible(id)));
@@ -265,6 +265,8 @@ fn message(out: &mut Out, m: &Message) {
     }
     out.opt(4, "Destination", m.destination.as_deref());
     out.opt(4, "InResponseTo", m.in_response_to.as_deref());
+    // Carried beside the message, not in it: where the SP returns the user after sign-in.
+    out.opt(4, "RelayState", relay_state);
     match &m.request {
         Some(Request::Authn(r)) => {
             out.opt(4, "ACS URL", r.acs_url.as_deref());

@@ -12,8 +12,25 @@ pub const NOTICE: &str = "<!-- pretty-printed by samltrace for reading; not the 
 /// The document re-indented by two spaces per level, with the notice on the first line. Every
 /// string is passed through the terminal sanitiser.
 pub fn pretty(doc: &Document) -> String {
+    titled(doc, None)
+}
+
+/// [`pretty`], with the notice naming where the document came from (`samples/okta.b64 · base64 ·
+/// SAMLResponse`), so that several documents in one output can be told apart.
+pub fn titled(doc: &Document, source: Option<&str>) -> String {
     let mut out = String::with_capacity(doc.text().len() * 2);
-    out.push_str(NOTICE);
+    match source {
+        // A comment may not hold "--": a file name could.
+        Some(source) => {
+            let _ = write!(
+                out,
+                "<!-- {}: {} -->",
+                source.replace("--", "- -"),
+                &NOTICE[5..NOTICE.len() - 4]
+            );
+        }
+        None => out.push_str(NOTICE),
+    }
     out.push('\n');
     element(&mut out, doc.root(), 0);
     sanitize::multiline(&out).into_owned()
@@ -103,6 +120,15 @@ mod tests {
             "{NOTICE}\n<p:a xmlns:p=\"urn:p\" x=\"1&amp;2\">\n  <p:b>t &lt; u</p:b>\n  <!--c-->\n  <p:c/>\n</p:a>\n"
         );
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn the_notice_names_the_source() {
+        let doc = Document::parse("<a/>".into()).unwrap();
+        assert_eq!(
+            titled(&doc, Some("in--put.b64 · base64 · SAMLResponse")),
+            "<!-- in- -put.b64 · base64 · SAMLResponse: pretty-printed by samltrace for reading; not the signed bytes -->\n<a/>\n"
+        );
     }
 
     #[test]

@@ -285,7 +285,7 @@ fn summary(trace: &Trace, ctx: &Context) -> Vec<Field> {
     let Some(m) = &trace.message else {
         return out;
     };
-    message(&mut out, m, ctx);
+    message(&mut out, m, ctx, trace.origin.relay_state.as_deref());
     for (i, a) in m.assertions.iter().enumerate() {
         assertion(&mut out, a, ctx, (i, m.assertions.len()));
     }
@@ -299,7 +299,7 @@ fn summary(trace: &Trace, ctx: &Context) -> Vec<Field> {
     out
 }
 
-fn message(out: &mut Vec<Field>, m: &Message, ctx: &Context) {
+fn message(out: &mut Vec<Field>, m: &Message, ctx: &Context, relay_state: Option<&str>) {
     out.push(field(
         "",
         format!("{} {}", m.kind, m.id.as_deref().unwrap_or("")),
@@ -322,15 +322,19 @@ fn message(out: &mut Vec<Field>, m: &Message, ctx: &Context) {
     } else if m.kind.is_status_response() {
         out.push(field("Status", "missing", Tone::Bad));
     }
-    if let Some(d) = &m.destination {
-        out.push(expected(
+    match &m.destination {
+        // Only what GitLab receives is compared with its ACS URL; a request's Destination is
+        // the identity provider's address.
+        Some(d) if m.kind.signs_in() => out.push(expected(
             "Destination",
             d,
             ctx.acs_url.as_deref(),
             "--acs-url",
-        ));
+        )),
+        d => opt(out, "Destination", d.as_deref()),
     }
     opt(out, "InResponseTo", m.in_response_to.as_deref());
+    opt(out, "RelayState", relay_state);
     if let Some(issued) = &m.issue_instant {
         out.push(issued_field(issued, ctx));
     }
@@ -612,6 +616,40 @@ mod tests {
         let mut config = Config::new(ctx.clone()).with_keys(Arc::clone(keys));
         config.fixed_time = fixed_time;
         rows(Pipeline::new(config).decode("h.har", har), "h.har", ctx)
+    }
+
+    /// Regression: an AuthnRequest's Destination (the IdP's URL) was "not compared" with GitLab's
+    /// ACS URL, and RelayState was not shown.
+    #[test]
+    fn a_request_destination_is_not_compared_and_relay_state_shows() {
+        let c = ctx("2026-11-02T09:00:00Z");
+        let t = sample("authn-request-redirect.url");
+        let facts = of(&t, &c, "r");
+        let dest = facts
+            .summary
+            .iter()
+            .find(|f| f.label == "Destination")
+            .unwrap();
+        assert_eq!(dest.note, None, "{dest:?}");
+        let relay = facts.summary.iter().find(|f| f.label == "RelayState");
+        assert!(
+            relay.is_some_and(|f| !f.value.is_empty()),
+            "{:?}",
+            facts.summary
+        );
+        let r = sample("entra-persistent.form");
+        let facts = of(&r, &c, "r");
+        let dest = facts
+            .summary
+            .iter()
+            .find(|f| f.label == "Destination")
+            .unwrap();
+        assert!(
+            dest.note
+                .as_ref()
+                .is_some_and(|n| n.1.starts_with("not compared")),
+            "{dest:?}"
+        );
     }
 
     /// Regression: the Summary said "Signature none" while Findings showed SG003 for the

@@ -57,6 +57,8 @@ pub enum Mode {
 pub enum Phase {
     Running,
     Done,
+    /// Ended by a signal (its name): the process exits as signalled processes do (128 + N).
+    Signalled(&'static str),
 }
 
 /// When messages are judged: a fixed `--at`, or the time each was loaded.
@@ -463,8 +465,8 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             state.say(level, text);
             None
         }
-        Action::Signal(_) => {
-            state.phase = Phase::Done;
+        Action::Signal(name) => {
+            state.phase = Phase::Signalled(name);
             None
         }
     }

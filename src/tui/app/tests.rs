@@ -508,7 +508,7 @@ fn info_fades_after_a_few_seconds_and_errors_stay() {
 fn a_signal_ends_the_loop() {
     let (mut shell, mut state) = started();
     shell.send(&mut state, Action::Signal("SIGTERM"));
-    assert_eq!(state.phase, Phase::Done);
+    assert_eq!(state.phase, Phase::Signalled("SIGTERM"));
 }
 
 #[test]
