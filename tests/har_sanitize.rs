@@ -204,3 +204,41 @@ fn compare_with_the_same_mask_key_matches_a_masked_capture() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--mask-key: the key is empty"));
 }
+
+/// Regression: `har sanitize X | head -c 300` said "Broken pipe … nothing was written" and exited
+/// 2, though it had written what the reader took.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let har: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample("har-chrome.har")).unwrap()).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    let many: Vec<Value> = entries
+        .iter()
+        .cycle()
+        .take(entries.len() * 400)
+        .cloned()
+        .collect();
+    let big =
+        serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t"}, "entries": many}});
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.har");
+    std::fs::write(&path, serde_json::to_vec(&big).unwrap()).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("samltrace"))
+        .args(["har", "sanitize", &path.to_string_lossy()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 300];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The pipe is closed here, long before the sanitised copy (megabytes) is all written.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(head.starts_with(b"{"), "{}", String::from_utf8_lossy(&head));
+}

@@ -114,7 +114,13 @@ fn to_file(
 }
 
 fn fail(name: &str, e: samltrace::redact::SanitizeError) -> Fatal {
-    Fatal::new(format!("{name}: {e}: nothing was written"))
+    match e {
+        // The reader of stdout went away (`| head`): what it read was written; not an error.
+        samltrace::redact::SanitizeError::Write(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            Fatal::from(e)
+        }
+        e => Fatal::new(format!("{name}: {e}: nothing was written")),
+    }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
