@@ -119,6 +119,16 @@ impl Trace {
         self.error.is_some()
     }
 
+    /// Whether `other` is another occurrence of the same message: the same decoded document,
+    /// byte for byte (a HAR often holds one Response twice: the IdP's page and the POST it made).
+    /// Traces that could not be decoded are never the same message.
+    pub fn same_message(&self, other: &Trace) -> bool {
+        match (&self.xml, &other.xml) {
+            (Some(a), Some(b)) => self.error.is_none() && other.error.is_none() && a == b,
+            _ => false,
+        }
+    }
+
     /// Runs the checks over the decoded message, with this trace's signatures in the context,
     /// and gives GitLab's verdict.
     pub fn check(&mut self, ctx: &Context) {
@@ -211,5 +221,32 @@ impl Trace {
             e.stage.label(),
             e.message
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(xml: &str) -> Trace {
+        Trace {
+            xml: Some(xml.to_owned()),
+            ..Trace::default()
+        }
+    }
+
+    #[test]
+    fn occurrences_of_one_document_are_the_same_message() {
+        assert!(decoded("<a/>").same_message(&decoded("<a/>")));
+        assert!(!decoded("<a/>").same_message(&decoded("<a />")));
+    }
+
+    #[test]
+    fn failures_are_never_merged() {
+        let failed = Trace::unreadable(Origin::default(), "broken".into(), None);
+        assert!(!failed.same_message(&failed.clone()));
+        let mut half = decoded("<a/>");
+        half.error = failed.error.clone();
+        assert!(!half.same_message(&decoded("<a/>")));
     }
 }
