@@ -118,3 +118,43 @@ fn a_huge_body_is_measured_not_kept() {
         "{err}"
     );
 }
+
+/// A HAR whose SAML values a sanitizer replaced (Cloudflare's and others' HAR sanitizers, Rails'
+/// `[FILTERED]`): each entry says the value was removed and how to capture one that keeps it.
+#[test]
+fn a_har_whose_saml_values_were_removed_says_so_and_how_to_export_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = r#"{"log": {"version": "1.2", "entries": [
+      {"startedDateTime": "2026-11-02T09:00:00Z",
+       "request": {"method": "POST", "url": "https://gitlab.com/groups/acme/-/saml/callback",
+         "headers": [], "queryString": [],
+         "postData": {"mimeType": "application/x-www-form-urlencoded",
+                      "text": "SAMLResponse=%5BSAMLResponse+redacted%5D&RelayState=%2F"}},
+       "response": {"status": 302, "headers": [], "content": {"size": 0, "text": ""}}},
+      {"startedDateTime": "2026-11-02T09:00:01Z",
+       "request": {"method": "GET",
+         "url": "https://idp.example.com/sso?SAMLRequest=REDACTED", "headers": [],
+         "queryString": [{"name": "SAMLRequest", "value": "REDACTED"}]},
+       "response": {"status": 200, "headers": [], "content": {"size": 0, "text": ""}}}
+    ]}}"#;
+    let path = write(&dir, "sanitized.har", har.as_bytes());
+    let out = run(&["har", &path]);
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    for (entry, param, shown) in [
+        ("entry 0", "SAMLResponse", "\"[SAMLResponse redacted]\""),
+        ("entry 1", "SAMLRequest", "\"REDACTED\""),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(&format!("{path} {entry}")))
+            .unwrap_or_else(|| panic!("no line for {entry}: {err}"));
+        assert!(
+            line.contains(&format!("the {param} value was removed")),
+            "{line}"
+        );
+        assert!(line.contains(shown), "{line}");
+        assert!(line.contains("Export HAR with sensitive data"), "{line}");
+    }
+    assert!(!err.contains("base64"), "not blamed on base64: {err}");
+}

@@ -392,6 +392,18 @@ fn unwrap_blob(text: &str, mut steps: Vec<Step>, origin: Origin) -> Unwrapped {
         origin: Box::new(origin.clone()),
         ..e
     };
+    if let Some(param) = &origin.param
+        && let Some(placeholder) = removed_value(text)
+    {
+        let message = format!(
+            "the {param} value was removed before this capture was shared ({placeholder:?} \
+             stands in its place), so there is no message to decode: capture it again without \
+             that sanitizer (Chrome: DevTools > Network > Export HAR with sensitive data), and \
+             share it through `samltrace har sanitize`, which removes passwords, cookies and \
+             tokens but keeps SAML messages"
+        );
+        return Err(fail(UnwrapError::new(Stage::Input, message), &steps));
+    }
     let decoded = match base64::decode_payload(text, &mut steps) {
         Ok(bytes) => bytes,
         Err(e) => return Err(fail(e, &steps)),
@@ -400,6 +412,33 @@ fn unwrap_blob(text: &str, mut steps: Vec<Step>, origin: Origin) -> Unwrapped {
         Ok(xml) => Ok(Payload { xml, steps, origin }),
         Err(e) => Err(fail(e, &steps)),
     }
+}
+
+/// The placeholder a sanitizer left where a SAML parameter's value was (`[SAMLResponse redacted]`,
+/// `REDACTED`, `[FILTERED]`, `********`), or `None` for anything that may be a message. A real
+/// message is hundreds of characters long, so only short values are considered.
+fn removed_value(raw: &str) -> Option<String> {
+    const MARKS: [&str; 12] = [
+        "redact", "removed", "filtered", "hidden", "masked", "sanitiz", "sanitis", "omitted",
+        "scrubbed", "censored", "elided", "stripped",
+    ];
+    if raw.len() > 96 {
+        return None;
+    }
+    let decoded = base64::percent_decode_bytes(raw.replace('+', " ").as_bytes());
+    let value = String::from_utf8_lossy(&decoded).trim().to_owned();
+    let lower = value.to_lowercase();
+    let marked = MARKS.iter().any(|m| lower.contains(m));
+    let mut chars = value.chars();
+    let repeated = match chars.next() {
+        Some(first) => {
+            value.chars().count() >= 3
+                && "*x#•".contains(first.to_ascii_lowercase())
+                && chars.all(|c| c.to_ascii_lowercase() == first.to_ascii_lowercase())
+        }
+        None => false,
+    };
+    (marked || repeated).then_some(value)
 }
 
 /// Decoded base64 bytes to XML: as they are, inflated, or (for a doubly encoded paste) decoded again.

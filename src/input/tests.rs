@@ -221,3 +221,48 @@ fn artifacts_are_explained() {
     assert_eq!(e.stage, Stage::Saml);
     assert!(e.message.contains("artifact"));
 }
+
+#[test]
+fn a_value_a_sanitizer_removed_is_named_as_removed() {
+    for (form, shown) in [
+        (
+            "SAMLResponse=%5BSAMLResponse+redacted%5D",
+            "[SAMLResponse redacted]",
+        ),
+        ("SAMLResponse=REDACTED&RelayState=x", "REDACTED"),
+        ("SAMLRequest=[FILTERED]", "[FILTERED]"),
+        ("SAMLResponse=********", "********"),
+        ("SAMLResponse=%3Cremoved%3E", "<removed>"),
+    ] {
+        let e = one_err(form.as_bytes());
+        assert_eq!(e.stage, Stage::Input, "{form}");
+        assert!(
+            e.message.contains("value was removed"),
+            "{form}: {}",
+            e.message
+        );
+        assert!(
+            e.message.contains(&format!("{shown:?}")),
+            "{form}: {}",
+            e.message
+        );
+        assert!(
+            e.message.contains("samltrace har sanitize"),
+            "{}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn short_or_odd_values_that_are_not_placeholders_keep_their_own_error() {
+    for form in [
+        "SAMLResponse=not a message!",
+        "SAMLResponse=xyz",
+        "SAMLResponse=**a*",
+    ] {
+        let e = one_err(form.as_bytes());
+        assert!(!e.message.contains("was removed"), "{form}: {}", e.message);
+    }
+    assert_eq!(removed_value(&"x".repeat(200)), None);
+}
