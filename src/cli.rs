@@ -125,14 +125,15 @@ pub struct HarArgs {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum HarCommand {
-    /// Write a copy of a HAR that is safe to attach to a ticket: cookies, authorization and
-    /// session headers, tokens, passwords and bodies without SAML removed; SAML kept intact.
+    /// Write a copy of a HAR (or a SAML-tracer export) that is safe to attach to a ticket:
+    /// cookies, authorization and session headers, tokens, passwords and bodies without SAML
+    /// removed; SAML kept intact.
     Sanitize(SanitizeArgs),
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct SanitizeArgs {
-    /// The HAR file to sanitise ('-' for stdin).
+    /// The HAR file or SAML-tracer export to sanitise ('-' for stdin).
     #[arg(value_name = "IN")]
     pub input: String,
 

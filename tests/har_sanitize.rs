@@ -242,3 +242,48 @@ fn a_reader_that_stops_early_is_not_an_error() {
     );
     assert!(head.starts_with(b"{"), "{}", String::from_utf8_lossy(&head));
 }
+
+/// SAML-tracer exports (current and legacy shapes) are sanitised as a HAR is: the Cookie header
+/// goes, the messages `decode` finds in them stay, and the output is still a SAML-tracer export.
+#[test]
+fn saml_tracer_exports_are_sanitised_and_still_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, cookies) in [("saml-tracer.json", "1"), ("saml-tracer-legacy.json", "")] {
+        let before = std::fs::read_to_string(sample(name)).unwrap();
+        let out_path = dir.path().join(name);
+        let out = run(&[
+            "har",
+            "sanitize",
+            &sample(name),
+            "-o",
+            &out_path.to_string_lossy(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let after = std::fs::read_to_string(&out_path).unwrap();
+        let parsed: Value = serde_json::from_str(&after).expect("valid JSON");
+        assert!(parsed["requests"].is_array(), "{after}");
+        assert!(
+            stderr(&out).contains("SAML-tracer request"),
+            "{}",
+            stderr(&out)
+        );
+        if !cookies.is_empty() {
+            assert!(before.to_ascii_lowercase().contains("\"cookie\""));
+            assert!(
+                !after.to_ascii_lowercase().contains("\"cookie\""),
+                "{after}"
+            );
+            assert!(stderr(&out).contains("Cookie and Set-Cookie headers"));
+        }
+        let ids = |path: &str| {
+            let (v, _) = json(&["decode", path]);
+            let list = v["traces"].as_array().cloned().unwrap_or_default();
+            list.iter()
+                .map(|t| (t["message"]["id"].clone(), t["xml"].clone()))
+                .collect::<Vec<_>>()
+        };
+        let found = ids(&sample(name));
+        assert!(!found.is_empty(), "{name} has messages");
+        assert_eq!(ids(&out_path.to_string_lossy()), found, "{name}");
+    }
+}

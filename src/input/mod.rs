@@ -434,7 +434,7 @@ fn removed_value(raw: &str) -> Option<String> {
         Some(first) => {
             value.chars().count() >= 3
                 && "*x#•".contains(first.to_ascii_lowercase())
-                && chars.all(|c| c.to_ascii_lowercase() == first.to_ascii_lowercase())
+                && chars.all(|c| c.eq_ignore_ascii_case(&first))
         }
         None => false,
     };

@@ -10,14 +10,16 @@
 //! `secrets` says what counts as a secret and takes it out, `messages` masks the identities
 //! inside SAML messages where they travel, `mask` is the keyed hash both this and
 //! `compare --mask-key` use, `rewrite` the ordered JSON tree one entry is rewritten in,
-//! `markup` takes secrets out of a kept page, and `urls` takes credentials out of URLs and
-//! server text before any message shows them.
+//! `markup` takes secrets out of a kept page, `urls` takes credentials out of URLs and
+//! server text before any message shows them, and `tracer` applies the same rules to a
+//! SAML-tracer export.
 
 mod markup;
 pub mod mask;
 mod messages;
 mod rewrite;
 mod secrets;
+mod tracer;
 pub mod urls;
 
 use std::collections::BTreeMap;
@@ -73,11 +75,21 @@ impl Removed {
     }
 }
 
-/// What a sanitisation did: how many entries it wrote, and counts per kind of removal.
+/// What a sanitisation did: how many entries (or SAML-tracer requests) it wrote, and counts per
+/// kind of removal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Receipt {
     pub entries: usize,
+    pub capture: Capture,
     pub removed: BTreeMap<Removed, usize>,
+}
+
+/// The kind of capture sanitised: it names what was counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Capture {
+    #[default]
+    Har,
+    SamlTracer,
 }
 
 impl Receipt {
@@ -95,7 +107,13 @@ impl Receipt {
 
 impl fmt::Display for Receipt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} entries written", self.entries)?;
+        let unit = match (self.capture, self.entries) {
+            (Capture::Har, 1) => "entry",
+            (Capture::Har, _) => "entries",
+            (Capture::SamlTracer, 1) => "SAML-tracer request",
+            (Capture::SamlTracer, _) => "SAML-tracer requests",
+        };
+        writeln!(f, "{} {unit} written", self.entries)?;
         if self.removed.is_empty() {
             return writeln!(f, "  nothing needed removing");
         }
@@ -122,7 +140,8 @@ impl From<JsonError> for SanitizeError {
     }
 }
 
-/// Sanitises the HAR read from `input` into `out`; `mask_key` also masks identities.
+/// Sanitises the HAR or SAML-tracer export read from `input` into `out`; `mask_key` also masks
+/// identities.
 pub fn sanitize(
     input: impl Read,
     out: &mut dyn Write,
@@ -162,22 +181,26 @@ impl<R: Read> Sanitizer<'_, R> {
         self.out.write_all(b"{")?;
         let mut first = true;
         let mut i = 0;
-        let mut saw_log = false;
+        let mut saw_capture = false;
         while let Some(key) = self.lx.next_key(&mut first)? {
             separator(self.out, i, 2)?;
             write_str(self.out, &key)?;
             self.out.write_all(b": ")?;
             if &*key == "log" && self.lx.peek_kind("log")? == Kind::Object {
-                saw_log = true;
+                saw_capture = true;
                 self.log()?;
+            } else if &*key == "requests" && self.lx.peek_kind("requests")? == Kind::Array {
+                saw_capture = true;
+                self.receipt.capture = Capture::SamlTracer;
+                self.requests()?;
             } else {
                 Json::read(&mut self.lx, &key)?.write(self.out, 2)?;
             }
             i += 1;
         }
-        if !saw_log {
+        if !saw_capture {
             return Err(CaptureError::NotCapture {
-                found: "it has no \"log\" object".into(),
+                found: "it has no \"log\" object and no \"requests\" array".into(),
             }
             .into());
         }
@@ -272,15 +295,18 @@ impl<R: Read> Sanitizer<'_, R> {
     }
 
     fn headers(&mut self, side: &mut Json) {
-        let Some(Json::Array(headers)) = side.get_mut("headers") else {
+        self.header_list(side.get_mut("headers"));
+    }
+
+    /// A list of headers, as `{name, value}` objects or `[name, value]` pairs: credentials out,
+    /// a relative `Location` masked with a key.
+    fn header_list(&mut self, list: Option<&mut Json>) {
+        let Some(Json::Array(headers)) = list else {
             return;
         };
         let mut counts = [0usize; 3];
         headers.retain(|h| {
-            let kind = h
-                .get("name")
-                .and_then(Json::as_str)
-                .and_then(secrets::secret_header);
+            let kind = header_name(h).and_then(secrets::secret_header);
             match kind {
                 Some(SecretHeader::Cookie) => counts[0] += 1,
                 Some(SecretHeader::Authorization) => counts[1] += 1,
@@ -294,13 +320,10 @@ impl<R: Read> Sanitizer<'_, R> {
         self.receipt.add(Removed::SessionHeaders, counts[2]);
         if let Some(key) = self.key {
             for h in headers.iter_mut() {
-                let is_location = h
-                    .get("name")
-                    .and_then(Json::as_str)
-                    .is_some_and(|n| n.eq_ignore_ascii_case("location"));
                 // An absolute URL is masked with every other URL of the entry (`urls`); masking
                 // it here too would mask it twice.
-                if let (true, Some(Json::Str(v))) = (is_location, h.get_mut("value"))
+                if let Some((name, v)) = name_and_value(h)
+                    && name.eq_ignore_ascii_case("location")
                     && !is_url(v)
                 {
                     let n = mask_query(key, v);
@@ -317,19 +340,14 @@ impl<R: Read> Sanitizer<'_, R> {
         }
     }
 
-    /// `{name, value}` parameters: the values of the names `secret` picks redacted, SAML values
-    /// masked with a key.
+    /// `{name, value}` parameters (or SAML-tracer's `[name, value]` pairs): the values of the
+    /// names `secret` picks redacted, SAML values masked with a key.
     fn params(&mut self, list: Option<&mut Json>, kind: Removed, secret: fn(&str) -> bool) {
         let Some(Json::Array(items)) = list else {
             return;
         };
         for item in items {
-            let name = item
-                .get("name")
-                .and_then(Json::as_str)
-                .unwrap_or("")
-                .to_owned();
-            let Some(Json::Str(value)) = item.get_mut("value") else {
+            let Some((name, value)) = name_and_value(item) else {
                 continue;
             };
             if secret(&name) && !value.is_empty() && value != REDACTED {
@@ -509,6 +527,28 @@ impl<R: Read> Sanitizer<'_, R> {
             }
             _ => {}
         }
+    }
+}
+
+/// A header's or parameter's name, as a `{name, value}` object or a `[name, value]` pair.
+fn header_name(item: &Json) -> Option<&str> {
+    match item {
+        Json::Array(pair) => pair.first().and_then(Json::as_str),
+        _ => item.get("name").and_then(Json::as_str),
+    }
+}
+
+/// A `{name, value}` object's or a `[name, value]` pair's name (empty when it has none) and its
+/// string value, to change in place.
+fn name_and_value(item: &mut Json) -> Option<(String, &mut String)> {
+    let name = header_name(item).unwrap_or("").to_owned();
+    let value = match item {
+        Json::Array(pair) => pair.get_mut(1),
+        _ => item.get_mut("value"),
+    };
+    match value {
+        Some(Json::Str(v)) => Some((name, v)),
+        _ => None,
     }
 }
 

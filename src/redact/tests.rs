@@ -144,6 +144,87 @@ fn what_is_not_a_har_is_refused() {
     };
     assert!(err("").contains("empty"));
     assert!(err("nope").contains("not JSON"));
-    assert!(err(r#"{"requests": []}"#).contains("no \"log\""));
+    assert!(err(r#"{"other": []}"#).contains("no \"log\""));
     assert!(err(r#"{"log": {"entries": [{"a": 1}"#).contains("cut off"));
+}
+
+/// A SAML-tracer export with a secret in every place the extension records one, both header
+/// shapes, and a SAML POST whose form also carried a CSRF token.
+fn seeded_tracer() -> String {
+    let resp = b64(RESPONSE);
+    format!(
+        r#"{{"requests": [
+  {{"method": "POST", "url": "https://idp/login?access_token=ACCESSTOKEN5", "requestId": "r1",
+    "requestHeaders": [{{"name": "Cookie", "value": "s=SESSIONSECRET1"}}, {{"name": "Accept", "value": "*/*"}}],
+    "get": [["access_token", "ACCESSTOKEN5"]],
+    "post": [["user", "alice"], ["password", "PASSWORD6"]],
+    "responseStatus": "200",
+    "responseHeaders": [["Set-Cookie", "a=SETCOOKIESECRET4"], ["Date", "Mon, 02 Nov 2026 09:00:00 GMT"]]}},
+  {{"broken": tru}},
+  {{"method": "POST", "url": "https://gl/acs", "requestId": "r2",
+    "requestHeaders": [["Authorization", "Bearer BEARERSECRET2"]],
+    "post": [["SAMLResponse", "{resp}"], ["RelayState", "/g"], ["authenticity_token", "CSRFSECRET3"]],
+    "protocol": "SAML-P", "saml": {saml:?},
+    "responseStatus": "302", "responseHeaders": []}}
+], "timestamp": 1793610005000}}"#,
+        saml = RESPONSE
+    )
+}
+
+#[test]
+fn a_saml_tracer_export_loses_its_secrets_and_keeps_its_messages() {
+    let input = seeded_tracer();
+    let (out, receipt) = run(&input, None);
+    for secret in [
+        "SESSIONSECRET1",
+        "ACCESSTOKEN5",
+        "PASSWORD6",
+        "SETCOOKIESECRET4",
+        "BEARERSECRET2",
+        "CSRFSECRET3",
+    ] {
+        assert!(input.contains(secret), "the seed lacks {secret}");
+        assert!(!out.contains(secret), "{secret} survived:\n{out}");
+    }
+    let parsed: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(parsed["requests"].as_array().map(Vec::len), Some(2));
+    assert_eq!(parsed["timestamp"], 1793610005000u64);
+    assert_eq!(receipt.capture, Capture::SamlTracer);
+    assert_eq!(receipt.entries, 2);
+    assert_eq!(receipt.count(Removed::BrokenEntries), 1);
+    assert_eq!(receipt.count(Removed::CookieHeaders), 2);
+    assert_eq!(receipt.count(Removed::AuthorizationHeaders), 1);
+    assert_eq!(receipt.count(Removed::RequestBodies), 1);
+    assert!(
+        receipt
+            .to_string()
+            .starts_with("2 SAML-tracer requests written")
+    );
+    assert!(
+        out.contains("\"Accept\"") && out.contains("\"Date\""),
+        "{out}"
+    );
+    assert_eq!(
+        parsed["requests"][1]["post"][1][1], "/g",
+        "RelayState stays"
+    );
+    let before: Vec<_> = messages(&input).into_iter().map(|m| m.2).collect();
+    let after: Vec<_> = messages(&out).into_iter().map(|m| m.2).collect();
+    assert!(!before.is_empty());
+    assert_eq!(after, before);
+}
+
+#[test]
+fn a_mask_key_masks_a_saml_tracer_exports_decoded_copy_too() {
+    let (out, receipt) = run(&seeded_tracer(), Some("s3cret"));
+    assert!(!out.contains("alice@example.com"), "{out}");
+    let masked = crate::redact::mask::mask_value("s3cret", "alice@example.com");
+    let parsed: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let saml = parsed["requests"][1]["saml"].as_str().unwrap_or_default();
+    assert!(saml.contains(&masked), "{saml}");
+    // Two values in the posted SAMLResponse, two in the decoded copy.
+    assert_eq!(receipt.count(Removed::MaskedValues), 4);
+    for (_, _, xml) in messages(&out) {
+        assert!(xml.contains(&masked), "{xml}");
+    }
 }
