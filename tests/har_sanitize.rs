@@ -287,3 +287,34 @@ fn saml_tracer_exports_are_sanitised_and_still_decode() {
         assert_eq!(ids(&out_path.to_string_lossy()), found, "{name}");
     }
 }
+
+/// A SAML-tracer export saved with the extension's mask-values filter looks safe to share, but
+/// its `saml` field still holds the NameIDs in clear: reading it warns, once, and names the way
+/// out; the copy `har sanitize --mask-key` writes (identities masked there too) does not warn.
+#[test]
+fn a_tracer_export_masked_only_in_part_is_called_out() {
+    let warning = "mask-values filter";
+    let out = run(&["decode", &sample("saml-tracer.json")]);
+    let err = stderr(&out);
+    assert_eq!(err.matches(warning).count(), 1, "{err}");
+    assert!(err.contains("in clear text") && err.contains("har sanitize --mask-key"), "{err}");
+    let legacy = run(&["decode", &sample("saml-tracer-legacy.json")]);
+    assert!(!stderr(&legacy).contains(warning), "{}", stderr(&legacy));
+
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.json");
+    let clean = clean.to_string_lossy();
+    let out = run(&[
+        "har",
+        "sanitize",
+        &sample("saml-tracer.json"),
+        "-o",
+        &clean,
+        "--mask-key",
+        "k",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&["decode", &clean]);
+    assert!(!stderr(&out).contains(warning), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("alice@example.com"), "{}", stdout(&out));
+}

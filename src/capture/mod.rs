@@ -166,6 +166,7 @@ pub(crate) fn scan<R: Read>(
         format: None,
         keys: Vec::new(),
         trailing: None,
+        notes: Vec::new(),
     };
     let outcome = walker.top().and_then(|()| walker.after_end());
     walker.finish(outcome)
@@ -183,6 +184,8 @@ pub(crate) struct Walker<'a, R> {
     keys: Vec<String>,
     /// Content after the capture's end.
     trailing: Option<Problem>,
+    /// Warnings about the whole capture, said once (a SAML-tracer export masked only in part).
+    pub(crate) notes: Vec<Problem>,
 }
 
 impl<R: Read> Walker<'_, R> {
@@ -297,7 +300,11 @@ impl<R: Read> Walker<'_, R> {
             format,
             entries: self.entries,
             end,
-            notes: lenient.into_iter().chain(self.trailing).collect(),
+            notes: lenient
+                .into_iter()
+                .chain(self.notes)
+                .chain(self.trailing)
+                .collect(),
         })
     }
 

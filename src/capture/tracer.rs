@@ -26,6 +26,8 @@ struct Request {
     /// The response's `Date` header.
     date: Option<String>,
     protocol: Option<String>,
+    /// A header value the exporter masked (its parameters are in `get` and `post`).
+    masked_header: bool,
     problems: Vec<String>,
 }
 
@@ -80,6 +82,7 @@ fn read<R: Read>(lx: &mut Lexer<R>, req: &mut Request) -> Result<(), JsonError> 
         post,
         date,
         protocol,
+        masked_header,
         problems,
     } = req;
     members(lx, |lx, key| {
@@ -92,10 +95,15 @@ fn read<R: Read>(lx: &mut Lexer<R>, req: &mut Request) -> Result<(), JsonError> 
             "get" => *get = pairs(lx, key, problems)?,
             "post" => *post = pairs(lx, key, problems)?,
             "responseHeaders" => {
-                *date = pairs(lx, key, problems)?
+                let headers = pairs(lx, key, problems)?;
+                *masked_header |= headers.iter().any(|(_, v)| is_masked(v));
+                *date = headers
                     .into_iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case("date"))
                     .map(|(_, v)| v);
+            }
+            "requestHeaders" => {
+                *masked_header |= pairs(lx, key, problems)?.iter().any(|(_, v)| is_masked(v));
             }
             _ => lx.skip_value()?,
         }
@@ -166,6 +174,19 @@ fn emit<R: Read>(w: &mut Walker<'_, R>, index: usize, start: u64, req: Request) 
     }
     if req.protocol.as_deref() == Some("WS-Fed") {
         return;
+    }
+    if w.notes.is_empty()
+        && let Some(what) = masked_in_part(&req)
+    {
+        w.notes.push(Problem {
+            entry: Some(index),
+            offset: start,
+            message: format!(
+                "this SAML-tracer export was saved with its mask-values filter ({what}), but its \"saml\" fields still hold each decoded message: the NameIDs \
+                 and attributes are in clear text. To share it, use `samltrace har sanitize \
+                 --mask-key KEY` instead"
+            ),
+        });
     }
     let base = base_origin(w.name, index, &req);
     let (found, masked) = messages(&req, base);
@@ -285,6 +306,44 @@ fn redirect_signature(req: &Request, origin: &mut Origin) -> Result<(), input::U
     input::keep_redirect_signature(url, &param, origin)
 }
 
+/// The first value the exporter masked, when the request's decoded copy (`saml`) still holds
+/// identities in clear: the export looks masked and is not.
+fn masked_in_part(req: &Request) -> Option<String> {
+    if !req.saml.as_deref().is_some_and(holds_clear_identity) {
+        return None;
+    }
+    let masked = req
+        .get
+        .iter()
+        .chain(&req.post)
+        .find(|(_, v)| is_masked(v))
+        .map(|(k, v)| format!("{k}={}", v.chars().take(24).collect::<String>()));
+    masked.or_else(|| req.masked_header.then(|| "masked headers".to_owned()))
+}
+
+/// Whether a decoded message holds a NameID or an attribute value in clear: one with text that
+/// is not the `masked-…` form `har sanitize --mask-key` writes (`redact::mask::PREFIX`; capture
+/// sits below redaction, so the prefix is matched here as text, and redaction's tests check the
+/// two agree). A scan of the text, not a parse: it only decides whether to warn.
+fn holds_clear_identity(xml: &str) -> bool {
+    ["NameID", "AttributeValue"].iter().any(|tag| {
+        xml.match_indices(tag).any(|(at, _)| {
+            let before = xml[..at].chars().next_back();
+            let rest = &xml[at + tag.len()..];
+            let opens = matches!(before, Some('<' | ':'))
+                && !xml[..at]
+                    .rfind('<')
+                    .is_some_and(|i| xml[i + 1..].starts_with('/'))
+                && rest.starts_with(|c: char| c == '>' || c.is_ascii_whitespace());
+            let text = rest
+                .split_once('>')
+                .filter(|(attrs, _)| !attrs.ends_with('/'))
+                .map(|(_, after)| after.split('<').next().unwrap_or("").trim());
+            opens && text.is_some_and(|t| !t.is_empty() && !t.starts_with("masked-"))
+        })
+    })
+}
+
 /// A value SAML-tracer replaced on export: `{hash:…}`, `{obf:…}` or `{overwritten}`.
 fn is_masked(value: &str) -> bool {
     let v = value.trim();
@@ -294,6 +353,24 @@ fn is_masked(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clear_identities_are_told_from_masked_ones() {
+        let clear = r#"<saml:Subject><saml:NameID Format="x">alice@example.com</saml:NameID>"#;
+        assert!(holds_clear_identity(clear));
+        assert!(holds_clear_identity("<AttributeValue>dev</AttributeValue>"));
+        assert!(!holds_clear_identity(
+            "<saml:NameID>masked-0123456789abcdef</saml:NameID>"
+        ));
+        assert!(!holds_clear_identity(
+            "<saml:NameID/><saml:AttributeValue />"
+        ));
+        assert!(!holds_clear_identity(
+            "<NameIDPolicy AllowCreate=\"true\"/>"
+        ));
+        assert!(!holds_clear_identity("no markup NameID here"));
+        assert!(!holds_clear_identity("<a><NameID></NameID>text</a>"));
+    }
 
     #[test]
     fn masked_values_are_recognised() {
