@@ -349,6 +349,9 @@ pub enum Format {
     Ndjson,
     /// The decoded XML, pretty-printed for reading (not the signed bytes).
     Xml,
+    /// One line per message: time, kind, NameID, GitLab's verdict, the identity verdict, the
+    /// top finding and where it was seen (a repeated message once, `seen 2×`).
+    Summary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

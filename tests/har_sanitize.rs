@@ -297,7 +297,10 @@ fn a_tracer_export_masked_only_in_part_is_called_out() {
     let out = run(&["decode", &sample("saml-tracer.json")]);
     let err = stderr(&out);
     assert_eq!(err.matches(warning).count(), 1, "{err}");
-    assert!(err.contains("in clear text") && err.contains("har sanitize --mask-key"), "{err}");
+    assert!(
+        err.contains("in clear text") && err.contains("har sanitize --mask-key"),
+        "{err}"
+    );
     let legacy = run(&["decode", &sample("saml-tracer-legacy.json")]);
     assert!(!stderr(&legacy).contains(warning), "{}", stderr(&legacy));
 
@@ -316,5 +319,9 @@ fn a_tracer_export_masked_only_in_part_is_called_out() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = run(&["decode", &clean]);
     assert!(!stderr(&out).contains(warning), "{}", stderr(&out));
-    assert!(!stdout(&out).contains("alice@example.com"), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("alice@example.com"),
+        "{}",
+        stdout(&out)
+    );
 }

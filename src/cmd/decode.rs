@@ -19,6 +19,9 @@ pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
     let inputs = inputs::classify(&args.inputs)?;
     settings.print_notes(args.output.color);
     let mut printer = Printer::new(&args.output, Text::Messages);
+    if !ids.scim.is_empty() {
+        printer = printer.with_table();
+    }
     if ids.scim.is_empty() {
         let pipeline = Pipeline::new(settings.config.clone());
         stream(&pipeline, &inputs, &mut printer)?;

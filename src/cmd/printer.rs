@@ -8,6 +8,7 @@ use std::io::{self, BufWriter, Stdout, Write};
 
 use samltrace::pipeline::{Level, Notice, Outcome, SourceError, Summary, Tally};
 use samltrace::report;
+use samltrace::report::summary::Row;
 use samltrace::trace::Trace;
 
 use crate::cli::{ColorWhen, Format, OutputArgs};
@@ -37,8 +38,20 @@ pub struct Printer {
     wrote_text: bool,
     /// The JSON document's opening was written.
     json_open: bool,
+    /// The current source's distinct messages at a glance, with the index of the trace that
+    /// carried each first (`--format summary`, repeats in the text report, the table).
+    rows: Vec<(usize, Row)>,
+    /// Every source's rows, for the table that ends a text report (`compare`); `None` when
+    /// there is no table.
+    table: Option<Vec<Row>>,
+    /// Rows the table had no room for.
+    table_left_out: usize,
     tally: Tally,
 }
+
+/// Rows kept per source (a summary prints them when full) and in the closing table: a
+/// capture with more distinct messages still streams, its repeats then reported in full.
+const ROWS_KEPT: usize = 10_000;
 
 impl Printer {
     pub fn new(args: &OutputArgs, text: Text) -> Printer {
@@ -52,8 +65,17 @@ impl Printer {
             kept: Vec::new(),
             wrote_text: false,
             json_open: false,
+            rows: Vec::new(),
+            table: None,
+            table_left_out: 0,
             tally: Tally::default(),
         }
+    }
+
+    /// A text report ends with a table of every message, one row each (`compare`).
+    pub fn with_table(mut self) -> Printer {
+        self.table = Some(Vec::new());
+        self
     }
 
     /// A source starts: its traces' indexes are counted from here.
@@ -70,15 +92,67 @@ impl Printer {
         if let Some(first) = &mut t.origin.duplicate_of {
             *first += self.base;
         }
+        let index = self.total;
         self.total += 1;
+        let first = match self.format {
+            Format::Text | Format::Summary => self.record(index, &t)?,
+            _ => None,
+        };
         match (self.format, self.text) {
             (Format::Text, Text::Flows) => {
                 self.kept.push(t);
                 Ok(())
             }
-            (Format::Text, Text::Messages) => self.text_report(&t),
+            (Format::Text, Text::Messages) => match first {
+                Some((place, seen)) => self.repeat_report(&t, &place, seen),
+                None => self.text_report(&t),
+            },
+            (Format::Summary, _) => Ok(()),
             _ => self.emit(&t),
         }
+    }
+
+    /// Notes a trace among the source's rows: a repeat counts on its first occurrence's row,
+    /// whose place and count it returns. A summary whose rows are full prints them.
+    fn record(&mut self, index: usize, t: &Trace) -> Result<Option<(String, usize)>, Fatal> {
+        if let Some(first) = t.origin.duplicate_of
+            && let Some((_, row)) = self.rows.iter_mut().find(|(i, _)| *i == first)
+        {
+            row.seen += 1;
+            return Ok(Some((row.place.clone(), row.seen)));
+        }
+        if t.message.is_none() && t.error.is_none() {
+            return Ok(None);
+        }
+        if self.rows.len() >= ROWS_KEPT {
+            self.flush_rows()?;
+        }
+        if self.rows.len() < ROWS_KEPT {
+            self.rows.push((index, Row::of(t)));
+        }
+        Ok(None)
+    }
+
+    /// The source's rows: printed in a summary, kept for the table.
+    fn flush_rows(&mut self) -> Result<(), Fatal> {
+        let rows = std::mem::take(&mut self.rows);
+        if self.format == Format::Summary {
+            let mut out = output::stdout(self.color);
+            for (_, row) in &rows {
+                writeln!(out, "{}", row.line())?;
+            }
+            out.flush()?;
+        }
+        if let Some(table) = &mut self.table {
+            for (_, row) in rows {
+                if table.len() < ROWS_KEPT {
+                    table.push(row);
+                } else {
+                    self.table_left_out += 1;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A notice about the current source, on stderr.
@@ -91,6 +165,7 @@ impl Printer {
 
     /// The current source was read: its flow report, when text reports are flows.
     pub fn end(&mut self, summary: &Summary) -> Result<(), Fatal> {
+        self.flush_rows()?;
         let kept = std::mem::take(&mut self.kept);
         if self.format == Format::Text && summary.messages > 0 {
             let text = report::flow::render(&kept);
@@ -121,12 +196,16 @@ impl Printer {
     fn unreadable_line(&mut self, message: &str, trace: Trace) -> Result<(), Fatal> {
         self.tally.unreadable();
         self.kept.clear();
+        self.rows.clear();
         output::error_line(message, self.color);
         self.total += 1;
-        if self.format == Format::Text {
-            return Ok(());
+        match self.format {
+            Format::Text | Format::Summary => {
+                self.rows.push((self.total - 1, Row::of(&trace)));
+                self.flush_rows()
+            }
+            _ => self.emit(&trace),
         }
-        self.emit(&trace)
     }
 
     /// A Response was judged: the text report then ends with what was not compared.
@@ -148,6 +227,16 @@ impl Printer {
         Ok(())
     }
 
+    /// Another occurrence of a message already reported: one line that points at the report.
+    fn repeat_report(&mut self, t: &Trace, first: &str, seen: usize) -> Result<(), Fatal> {
+        let body = report::text::repeat(t, first, seen);
+        let mut out = output::stdout(self.color);
+        out.write_all(b"\n")?;
+        out.write_all(body.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
     /// Writes one trace in a streamed format.
     fn emit(&mut self, t: &Trace) -> Result<(), Fatal> {
         match self.format {
@@ -163,7 +252,7 @@ impl Printer {
                     writeln!(self.out, "{}", report::xml::titled(&doc, Some(&source)))?;
                 }
             }
-            Format::Text => {}
+            Format::Text | Format::Summary => {}
         }
         Ok(())
     }
@@ -197,6 +286,21 @@ impl Printer {
             }
         }
         self.out.flush()?;
+        if self.format == Format::Text
+            && let Some(rows) = self
+                .table
+                .take()
+                .filter(|r| r.len() + self.table_left_out > 1)
+        {
+            let mut out = output::stdout(self.color);
+            let n = rows.len() + self.table_left_out;
+            writeln!(out, "\n{}", report::summary::heading(n))?;
+            out.write_all(report::summary::table(&rows).as_bytes())?;
+            if self.table_left_out > 0 {
+                writeln!(out, "… and {} more, not shown here", self.table_left_out)?;
+            }
+            out.flush()?;
+        }
         if self.format == Format::Text
             && let Some(line) = footer
         {

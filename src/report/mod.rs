@@ -5,5 +5,6 @@
 
 pub mod flow;
 pub mod json;
+pub mod summary;
 pub mod text;
 pub mod xml;

@@ -41,6 +41,24 @@ pub fn render(traces: &[Trace]) -> String {
     out.0
 }
 
+/// Another occurrence of a message reported in full above (at `first`): its header and one
+/// line, so a capture that carried it twice does not show it (and its Identity) twice.
+pub fn repeat(t: &Trace, first: &str, seen: usize) -> String {
+    let mut out = Out::default();
+    out.line(0, &paint(TITLE, &header(t)));
+    out.line(
+        2,
+        &paint(
+            LABEL,
+            &format!(
+                "The same message as {} above (seen {seen}× so far): not repeated.",
+                visible(first)
+            ),
+        ),
+    );
+    out.0
+}
+
 #[derive(Default)]
 struct Out(String);
 
@@ -108,7 +126,7 @@ fn trace(out: &mut Out, t: &Trace) {
     let judged = msg.kind.signs_in();
     if judged || !t.findings.is_empty() {
         out.blank();
-        findings(out, &t.findings);
+        findings(out, t);
     }
     if let Some(v) = &t.verdict {
         out.blank();
@@ -215,12 +233,72 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The checks' findings, grouped by severity, with a closing count ("No problems found." for a
 /// judged message without any).
-fn findings(out: &mut Out, findings: &[Finding]) {
-    for l in render_text(findings) {
+fn findings(out: &mut Out, t: &Trace) {
+    for l in render_text(&t.findings) {
         match l.kind {
             LineKind::Blank => out.blank(),
+            LineKind::Summary => match but(t) {
+                Some(but) => {
+                    let text = format!("{} {but}", checks_said(&t.findings));
+                    out.line(2, &paint(BAD, &text));
+                }
+                None => out.line(2, &paint(finding_style(&l), &l.text)),
+            },
             _ => out.line(2, &paint(finding_style(&l), &l.text)),
         }
+    }
+}
+
+/// What fails although the checks found no error: GitLab's refusal or a broken identity link,
+/// so that "No problems found." never sits above a failing verdict.
+fn but(t: &Trace) -> Option<String> {
+    if t.findings.iter().any(|f| f.severity == Severity::Error) {
+        return None;
+    }
+    let refuses = t
+        .gitlab_verdict
+        .as_ref()
+        .is_some_and(|v| v.outcome == Outcome::Refuses);
+    let identity = t.verdict.as_ref().filter(|v| v.state.is_problem());
+    match (refuses, identity) {
+        (true, _) => Some("But GitLab refuses it (Why, above).".to_owned()),
+        (false, Some(v)) => Some(format!("But {} (Identity, below).", identity_said(v.state))),
+        (false, None) => None,
+    }
+}
+
+/// The checks' closing count said as theirs, for a message they found no error in:
+/// `The checks found no problems.`, `The checks found no errors (1 warning, 2 notes).`
+fn checks_said(findings: &[Finding]) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let counted = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    let rest: Vec<String> = [
+        (count(Severity::Warning), "warning"),
+        (count(Severity::Info), "note"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| counted(n, what))
+    .collect();
+    if rest.is_empty() {
+        "The checks found no problems.".to_owned()
+    } else {
+        format!("The checks found no errors ({}).", rest.join(", "))
+    }
+}
+
+/// A failing identity verdict in words.
+fn identity_said(state: State) -> &'static str {
+    match state {
+        State::Match => "the identity matches",
+        State::NearMatch => "the NameID only nearly matches the stored identity",
+        State::Mismatch => "the NameID does not match the stored identity",
+        State::Inactive => "the identity is inactive",
+        State::Ambiguous => "more than one identity could be this user",
+        State::NotFound => "no identity has this NameID",
     }
 }
 
