@@ -623,3 +623,123 @@ fn compare_with_more_than_ten_name_ids_reads_the_whole_list() {
         "eleven NameIDs read the whole list"
     );
 }
+
+/// Regression: `--scim A --scim B` read one person twice and turned almost every verdict into
+/// `ambiguous` ("the external id of 2 different people"). The same person is one record, and
+/// its origin says which list gave what.
+#[test]
+fn combining_lists_merges_the_same_person() {
+    for pair in [
+        ["samples/identities.scim.json", "samples/identities.csv"],
+        ["samples/identities.csv", "samples/identities.rest.json"],
+        [
+            "samples/identities.scim.json",
+            "samples/identities.rest.json",
+        ],
+    ] {
+        let (got, _, stderr) = states(pair[0], &["--scim", pair[1]]);
+        assert_eq!(got, expected(), "{pair:?}: {stderr}");
+    }
+    let (_, stdout, _) = run(samltrace().args([
+        "compare",
+        "--scim",
+        "samples/identities.scim.json",
+        "--scim",
+        "samples/identities.csv",
+        "samples/compare-match.xml",
+    ]));
+    assert!(
+        stdout.contains(
+            "samples/identities.scim.json line 9 (user id: samples/identities.csv line 2)"
+        ),
+        "{stdout}"
+    );
+}
+
+/// Regression: `--scim -` looked for a file named `-`.
+#[test]
+fn an_identity_list_can_come_from_stdin() {
+    let csv = std::fs::read("samples/identities.csv").unwrap();
+    let mut child = samltrace()
+        .args([
+            "compare",
+            "-f",
+            "json",
+            "--scim",
+            "-",
+            "samples/compare-mismatch.xml",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&csv).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let verdict = &doc["traces"][0]["verdict"];
+    assert_eq!(verdict["state"], "mismatch");
+    assert!(
+        verdict["identity"]["origin"]
+            .as_str()
+            .unwrap()
+            .starts_with("stdin line ")
+    );
+    // Standard input cannot hold the list and the messages.
+    for args in [
+        &["compare", "--scim", "-", "-"][..],
+        &["compare", "--scim", "-"],
+    ] {
+        let (out, _, stderr) = run(samltrace().args(args).stdin(std::process::Stdio::null()));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr.contains("standard input can be read once"),
+            "{stderr}"
+        );
+    }
+}
+
+/// Regression: `compare --scim response.xml identities.csv` read the XML as a list of ids and
+/// the CSV as a message ("base64: invalid character ','").
+#[test]
+fn a_message_and_a_list_given_the_wrong_way_round_are_named() {
+    let (out, _, stderr) = run(samltrace().args([
+        "compare",
+        "--scim",
+        "samples/compare-match.xml",
+        "samples/identities.csv",
+    ]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("samples/compare-match.xml: this is a SAML message, not an identity list: give it as an INPUT"),
+        "{stderr}"
+    );
+    for (list, what) in [
+        ("samples/identities.csv", "an identity list (CSV)"),
+        ("samples/identities.scim.json", "a SCIM identity list"),
+        (
+            "samples/identities.rest.json",
+            "a GitLab REST identity list",
+        ),
+        ("samples/identities.auth_json.log", "GitLab's auth_json.log"),
+    ] {
+        let (out, _, stderr) = run(samltrace().args(["decode", list]));
+        assert_eq!(out.status.code(), Some(2), "{list}");
+        assert!(
+            stderr.contains(&format!(
+                "{list}: input: this is {what}, not a SAML message: give it with --scim"
+            )),
+            "{stderr}"
+        );
+    }
+    for capture in ["samples/har-chrome.har", "samples/okta-email.b64"] {
+        let (out, _, stderr) =
+            run(samltrace().args(["compare", "--scim", capture, "samples/compare-match.xml"]));
+        assert_eq!(out.status.code(), Some(2), "{capture}");
+        assert!(
+            stderr.contains("not an identity list: give it as an INPUT"),
+            "{stderr}"
+        );
+    }
+}

@@ -16,6 +16,7 @@ use super::{Exit, Fatal};
 pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
     let ids = &args.identities;
     let settings = Settings::from_args(&args.checks, &args.keys, ids.mask_key.as_deref())?;
+    identities::check_stdin(ids, &args.inputs)?;
     let inputs = inputs::classify(&args.inputs)?;
     settings.print_notes(args.output.color);
     let mut printer = Printer::new(&args.output, Text::Messages);

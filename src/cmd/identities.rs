@@ -44,6 +44,19 @@ pub fn fix_api(list: FixApi, gitlab_group: Option<&str>) -> FixApi {
     }
 }
 
+/// `--scim -` takes standard input, which can then hold nothing else: refused when the
+/// messages would come from it too (`-`, or no INPUT at all).
+pub fn check_stdin(args: &IdentityArgs, inputs: &[String]) -> Result<(), Fatal> {
+    let list = args.scim.iter().filter(|v| *v == "-").count();
+    let messages = inputs.is_empty() || inputs.iter().any(|i| i == "-");
+    if list > 1 || (list == 1 && messages) {
+        return Err(Fatal::new(
+            "--scim -: standard input can be read once, and it would also have to hold the messages: give the messages as files or payloads, or the list as a file",
+        ));
+    }
+    Ok(())
+}
+
 /// The values a filtered look-up needs: NameIDs and the emails or usernames of the people.
 #[derive(Default)]
 pub struct Wanted {
@@ -55,12 +68,20 @@ pub fn load(args: &IdentityArgs, wanted: &Wanted, color: ColorWhen) -> Result<Lo
     let format: Format = args.scim_format.parse().map_err(fatal)?;
     let mut token = None;
     let mut fix = None;
-    let mut identities = Vec::new();
+    let mut lists = Vec::new();
     let mut partial = false;
     for value in &args.scim {
-        let list = match Source::parse(value).map_err(fatal)? {
-            Source::File(path) => scim::load_file(&path, format).map_err(fatal)?,
-            Source::Remote(remote) => {
+        let source = if value == "-" {
+            None
+        } else {
+            Some(Source::parse(value).map_err(fatal)?)
+        };
+        let list = match source {
+            None => {
+                scim::files::load_reader("stdin", std::io::stdin().lock(), format).map_err(fatal)?
+            }
+            Some(Source::File(path)) => scim::load_file(&path, format).map_err(fatal)?,
+            Some(Source::Remote(remote)) => {
                 let token = match &token {
                     Some(t) => t,
                     None => token.insert(read_token(args.token_file.as_deref())?),
@@ -76,8 +97,9 @@ pub fn load(args: &IdentityArgs, wanted: &Wanted, color: ColorWhen) -> Result<Lo
         };
         report_list(&list, color);
         partial |= list.partial;
-        identities.extend(list.identities);
+        lists.push(list);
     }
+    let mut identities = scim::merge_lists(lists);
     scim::join_people(&mut identities);
     if !partial {
         for problem in compare::list_problems(&identities) {

@@ -74,6 +74,11 @@ fn configure(args: &TuiArgs, settings: &Settings) -> Result<Config, Fatal> {
         .parse()
         .map_err(|e: scim::ScimError| Fatal::new(e.to_string()))?;
     for value in &args.identities.scim {
+        if value == "-" {
+            return Err(Fatal::new(
+                "--scim -: the terminal UI reloads its lists (i) and cannot read one from standard input: give the list as a file or a URL",
+            ));
+        }
         let source = Source::parse(value).map_err(|e| Fatal::new(e.to_string()))?;
         if let Source::Remote(_) = &source {
             identities::read_token(args.identities.token_file.as_deref())?;

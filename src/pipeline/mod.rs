@@ -249,7 +249,12 @@ impl<'i> Pipeline<'i> {
     /// A source of payloads (not a capture): every one unwrapped, decoded and judged at the
     /// configured time.
     fn payloads(&self, run: &mut Run<'_>, bytes: &[u8]) {
-        for found in input::unwrap(&run.summary.name, bytes) {
+        let found = input::unwrap(&run.summary.name, bytes);
+        let whole_failed = matches!(found.as_slice(), [Err(_)]);
+        for mut found in found {
+            if whole_failed && let Err(e) = &mut found {
+                identity_list_hint(e, bytes);
+            }
             let mut t = decode::unwrapped(found, &self.config.keys);
             t.check(&self.config.context);
             self.identify(&mut t);
@@ -474,6 +479,19 @@ impl<'s> Run<'s> {
             name: self.summary.name.clone(),
             error,
         }
+    }
+}
+
+/// An input that is an identity list, not a message: its decode error names what it is and
+/// where it belongs (`--scim`), instead of a base64 complaint about its first comma.
+fn identity_list_hint(e: &mut input::UnwrapError, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    if let Some(what) = crate::scim::files::looks_like_list(&text) {
+        let name = &e.origin.input;
+        e.stage = input::Stage::Input;
+        e.message = format!(
+            "this is {what}, not a SAML message: give it with --scim (samltrace compare --scim {name} MESSAGE...)"
+        );
     }
 }
 

@@ -30,6 +30,12 @@ pub enum ScimError {
     },
     #[error("{input}: no usable identity: {why}")]
     Empty { input: String, why: String },
+    /// What was given as an identity list is a SAML message (or a capture): it belongs among
+    /// the inputs.
+    #[error(
+        "{input}: this is {what}, not an identity list: give it as an INPUT (samltrace compare --scim LIST {input})"
+    )]
+    NotAList { input: String, what: &'static str },
     #[error("{input}: unknown format {name:?}: expected one of {expected}")]
     UnknownFormat {
         input: String,

@@ -75,6 +75,30 @@ impl FromStr for Format {
     }
 }
 
+/// What kind of identity list a text plainly is (a SCIM page, GitLab's REST list, a CSV export
+/// with an id column, an `auth_json.log`), for the hint when one is given as a message to
+/// decode. `None` for anything less certain (a plain list of ids is just lines of text).
+pub fn looks_like_list(text: &str) -> Option<&'static str> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let head = &body[..body.floor_char_boundary(4096)];
+    if body.starts_with('{') || body.starts_with('[') {
+        return match sniff_json(body) {
+            Format::Saved => Some("an identity list saved by samltrace scim fetch"),
+            Format::AuthLog => Some("GitLab's auth_json.log"),
+            Format::Rest => Some("a GitLab REST identity list"),
+            _ if head.contains("urn:ietf:params:scim") || head.contains("\"externalId\"") => {
+                Some("a SCIM identity list")
+            }
+            _ => None,
+        };
+    }
+    let header = head.lines().next().unwrap_or("").to_ascii_lowercase();
+    let id_column = ["extern_uid", "externalid", "objectid", "userprincipalname"]
+        .iter()
+        .any(|c| header.contains(c));
+    (id_column && csv::looks_like_csv(body)).then_some("an identity list (CSV)")
+}
+
 /// Decides the format of an identity list from its text.
 pub fn sniff(text: &str) -> Format {
     let body = text.trim_start_matches('\u{feff}').trim_start();
@@ -120,12 +144,44 @@ fn first_object(body: &str) -> Option<&str> {
     )
 }
 
+/// What a text that is no identity list is, when it is plainly something samltrace decodes
+/// instead: a SAML message (XML, an HTML page, one long base64 line) or a HAR capture.
+pub fn not_a_list(text: &str) -> Option<&'static str> {
+    let body = text.trim_start_matches('\u{feff}').trim();
+    let head = &body[..body.floor_char_boundary(4096)];
+    if body.starts_with('<') {
+        let saml = head.contains("urn:oasis:names:tc:SAML") || head.contains("SAMLResponse");
+        return Some(if saml {
+            "a SAML message"
+        } else {
+            "XML or HTML"
+        });
+    }
+    if body.starts_with('{') && head.contains("\"log\"") && head.contains("\"entries\"") {
+        return Some("a HAR capture");
+    }
+    if body.starts_with('{') && head.contains("\"requests\"") && head.contains("\"url\"") {
+        return Some("a SAML-tracer export");
+    }
+    let one_line = !body.is_empty() && !body.contains(['\n', ' ', ',']);
+    let base64 = body
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=-_%".contains(&b));
+    (one_line && base64 && body.len() >= 200).then_some("a base64-encoded SAML message")
+}
+
 /// Reads identity list text. `input` names it in messages; `format` may be `Auto`.
 pub fn parse_identities(
     input: &str,
     text: &str,
     format: Format,
 ) -> Result<IdentityList, ScimError> {
+    if let Some(what) = not_a_list(text) {
+        return Err(ScimError::NotAList {
+            input: input.to_owned(),
+            what,
+        });
+    }
     let format = match format {
         Format::Auto => sniff(text),
         forced => forced,
@@ -217,6 +273,22 @@ pub fn load_file(path: &Path, format: Format) -> Result<IdentityList, ScimError>
     let input = path.display().to_string();
     let text = decode_text(&input, &bytes)?;
     parse_identities(&input, &text, format)
+}
+
+/// Reads an identity list from a reader (`--scim -`: standard input) named `input`, with the
+/// same bound as a file.
+pub fn load_reader(
+    input: &str,
+    reader: impl std::io::Read,
+    format: Format,
+) -> Result<IdentityList, ScimError> {
+    let bytes =
+        bounded::read_to_end(reader, MAX_INPUT_BYTES).map_err(|source| ScimError::Read {
+            path: input.into(),
+            source,
+        })?;
+    let text = decode_text(input, &bytes)?;
+    parse_identities(input, &text, format)
 }
 
 /// A list as `samltrace scim fetch` saves it: samltrace's own JSON, which `--scim FILE`

@@ -25,5 +25,5 @@ pub use error::{RowIssue, ScimError};
 pub use files::{Format, load_file, parse_identities, render_saved, sniff, write_atomically};
 pub use gitlab::{Client, ClientConfig, DEFAULT_TIMEOUT, Progress, Token};
 pub use json::SAVED_SCHEMA;
-pub use model::{Identity, IdentityList, IdentitySource, join_people};
+pub use model::{Identity, IdentityList, IdentitySource, join_people, merge_lists};
 pub use remote::{Remote, RemoteKind, Source};

@@ -146,6 +146,126 @@ pub fn join_people(identities: &mut Vec<Identity>) {
     identities.retain(|i| i.external_id.is_some() || !linked.contains(&i.user_id));
 }
 
+/// The identities of several lists (`--scim A --scim B`) as one: a record of a later list that
+/// is the same person as a record of an earlier one — the same external id, and nothing that
+/// says otherwise (user id, username, email) — completes it instead of standing beside it as a
+/// second person, and the origin says which list gave which field. Records of one list are
+/// never merged with each other: two of them with one external id are a duplicate the list
+/// problems report. A SCIM and a SAML identity of one person stay two records (GitLab stores
+/// both, and a fix goes to the one it names), each completed from the other.
+pub fn merge_lists(lists: Vec<IdentityList>) -> Vec<Identity> {
+    use std::collections::HashMap;
+    let mut merged: Vec<Identity> = Vec::new();
+    // Which list each merged record came from, and the records by external id.
+    let mut from: Vec<usize> = Vec::new();
+    let mut by_ext: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, list) in lists.into_iter().enumerate() {
+        for id in list.identities {
+            let earlier: Vec<usize> = id
+                .external_id
+                .as_ref()
+                .and_then(|e| by_ext.get(e))
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| from[i] < n && same_person(&merged[i], &id))
+                .collect();
+            let twin = earlier
+                .iter()
+                .copied()
+                .find(|&i| mergeable(merged[i].source, id.source));
+            match twin {
+                Some(i) => complete(&mut merged[i], &id),
+                None => {
+                    let mut id = id;
+                    for &i in &earlier {
+                        fill(&mut merged[i], &id);
+                        fill(&mut id, &merged[i].clone());
+                    }
+                    if let Some(e) = &id.external_id {
+                        by_ext.entry(e.clone()).or_default().push(merged.len());
+                    }
+                    merged.push(id);
+                    from.push(n);
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// Nothing in two records with one external id says they are different people.
+fn same_person(a: &Identity, b: &Identity) -> bool {
+    let differ = |x: Option<&str>, y: Option<&str>| matches!((x, y), (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y));
+    let no_shared_email = !a.emails.is_empty()
+        && !b.emails.is_empty()
+        && !a
+            .emails
+            .iter()
+            .any(|x| b.emails.iter().any(|y| x.eq_ignore_ascii_case(y)));
+    !(matches!((a.user_id, b.user_id), (Some(x), Some(y)) if x != y)
+        || differ(a.user_name.as_deref(), b.user_name.as_deref())
+        || no_shared_email)
+}
+
+/// Two records of one person become one unless they are GitLab's SCIM and SAML identities.
+fn mergeable(a: IdentitySource, b: IdentitySource) -> bool {
+    use IdentitySource::{Saml, Scim};
+    !matches!((a, b), (Scim, Saml) | (Saml, Scim))
+}
+
+/// Fills what `into` lacks from `other`, and returns the names of the fields it took.
+fn fill(into: &mut Identity, other: &Identity) -> Vec<&'static str> {
+    let mut took = Vec::new();
+    if into.user_id.is_none() && other.user_id.is_some() {
+        into.user_id = other.user_id;
+        took.push("user id");
+    }
+    if into.user_name.is_none() && other.user_name.is_some() {
+        into.user_name.clone_from(&other.user_name);
+        took.push("username");
+    }
+    let new_emails: Vec<String> = other
+        .emails
+        .iter()
+        .filter(|e| !into.emails.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        .cloned()
+        .collect();
+    if !new_emails.is_empty() {
+        into.emails.extend(new_emails);
+        took.push("email");
+    }
+    if into.display_name.is_none() && other.display_name.is_some() {
+        into.display_name.clone_from(&other.display_name);
+        took.push("name");
+    }
+    // Deprovisioned in either list blocks sign-in, so it wins.
+    let active = match (into.active, other.active) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (a, b) => a.or(b),
+    };
+    if active != into.active {
+        into.active = active;
+        took.push("active");
+    }
+    if into.source == IdentitySource::Unknown && other.source != IdentitySource::Unknown {
+        into.source = other.source;
+    }
+    took
+}
+
+/// Merges `other` (a later list's record of the same person) into `into`, noting where the
+/// fields it gave came from.
+fn complete(into: &mut Identity, other: &Identity) {
+    let took = fill(into, other);
+    let what = if took.is_empty() {
+        "also".to_owned()
+    } else {
+        took.join(", ")
+    };
+    into.origin = format!("{} ({what}: {})", into.origin, other.origin);
+}
+
 /// Parses `true`/`false` the way IdPs and exports spell them. `None` when it is neither.
 pub fn parse_bool(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
@@ -183,6 +303,113 @@ mod tests {
         );
         assert_eq!(id.display_name, None);
         assert_eq!(id.origin, "list line 2");
+    }
+
+    fn list(input: &str, ids: Vec<Identity>) -> IdentityList {
+        IdentityList {
+            input: input.into(),
+            identities: ids,
+            ..IdentityList::default()
+        }
+    }
+
+    fn person(ext: &str, origin: &str) -> Identity {
+        Identity {
+            external_id: Some(ext.into()),
+            origin: origin.into(),
+            ..Identity::default()
+        }
+    }
+
+    #[test]
+    fn one_person_read_from_two_lists_is_one_record() {
+        let scim = Identity {
+            user_name: Some("alice".into()),
+            emails: vec!["alice@example.com".into()],
+            source: IdentitySource::Scim,
+            ..person("0b1d", "a.json line 13")
+        };
+        let csv = Identity {
+            user_id: Some(48),
+            user_name: Some("Alice".into()),
+            emails: vec!["ALICE@example.com".into(), "a@old.example".into()],
+            active: Some(true),
+            source: IdentitySource::Scim,
+            ..person("0b1d", "b.csv line 2")
+        };
+        let merged = merge_lists(vec![list("a", vec![scim]), list("b", vec![csv])]);
+        assert_eq!(merged.len(), 1, "{merged:#?}");
+        let m = &merged[0];
+        assert_eq!(m.user_id, Some(48));
+        assert_eq!(
+            m.user_name.as_deref(),
+            Some("alice"),
+            "the first list's value stays"
+        );
+        assert_eq!(m.emails, ["alice@example.com", "a@old.example"]);
+        assert_eq!(m.active, Some(true));
+        assert_eq!(
+            m.origin,
+            "a.json line 13 (user id, email, active: b.csv line 2)"
+        );
+    }
+
+    #[test]
+    fn different_people_with_one_external_id_stay_two() {
+        let a = Identity {
+            user_name: Some("alice".into()),
+            ..person("0b1d", "a line 1")
+        };
+        let b = Identity {
+            user_name: Some("bob".into()),
+            ..person("0b1d", "b line 1")
+        };
+        assert_eq!(
+            merge_lists(vec![list("a", vec![a]), list("b", vec![b])]).len(),
+            2
+        );
+        let (c, d) = (person("x", "c line 1"), person("x", "c line 2"));
+        assert_eq!(
+            merge_lists(vec![list("c", vec![c, d])]).len(),
+            2,
+            "a duplicate within one list is not merged away"
+        );
+    }
+
+    #[test]
+    fn a_scim_and_a_saml_identity_of_one_person_complete_each_other() {
+        let scim = Identity {
+            source: IdentitySource::Scim,
+            user_name: Some("alice".into()),
+            ..person("0b1d", "scim line 1")
+        };
+        let saml = Identity {
+            source: IdentitySource::Saml,
+            user_id: Some(48),
+            ..person("0b1d", "saml line 1")
+        };
+        let merged = merge_lists(vec![list("a", vec![scim]), list("b", vec![saml])]);
+        assert_eq!(merged.len(), 2);
+        assert!(merged.iter().all(|m| m.user_id == Some(48)));
+        assert!(
+            merged
+                .iter()
+                .all(|m| m.user_name.as_deref() == Some("alice"))
+        );
+    }
+
+    #[test]
+    fn an_inactive_record_wins() {
+        let a = Identity {
+            active: Some(true),
+            ..person("x", "a line 1")
+        };
+        let b = Identity {
+            active: Some(false),
+            ..person("x", "b line 1")
+        };
+        let merged = merge_lists(vec![list("a", vec![a]), list("b", vec![b])]);
+        assert_eq!(merged[0].active, Some(false));
     }
 
     #[test]

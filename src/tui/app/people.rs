@@ -34,14 +34,15 @@ pub struct People {
 }
 
 impl People {
-    /// Merges the lists read from the sources.
+    /// Merges the lists read from the sources (one person read from two lists is one record,
+    /// as on the command line).
     pub fn new(lists: Vec<IdentityList>, fix: FixApi) -> People {
         let mut people = People {
             fix,
             ..People::default()
         };
         let mut partial = false;
-        for list in lists {
+        for list in &lists {
             for issue in &list.skipped {
                 people
                     .notes
@@ -51,9 +52,9 @@ impl People {
                 people.notes.push(format!("{}: {note}", list.input));
             }
             partial |= list.partial;
-            people.inputs.push(list.input);
-            people.identities.extend(list.identities);
+            people.inputs.push(list.input.clone());
         }
+        people.identities = scim::merge_lists(lists);
         scim::join_people(&mut people.identities);
         if !partial {
             people.problems = compare::list_problems(&people.identities);
