@@ -325,3 +325,47 @@ fn a_tracer_export_masked_only_in_part_is_called_out() {
         stdout(&out)
     );
 }
+
+/// Regression: `compare --mask-key` printed a PATCH of the masked NameID; run, it would store a
+/// hash as the user's extern_uid. The verdict stands, the call is withheld and the reason says why.
+#[test]
+fn compare_with_a_mask_key_prints_no_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let masked = dir.path().join("masked.har");
+    let out = run(&[
+        "har",
+        "sanitize",
+        &sample("har-chrome.har"),
+        "--mask-key",
+        "k",
+        "-o",
+        masked.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (v, _) = json(&[
+        "compare",
+        "--scim",
+        &sample("identities.scim.json"),
+        masked.to_str().unwrap(),
+        "--mask-key",
+        "k",
+    ]);
+    let verdicts: Vec<&Value> = v["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["verdict"])
+        .filter(|v| v["state"] == "mismatch")
+        .collect();
+    assert!(!verdicts.is_empty(), "{v}");
+    for verdict in verdicts {
+        assert!(verdict["fix"].is_null(), "{verdict}");
+        assert!(
+            verdict["reason"]
+                .as_str()
+                .unwrap()
+                .contains("no call is printed"),
+            "{verdict}"
+        );
+    }
+}

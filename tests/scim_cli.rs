@@ -104,7 +104,7 @@ fn verdict_json_has_the_documented_fields() {
     assert!(v["reason"].as_str().unwrap().contains("capitalisation"));
     let fix = v["fix"].as_str().unwrap();
     assert!(
-        fix.starts_with("curl --request PATCH") && fix.contains("$GITLAB_TOKEN"),
+        fix.starts_with("curl --request PATCH") && fix.contains("$SAMLTRACE_TOKEN"),
         "{fix}"
     );
     assert!(v["candidates"].is_array());
@@ -184,8 +184,8 @@ fn gitlab_group_fills_in_the_fix_for_a_file() {
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     let fix = doc["traces"][0]["verdict"]["fix"].as_str().unwrap();
     assert!(
-        fix.ends_with(&format!(
-            "\"https://gitlab.com/api/v4/groups/acme/scim/{DAVE_GUID}\""
+        fix.contains(&format!(
+            "\"https://gitlab.com/api/v4/groups/acme/scim/{DAVE_GUID}\"  # SAMLTRACE_TOKEN"
         )),
         "{fix}"
     );
@@ -742,4 +742,27 @@ fn a_message_and_a_list_given_the_wrong_way_round_are_named() {
             "{stderr}"
         );
     }
+}
+
+/// Regression: for a subgroup the checks accepted the top-level group's audience but the fix
+/// went to `/groups/acme%2Fplatform/…`; SAML and SCIM live on the top-level group.
+#[test]
+fn a_subgroups_fix_goes_to_its_top_level_group() {
+    let (_, stdout, stderr) = run(samltrace().args([
+        "compare",
+        "-f",
+        "json",
+        "--gitlab-group",
+        "https://gitlab.com/groups/acme/platform",
+        "--scim",
+        "samples/identities.rest.json",
+        "samples/compare-mismatch.xml",
+    ]));
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let fix = doc["traces"][0]["verdict"]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("\"https://gitlab.com/api/v4/groups/acme/scim/"),
+        "{fix}"
+    );
+    assert!(!fix.contains("platform"), "{fix}");
 }

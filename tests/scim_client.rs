@@ -441,7 +441,7 @@ fn the_printed_fix_fixes_it() {
         let status = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!("{fix} --silent --fail --output /dev/null"))
-            .env("GITLAB_TOKEN", OWNER_TOKEN)
+            .env("SAMLTRACE_TOKEN", OWNER_TOKEN)
             .status()
             .expect("run sh");
         assert!(status.success(), "{fix}");
@@ -662,6 +662,112 @@ fn case_variant_ids_are_both_kept() {
         assert!(
             ids.contains(&"Case-Pair") && ids.contains(&"case-pair"),
             "{ids:?}"
+        );
+    }
+}
+
+/// Runs a printed call with `sh -c` and `SAMLTRACE_TOKEN` (and more) set, as a person would paste
+/// it. curl is part of the test's tools: missing, the test says so (and fails under CI).
+fn paste(fix: &str, env: &[(&str, &str)]) -> bool {
+    let has_curl = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_curl {
+        assert!(std::env::var_os("CI").is_none(), "curl is missing");
+        eprintln!("skipped: curl is not installed, so the printed call cannot be run");
+        return false;
+    }
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{fix} --silent --fail --output /dev/null"))
+        .envs(env.iter().copied())
+        .status()
+        .expect("run sh");
+    assert!(status.success(), "{fix}");
+    true
+}
+
+/// Regression: `inactive` printed no call. The printed SCIM reprovision makes it a match.
+#[test]
+fn the_printed_reactivation_reactivates() {
+    let fake = FakeGitLab::start(seed_people(), Switches::default());
+    let remote = scim_remote(&fake, "acme");
+    let fetch = || client(SCIM_TOKEN).fetch(&remote, &quiet).unwrap();
+    let list = fetch();
+    let index =
+        Index::new(&list.identities).with_fix_api(samltrace::compare::FixApi::from_remote(&remote));
+    let verdict = index.lookup(Some("erin-4711"), &[]);
+    assert_eq!(verdict.state, State::Inactive);
+    let fix = verdict.fix.expect("a call for inactive");
+    assert!(
+        fix.ends_with("# SAMLTRACE_TOKEN: the group's SCIM token"),
+        "{fix}"
+    );
+    if paste(&fix, &[("SAMLTRACE_TOKEN", SCIM_TOKEN)]) {
+        let list = fetch();
+        let again = Index::new(&list.identities).lookup(Some("erin-4711"), &[]);
+        assert_eq!(again.state, State::Match, "{}", again.reason);
+    }
+}
+
+/// Regression: `ambiguous` printed no call. The printed DELETE removes the identity the user
+/// names in WRONG_UID, and only that one.
+#[test]
+fn the_printed_removal_removes_the_identity_picked() {
+    let fake = FakeGitLab::start(seed_case_pair(3), Switches::default());
+    let remote = rest_remote(&fake);
+    let fetch = || client(OWNER_TOKEN).fetch(&remote, &quiet).unwrap();
+    let list = fetch();
+    let index =
+        Index::new(&list.identities).with_fix_api(samltrace::compare::FixApi::from_remote(&remote));
+    let verdict = index.lookup(Some("case-pair"), &[]);
+    assert_eq!(verdict.state, State::Ambiguous, "{}", verdict.reason);
+    let fix = verdict.fix.expect("a call for ambiguous");
+    assert!(
+        fix.contains("$WRONG_UID") && fix.contains("'Case-Pair'"),
+        "{fix}"
+    );
+    if paste(
+        &fix,
+        &[("SAMLTRACE_TOKEN", OWNER_TOKEN), ("WRONG_UID", "Case-Pair")],
+    ) {
+        let list = fetch();
+        let ids: Vec<_> = list
+            .identities
+            .iter()
+            .filter_map(|i| i.external_id.as_deref())
+            .collect();
+        assert!(
+            !ids.contains(&"Case-Pair") && ids.contains(&"case-pair"),
+            "{ids:?}"
+        );
+        let again = Index::new(&list.identities).lookup(Some("case-pair"), &[]);
+        assert_eq!(again.state, State::Match, "{}", again.reason);
+    }
+}
+
+/// Regression: with --mask-key the printed PATCH carried the masked values; run, it would have
+/// stored a hash in GitLab.
+#[test]
+fn no_call_is_built_from_masked_values() {
+    let fake = FakeGitLab::start(seed_people(), Switches::default());
+    let remote = rest_remote(&fake);
+    let list = client(OWNER_TOKEN).fetch(&remote, &quiet).unwrap();
+    let index = Index::new(&list.identities)
+        .with_fix_api(samltrace::compare::FixApi::from_remote(&remote))
+        .masked(true);
+    for (n, state) in [
+        ("Bob@Example.com", State::NearMatch),
+        ("erin-4711", State::Inactive),
+    ] {
+        let v = index.lookup(Some(n), &[]);
+        assert_eq!(v.state, state);
+        assert_eq!(v.fix, None, "{n}");
+        assert!(
+            v.reason.contains("The values are masked (--mask-key)"),
+            "{}",
+            v.reason
         );
     }
 }

@@ -40,7 +40,9 @@ pub fn run(args: DecodeArgs) -> Result<Exit, Fatal> {
         let mut loaded = identities::load(ids, &Wanted::default(), args.output.color)?;
         settings.config.mask_identities(&mut loaded.identities);
         let fix = identities::fix_api(loaded.fix, args.checks.gitlab_group.as_deref());
-        let index = Index::new(&loaded.identities).with_fix_api(fix);
+        let index = Index::new(&loaded.identities)
+            .with_fix_api(fix)
+            .masked(settings.config.mask_key.is_some());
         let pipeline = Pipeline::new(settings.config.clone()).with_identities(index);
         stream(&pipeline, &inputs, &mut printer)?;
     }

@@ -1,13 +1,26 @@
-//! The API call that would fix a verdict: a `curl` command that PATCHes an identity's
-//! `extern_uid` to the NameID the IdP sends. Built, never run.
+//! The API calls that would fix a verdict, as `curl` commands: PATCH an identity's
+//! `extern_uid` to the NameID the IdP sends (`mismatch`, `near_match`), reprovision an inactive
+//! SCIM identity (`inactive`), remove the identity that is not this person (`ambiguous`). Built,
+//! never run.
 //!
-//! The token is always the shell variable `$GITLAB_TOKEN`, never a value. Every value from the
-//! response or the list is percent-encoded into the URL or single-quoted for the shell, so the
-//! command is safe to paste whatever the NameID holds.
+//! The token is always the shell variable `$SAMLTRACE_TOKEN` (the one the README sets for
+//! reading lists), never a value, and each command ends with a shell comment naming the kind
+//! of token it needs. Every value from the response or the list is percent-encoded into the
+//! URL or single-quoted for the shell, so the command is safe to paste whatever it holds.
+//! SAML and SCIM live on the top-level group (GitLab.com), so a subgroup's fix goes there.
 
 use crate::scim::IdentitySource;
 
-/// Which GitLab API the PATCH goes to.
+/// The shell variable every printed call takes its token from.
+pub const TOKEN_VAR: &str = "$SAMLTRACE_TOKEN";
+
+/// What a REST call needs (`/api/v4/groups/:id/…`).
+const REST_TOKEN: &str =
+    "# SAMLTRACE_TOKEN: a personal or group access token with the api scope, of a group Owner";
+/// What a SCIM call needs (`/api/scim/v2/…`).
+const SCIM_TOKEN: &str = "# SAMLTRACE_TOKEN: the group's SCIM token";
+
+/// Which GitLab API the calls go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixApi {
     /// REST `PATCH /api/v4/groups/:id/{scim,saml}/:uid` with a personal or group access token.
@@ -27,41 +40,110 @@ impl Default for FixApi {
 }
 
 impl FixApi {
+    /// The REST API for `group` on `base`: a subgroup's path is cut to its top-level group,
+    /// where GitLab.com keeps SAML and SCIM identities.
+    pub fn rest(base: &str, group: &str) -> FixApi {
+        let top = group.split('/').find(|s| !s.is_empty()).unwrap_or(group);
+        FixApi::Rest {
+            base: base.trim_end_matches('/').to_owned(),
+            group: top.to_owned(),
+        }
+    }
+
     /// The command that sets the identity stored as `old` (of kind `source`) to `new`.
     pub fn patch(&self, source: IdentitySource, old: &str, new: &str) -> String {
         match self {
-            FixApi::Rest { base, group } => {
-                let kind = match source {
-                    IdentitySource::Saml | IdentitySource::Observed => "saml",
-                    _ => "scim",
-                };
-                let url = format!(
-                    "{}/api/v4/groups/{}/{kind}/{}",
-                    base.trim_end_matches('/'),
-                    group_segment(group),
-                    encode_segment(old)
-                );
+            FixApi::Rest { .. } => {
+                let url = self.rest_url(source, &encode_segment(old));
                 format!(
-                    "curl --request PATCH --header \"PRIVATE-TOKEN: $GITLAB_TOKEN\" --data-urlencode {} \"{url}\"",
+                    "curl --request PATCH --header \"PRIVATE-TOKEN: {TOKEN_VAR}\" --data-urlencode {} \"{url}\"  {REST_TOKEN}",
                     shell_quote(&format!("extern_uid={new}"))
                 )
             }
-            FixApi::Scim { users_url } => {
-                let body = serde_json::json!({
-                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                    "Operations": [{"op": "Replace", "path": "externalId", "value": new}],
-                });
-                let url = format!(
-                    "{}/{}",
-                    users_url.trim_end_matches('/'),
-                    encode_segment(old)
-                );
-                format!(
-                    "curl --request PATCH --header \"Authorization: Bearer $GITLAB_TOKEN\" --header \"Content-Type: application/scim+json\" --data {} \"{url}\"",
-                    shell_quote(&body.to_string())
-                )
-            }
+            FixApi::Scim { users_url } => scim_patch(
+                users_url,
+                old,
+                serde_json::json!({"op": "Replace", "path": "externalId", "value": new}),
+            ),
         }
+    }
+
+    /// The command that reprovisions the inactive SCIM identity stored as `old` (what the IdP
+    /// does when the user is assigned to the app again).
+    pub fn reactivate(&self, old: &str) -> String {
+        let users = match self {
+            FixApi::Scim { users_url } => users_url.clone(),
+            FixApi::Rest { base, group } => {
+                let path = if group.starts_with('$') || group.bytes().all(|b| b.is_ascii_digit()) {
+                    "$GROUP_PATH".to_owned()
+                } else {
+                    encode_segment(group)
+                };
+                format!("{base}/api/scim/v2/groups/{path}/Users")
+            }
+        };
+        scim_patch(
+            &users,
+            old,
+            serde_json::json!({"op": "Replace", "path": "active", "value": true}),
+        )
+    }
+
+    /// The command that deletes one of the identities `candidates` names (of kind `source`): the
+    /// user picks which, by setting `WRONG_UID`; nothing is chosen for them. A SCIM URL's
+    /// group is reached through the REST API, since a SCIM DELETE would deprovision the user.
+    pub fn remove_one(&self, source: IdentitySource, candidates: &[&str]) -> String {
+        let url = self.rest_url(source, "$WRONG_UID");
+        let shown: Vec<String> = candidates.iter().map(|c| shell_quote(c)).collect();
+        format!(
+            "curl --request DELETE --header \"PRIVATE-TOKEN: {TOKEN_VAR}\" \"{url}\"  # WRONG_UID: the percent-encoded extern_uid of the identity that is not this person, one of {}; {}",
+            shown.join(", "),
+            REST_TOKEN.trim_start_matches("# ")
+        )
+    }
+
+    /// `<base>/api/v4/groups/<group>/<scim|saml>/<uid>`; for a SCIM URL, its group's REST API.
+    fn rest_url(&self, source: IdentitySource, uid: &str) -> String {
+        let kind = match source {
+            IdentitySource::Saml | IdentitySource::Observed => "saml",
+            _ => "scim",
+        };
+        let (base, group) = match self {
+            FixApi::Rest { base, group } => (base.clone(), group_segment(group)),
+            FixApi::Scim { users_url } => scim_group(users_url),
+        };
+        format!(
+            "{}/api/v4/groups/{group}/{kind}/{uid}",
+            base.trim_end_matches('/')
+        )
+    }
+}
+
+/// A SCIM PATCH of one operation on `<users>/<old>`.
+fn scim_patch(users: &str, old: &str, op: serde_json::Value) -> String {
+    let body = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [op],
+    });
+    let url = format!("{}/{}", users.trim_end_matches('/'), encode_segment(old));
+    format!(
+        "curl --request PATCH --header \"Authorization: Bearer {TOKEN_VAR}\" --header \"Content-Type: application/scim+json\" --data {} \"{url}\"  {SCIM_TOKEN}",
+        shell_quote(&body.to_string())
+    )
+}
+
+/// The instance and group of a group SCIM URL (`…/api/scim/v2/groups/acme/Users`); shell
+/// variables for the instance SCIM API, which has no group.
+fn scim_group(users_url: &str) -> (String, String) {
+    let marker = "/api/scim/v2/groups/";
+    match users_url.find(marker) {
+        Some(at) => {
+            let group = users_url[at + marker.len()..]
+                .trim_end_matches('/')
+                .trim_end_matches("/Users");
+            (users_url[..at].to_owned(), group.to_owned())
+        }
+        None => ("$GITLAB_URL".to_owned(), "$GROUP_ID".to_owned()),
     }
 }
 
@@ -109,11 +191,11 @@ mod tests {
         };
         assert_eq!(
             api.patch(IdentitySource::Saml, "Bob@Example.com", "bob@example.com"),
-            "curl --request PATCH --header \"PRIVATE-TOKEN: $GITLAB_TOKEN\" --data-urlencode 'extern_uid=bob@example.com' \"https://gitlab.com/api/v4/groups/acme%2Fsub/saml/Bob%40Example.com\""
+            "curl --request PATCH --header \"PRIVATE-TOKEN: $SAMLTRACE_TOKEN\" --data-urlencode 'extern_uid=bob@example.com' \"https://gitlab.com/api/v4/groups/acme%2Fsub/saml/Bob%40Example.com\"  # SAMLTRACE_TOKEN: a personal or group access token with the api scope, of a group Owner"
         );
         assert!(
             api.patch(IdentitySource::Scim, "a", "b")
-                .contains("/scim/a\"")
+                .contains("/scim/a\"  #")
         );
     }
 
@@ -121,7 +203,7 @@ mod tests {
     fn the_default_uses_shell_variables() {
         let cmd = FixApi::default().patch(IdentitySource::Unknown, "x", "y");
         assert!(
-            cmd.ends_with("\"$GITLAB_URL/api/v4/groups/$GROUP_ID/scim/x\""),
+            cmd.contains("\"$GITLAB_URL/api/v4/groups/$GROUP_ID/scim/x\"  # SAMLTRACE_TOKEN"),
             "{cmd}"
         );
     }
@@ -137,10 +219,10 @@ mod tests {
             "{cmd}"
         );
         assert!(
-            cmd.ends_with("\"https://gitlab.com/api/scim/v2/groups/acme/Users/carol\""),
+            cmd.contains("\"https://gitlab.com/api/scim/v2/groups/acme/Users/carol\"  # SAMLTRACE_TOKEN: the group's SCIM token"),
             "{cmd}"
         );
-        assert!(cmd.contains("Bearer $GITLAB_TOKEN"));
+        assert!(cmd.contains("Bearer $SAMLTRACE_TOKEN"));
     }
 
     #[test]
@@ -148,8 +230,52 @@ mod tests {
         let cmd = FixApi::default().patch(IdentitySource::Scim, "$(rm -rf ~)`x`\"", "it's $HOME");
         assert!(cmd.contains("'extern_uid=it'\\''s $HOME'"), "{cmd}");
         assert!(
-            cmd.contains("/scim/%24%28rm%20-rf%20~%29%60x%60%22\""),
+            cmd.contains("/scim/%24%28rm%20-rf%20~%29%60x%60%22\"  #"),
             "{cmd}"
         );
+    }
+
+    #[test]
+    fn a_subgroup_is_fixed_on_its_top_level_group() {
+        let api = FixApi::rest("https://gitlab.com/", "acme/platform/web");
+        let cmd = api.patch(IdentitySource::Scim, "old", "new");
+        assert!(
+            cmd.contains("\"https://gitlab.com/api/v4/groups/acme/scim/old\""),
+            "{cmd}"
+        );
+    }
+
+    #[test]
+    fn an_inactive_identity_is_reprovisioned_over_scim() {
+        let cmd = FixApi::rest("https://gitlab.com", "acme").reactivate("erin@x");
+        assert!(cmd.contains("\"path\":\"active\",\"value\":true"), "{cmd}");
+        assert!(
+            cmd.contains("\"https://gitlab.com/api/scim/v2/groups/acme/Users/erin%40x\""),
+            "{cmd}"
+        );
+        assert!(
+            cmd.ends_with("# SAMLTRACE_TOKEN: the group's SCIM token"),
+            "{cmd}"
+        );
+        let by_id = FixApi::default().reactivate("e");
+        assert!(
+            by_id.contains("$GITLAB_URL/api/scim/v2/groups/$GROUP_PATH/Users/e"),
+            "{by_id}"
+        );
+    }
+
+    #[test]
+    fn removing_a_duplicate_leaves_the_choice_to_the_user() {
+        let scim = FixApi::Scim {
+            users_url: "https://gitlab.com/api/scim/v2/groups/acme/Users".into(),
+        };
+        let cmd = scim.remove_one(IdentitySource::Scim, &["JSmith", "jsmith"]);
+        assert!(cmd.starts_with("curl --request DELETE"), "{cmd}");
+        assert!(
+            cmd.contains("\"https://gitlab.com/api/v4/groups/acme/scim/$WRONG_UID\""),
+            "{cmd}"
+        );
+        assert!(cmd.contains("one of 'JSmith', 'jsmith'"), "{cmd}");
+        assert!(cmd.contains("of a group Owner"), "{cmd}");
     }
 }

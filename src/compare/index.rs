@@ -58,6 +58,7 @@ pub struct Index<'a> {
     /// The part before the `@` of email-like external ids.
     local: HashMap<Cow<'a, str>, Hits>,
     fix: FixApi,
+    masked: bool,
 }
 
 /// Who an identity belongs to, to tell two records of one person from two people.
@@ -77,6 +78,7 @@ impl<'a> Index<'a> {
             people: HashMap::with_capacity(ids.len() * 2),
             local: HashMap::new(),
             fix: FixApi::default(),
+            masked: false,
         };
         for (i, id) in ids.iter().enumerate() {
             index.add(i as u32, id);
@@ -113,6 +115,13 @@ impl<'a> Index<'a> {
         self
     }
 
+    /// The list and the messages are masked (`--mask-key`): no call is printed, since one
+    /// built from masked values would store a hash in GitLab.
+    pub fn masked(mut self, masked: bool) -> Self {
+        self.masked = masked;
+        self
+    }
+
     pub fn identities(&self) -> &'a [Identity] {
         self.ids
     }
@@ -129,6 +138,15 @@ impl<'a> Index<'a> {
             verdict.reason = reason::no_name_id(message, verdict.identity.as_ref());
         }
         verdict
+    }
+
+    /// The verdict's call, unless the values are masked: then the reason says how to get it.
+    fn with_fix(&self, v: &mut Verdict, fix: String) {
+        if self.masked {
+            v.reason.push_str(reason::MASKED_FIX);
+        } else {
+            v.fix = Some(fix);
+        }
     }
 
     /// The verdict for one NameID value and the person hints that go with it.
@@ -152,7 +170,7 @@ impl<'a> Index<'a> {
         if groups.len() > 1 {
             let text = reason::ambiguous_exact(n, groups.len());
             let found = self.candidates(hits.iter().copied(), "has exactly this external id");
-            return ambiguous(Some(n), found, text);
+            return self.removal(ambiguous(Some(n), found, text));
         }
         let person = self.person(hits[0]);
         let case_twins: Vec<u32> = self
@@ -170,15 +188,36 @@ impl<'a> Index<'a> {
             let text = reason::ambiguous_case(n, &self.ids[rep as usize], &self.ids[twin as usize]);
             let mut found = self.candidates(hits.iter().copied(), "has exactly this external id");
             found.extend(self.candidates(case_twins, "differs only in capitalisation"));
-            return ambiguous(Some(n), found, text);
+            return self.removal(ambiguous(Some(n), found, text));
         }
         let id = &self.ids[rep as usize];
-        let (state, text) = if id.is_inactive() {
-            (State::Inactive, reason::inactive(n, id))
-        } else {
-            (State::Match, reason::matched(n, id))
-        };
-        verdict(state, Some(n), Some(id), text)
+        if id.is_inactive() {
+            let mut v = verdict(State::Inactive, Some(n), Some(id), reason::inactive(n, id));
+            if id.source == IdentitySource::Scim {
+                self.with_fix(&mut v, self.fix.reactivate(self.ext(rep)));
+            }
+            return v;
+        }
+        verdict(State::Match, Some(n), Some(id), reason::matched(n, id))
+    }
+
+    /// An ambiguity between identities that hold the same external id (or one differing only
+    /// in case): the call removes the one the user picks.
+    fn removal(&self, mut v: Verdict) -> Verdict {
+        let uids: Vec<&str> = v
+            .candidates
+            .iter()
+            .filter_map(|c| c.identity.external_id.as_deref())
+            .collect();
+        let source = v
+            .candidates
+            .first()
+            .map_or(IdentitySource::Unknown, |c| c.identity.source);
+        if uids.len() > 1 {
+            let fix = self.fix.remove_one(source, &uids);
+            self.with_fix(&mut v, fix);
+        }
+        v
     }
 
     fn near_verdict(&self, n: &str, hits: &[u32]) -> Option<Verdict> {
@@ -211,7 +250,7 @@ impl<'a> Index<'a> {
             Some(id),
             reason::near(n, id, &diff),
         );
-        v.fix = Some(self.fix.patch(id.source, self.ext(rep), n));
+        self.with_fix(&mut v, self.fix.patch(id.source, self.ext(rep), n));
         v.difference = diff;
         let person = self.person(rep);
         let others = scored
@@ -257,7 +296,7 @@ impl<'a> Index<'a> {
             .map_or(found[0].1, |(_, h)| *h);
         let mut v = verdict(State::Mismatch, n, Some(id), reason::mismatch(n, id, hint));
         if let (Some(n), Some(ext)) = (n, id.external_id.as_deref()) {
-            v.fix = Some(self.fix.patch(id.source, ext, n));
+            self.with_fix(&mut v, self.fix.patch(id.source, ext, n));
         }
         v
     }
@@ -475,7 +514,10 @@ mod tests {
             fix.contains("--data-urlencode 'extern_uid=Bob@Example.com'"),
             "{fix}"
         );
-        assert!(fix.ends_with("/scim/bob%40example.com\""), "{fix}");
+        assert!(
+            fix.contains("/scim/bob%40example.com\"  # SAMLTRACE_TOKEN"),
+            "{fix}"
+        );
         assert!(
             v.reason.contains("Extern UID has already been taken"),
             "{}",

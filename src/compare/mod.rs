@@ -37,8 +37,10 @@ pub struct Verdict {
     pub candidates: Vec<Candidate>,
     /// A sentence a person can read aloud.
     pub reason: String,
-    /// For `mismatch` and `near_match`: the API call that would fix it, with `$GITLAB_TOKEN`
-    /// in place of the token. Never run by samltrace.
+    /// The API call that would fix it (`mismatch`, `near_match`: a PATCH of the extern_uid;
+    /// `inactive`: a SCIM reprovision; `ambiguous`: a DELETE of the identity the user picks),
+    /// with `$SAMLTRACE_TOKEN` in place of the token and a comment naming the token it needs.
+    /// `None` when no call fixes it, or the values are masked. Never run by samltrace.
     pub fix: Option<String>,
 }
 
@@ -152,10 +154,7 @@ impl FixApi {
     pub fn from_remote(remote: &Remote) -> FixApi {
         let base = remote.root.as_str().trim_end_matches('/').to_owned();
         match (&remote.kind, remote.users_url()) {
-            (RemoteKind::RestGroup { group }, _) => FixApi::Rest {
-                base,
-                group: group.clone(),
-            },
+            (RemoteKind::RestGroup { group }, _) => FixApi::rest(&base, group),
             (_, Some(users)) => FixApi::Scim {
                 users_url: users.to_string(),
             },
@@ -184,6 +183,14 @@ mod tests {
                 base: "https://gitlab.com".into(),
                 group: "acme".into()
             }
+        );
+        assert_eq!(
+            FixApi::from_remote(&remote("https://gitlab.com/groups/acme/platform")),
+            FixApi::Rest {
+                base: "https://gitlab.com".into(),
+                group: "acme".into()
+            },
+            "SAML and SCIM live on the top-level group, as the checks' audience does"
         );
         assert_eq!(
             FixApi::from_remote(&remote("https://gitlab.com/api/scim/v2/groups/acme")),

@@ -37,6 +37,10 @@ fn ext(id: &Identity) -> String {
         .map_or_else(|| "(none)".into(), show)
 }
 
+/// Appended to the reason of a verdict whose call is not printed because the values are masked.
+pub const MASKED_FIX: &str = " The values are masked (--mask-key), so no call is printed: one \
+     built from them would store a hash in GitLab. Compare the unmasked capture and list to get it.";
+
 pub fn matched(n: &str, id: &Identity) -> String {
     let active = match id.active {
         Some(true) => ", and it is active",
@@ -52,7 +56,8 @@ pub fn matched(n: &str, id: &Identity) -> String {
 pub fn inactive(n: &str, id: &Identity) -> String {
     format!(
         "The NameID {} is the external id of {}, but that identity is deactivated (active: false): \
-         GitLab signs the user in and then shows a 404 until the IdP reactivates the identity through SCIM.",
+         GitLab signs the user in and then shows a 404 until the IdP reactivates the identity through SCIM \
+         (assign the user to the app again), or the call below does.",
         show(n),
         whose(id)
     )
@@ -61,7 +66,7 @@ pub fn inactive(n: &str, id: &Identity) -> String {
 pub fn ambiguous_exact(n: &str, count: usize) -> String {
     format!(
         "The NameID {} is the external id of {count} different people: GitLab cannot tell who this is; \
-         remove the duplicate identity.",
+         remove the duplicate identity (the call below, once you have picked it).",
         show(n)
     )
 }
@@ -69,7 +74,7 @@ pub fn ambiguous_exact(n: &str, count: usize) -> String {
 pub fn ambiguous_case(n: &str, id: &Identity, twin: &Identity) -> String {
     format!(
         "The NameID {} is the external id of {}, but {} has {}, which differs only in capitalisation: \
-         GitLab treats extern_uid case-insensitively for uniqueness, so one of the two must go.",
+         GitLab treats extern_uid case-insensitively for uniqueness, so one of the two must go (the call below, once you have picked it).",
         show(n),
         whose(id),
         whose(twin),
