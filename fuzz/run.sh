@@ -9,7 +9,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(decode verify har scim_files gitlab_pages gitlab_headers)
+  targets=(decode verify har scim_files scim_log gitlab_pages gitlab_headers)
 fi
 export RUSTC_BOOTSTRAP=1
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -24,6 +24,7 @@ seed() {
     decode|verify) cp ../samples/*.{b64,xml,form,url,txt,html} ../samples/dsig/*.{xml,query} "$dir"/ ;;
     har) cp ../samples/*.har ../samples/saml-tracer*.json ../samples/verdict/*.{har,json} "$dir"/ ;;
     scim_files) cp ../samples/identities* "$dir"/ ;;
+    scim_log) cp ../samples/scim-api_json.log ../samples/identities.auth_json.log "$dir"/ ;;
     gitlab_pages) cp ../samples/identities.{scim,rest}.json "$dir"/ ;;
     gitlab_headers) printf '<https://gitlab.example.com/api/v4/groups/1/saml_users?page=2>; rel="next"' >"$dir/link" ;;
   esac 2>/dev/null || true

@@ -242,6 +242,35 @@ pub enum ScimCommand {
     /// Save an identity list from the GitLab API, in a format --scim FILE reads back. The file
     /// is written only when the whole list was read.
     Fetch(FetchArgs),
+    /// One row per person: the externalId the IdP sent over SCIM (GitLab's api_json.log, or
+    /// its fields exported from Kibana), GitLab's SCIM and SAML extern_uid (identity lists) and
+    /// the NameID in the captures, where the chain breaks, and the fix.
+    Audit(Box<AuditArgs>),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// SCIM request logs (api_json.log), identity lists (files or URLs) and captures (HAR,
+    /// SAML-tracer exports, SAML messages), told apart by their content.
+    #[arg(value_name = "SOURCE", required = true)]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub identities: IdentityArgs,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+
+    /// When to colour text output (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Clone, Args)]

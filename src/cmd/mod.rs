@@ -1,5 +1,6 @@
 //! Commands: each turns validated arguments into I/O around the pure library.
 
+mod audit;
 mod decode;
 mod explain;
 mod flows;

@@ -13,6 +13,7 @@ use super::{Exit, Fatal};
 pub fn run(command: ScimCommand) -> Result<Exit, Fatal> {
     match command {
         ScimCommand::Fetch(args) => fetch(args),
+        ScimCommand::Audit(args) => super::audit::run(*args),
     }
 }
 

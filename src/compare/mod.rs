@@ -6,6 +6,7 @@
 //! states are those of `checks.md`. Never reads files or the network, never runs the fix.
 
 pub mod attributes;
+pub mod audit;
 mod fix;
 mod index;
 mod normalise;

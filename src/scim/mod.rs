@@ -14,6 +14,7 @@ pub mod files;
 pub mod gitlab;
 mod http;
 mod json;
+pub mod log;
 pub mod model;
 mod page;
 pub mod paging;
