@@ -535,6 +535,31 @@ fn corpus_messages_match_the_schema() {
     t.assert("corpus", files.len());
 }
 
+/// `report::json::render` and `render_ndjson`, the library's own renderers: the TUI's export
+/// (`e`) writes the first. Every sample, decoded by the library, in both.
+#[test]
+fn library_renderers_match_the_schema() {
+    let at: jiff::Timestamp = AT.parse().unwrap();
+    let pipeline = samltrace::pipeline::Pipeline::judging_at(at);
+    let mut t = Tally::default();
+    let samples = samples();
+    for s in &samples {
+        let traces = pipeline.decode(s, &std::fs::read(s).unwrap());
+        t.printed(s, &samltrace::report::json::render(&traces), Shape::Traces);
+        t.printed(
+            s,
+            &samltrace::report::json::render_ndjson(&traces),
+            Shape::Trace,
+        );
+    }
+    t.printed(
+        "no traces",
+        &samltrace::report::json::render(&[]),
+        Shape::Traces,
+    );
+    t.assert("library renderers", 2 * samples.len() + 1);
+}
+
 // ---- the closed sets are the code's ---------------------------------------------------------
 
 fn enum_of(def: &str) -> Vec<Value> {
