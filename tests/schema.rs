@@ -52,6 +52,8 @@ enum Shape {
     Explanations,
     /// `scim fetch`.
     Identities,
+    /// `scim audit --format json`.
+    Audit,
 }
 
 impl Shape {
@@ -61,6 +63,7 @@ impl Shape {
             Shape::Trace => "#/$defs/trace",
             Shape::Explanations => "#/$defs/explanations_document",
             Shape::Identities => "#/$defs/identities_document",
+            Shape::Audit => "#/$defs/audit_document",
         }
     }
 }
@@ -500,6 +503,34 @@ fn explain_json_matches_the_schema() {
         Shape::Explanations,
     );
     t.assert("explain", messages.len() + 1);
+}
+
+/// `scim audit -f json` over the sample log, lists and captures: every diagnosis code appears.
+#[test]
+fn scim_audit_json_matches_the_schema() {
+    let mut t = Tally::default();
+    let log = "samples/scim-api_json.log";
+    let runs: [&[&str]; 4] = [
+        &[log],
+        &[
+            log,
+            "samples/identities.scim.json",
+            "samples/compare-mismatch.xml",
+        ],
+        &[
+            log,
+            "samples/identities.csv",
+            "samples/identities.rest.json",
+            "samples/har-chrome.har",
+        ],
+        &["samples/identities.scim.json", "samples/saml-tracer.json"],
+    ];
+    for inputs in runs {
+        let mut args = vec!["scim", "audit", "-f", "json"];
+        args.extend(inputs);
+        t.run(&args, None, Shape::Audit);
+    }
+    t.assert("scim audit", runs.len());
 }
 
 /// The shared corpus of other projects' test messages, when it is beside the crate (not
