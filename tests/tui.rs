@@ -134,11 +134,12 @@ impl Drop for Tmux {
     }
 }
 
-/// The line of the list that shows a NameID.
+/// The line of the list that shows a NameID: the list's rows start with a space, the detail
+/// tabs' lines with their label.
 fn row<'a>(screen: &'a str, name_id: &str) -> Option<&'a str> {
     screen
         .lines()
-        .find(|l| l.contains(name_id) && l.contains("Response"))
+        .find(|l| l.contains(name_id) && l.starts_with(' '))
 }
 
 fn tui_command(extra: &str) -> String {

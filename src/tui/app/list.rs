@@ -10,6 +10,7 @@ use crate::saml::Message;
 use crate::trace::Trace;
 
 use super::super::facts::{Facts, Judgement};
+use super::super::layout::columns;
 use super::people;
 use super::{Decoded, Effect, InputId, InputKind, Level, Load, State};
 
@@ -85,6 +86,8 @@ pub struct Traces {
     pub cursor: usize,
     /// The first position of `visible` on screen.
     pub offset: usize,
+    /// The columns the widest NameID of `visible` takes, for the list's layout.
+    pub name_width: usize,
     pub pick: Pick,
     next_id: u64,
 }
@@ -111,6 +114,12 @@ impl Traces {
                 .filter(|i| self.rows[*i].matches(&terms))
                 .collect()
         };
+        self.name_width = self
+            .visible
+            .iter()
+            .map(|i| columns::name_width(&self.rows[*i].facts))
+            .max()
+            .unwrap_or(0);
         if !keep.is_some_and(|id| self.select(id)) {
             self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
         }

@@ -1,13 +1,14 @@
 //! Where each part of the screen goes and what fills the panes that scroll, as pure functions
 //! of the terminal size and the data: the one home of every number both sides need.
 //!
-//! [`Areas`] splits the screen; [`tabs`] makes the detail tabs' wrapped lines (with
+//! [`Areas`] splits the screen; [`columns`] sizes the message list's columns; [`tabs`] makes the detail tabs' wrapped lines (with
 //! [`xml_rows`] for the XML tab, which also maps XML lines to screen rows), [`help`] the help's
 //! lines and box, and [`styled`] the styles and the wrapping they are all made with. `update`
 //! uses these to know page sizes, bound scrolling and keep selections in view; the view draws
 //! the same lines. Nothing here draws, changes the state or names it: the tabs read a
 //! [`tabs::Shown`] borrowed from it, so this layer sits below both `app` and `view`.
 
+pub mod columns;
 pub mod help;
 pub mod styled;
 pub mod tabs;

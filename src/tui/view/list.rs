@@ -1,6 +1,6 @@
 //! The list of messages: one line each (time, kind, NameID, the identity verdict in words and
-//! colour, GitLab's verdict, the checks, the source), only the lines that show, and what to say
-//! when there are none.
+//! colour, GitLab's verdict, the checks, the source, in the columns `layout::columns` gives,
+//! which cut the NameID last), only the lines that show, and what to say when there are none.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,48 +10,12 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::{Focus, Load, Row, State};
 use super::super::facts::{Counts, Kind};
+use super::super::layout::columns::Columns;
 use super::super::layout::styled::{self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN};
 use crate::verdict::{Outcome, Verdict as GitLabVerdict};
 
-/// Column widths for a width of screen.
-struct Columns {
-    time: usize,
-    kind: usize,
-    name: usize,
-    verdict: usize,
-    gitlab: usize,
-    checks: usize,
-    source: usize,
-}
-
-impl Columns {
-    fn new(width: usize) -> Columns {
-        let time = if width >= 120 { 19 } else { 8 };
-        let (kind, verdict, gitlab, checks) = (10, 12, 10, 9);
-        let source = if width >= 100 {
-            (width / 6).clamp(12, 32)
-        } else {
-            0
-        };
-        // At 100 columns and more, room is left on the right for the titles' "3/10".
-        let gaps = if source > 0 { 7 + 8 } else { 6 };
-        let name = width
-            .saturating_sub(time + kind + verdict + gitlab + checks + source + gaps)
-            .max(8);
-        Columns {
-            time,
-            kind,
-            name,
-            verdict,
-            gitlab,
-            checks,
-            source,
-        }
-    }
-}
-
 pub fn render(state: &State, frame: &mut Frame, head: Rect, area: Rect) {
-    let cols = Columns::new(usize::from(area.width));
+    let cols = Columns::new(usize::from(area.width), state.traces.name_width);
     frame.render_widget(Paragraph::new(titles(state, &cols, head.width)), head);
     let t = &state.traces;
     if t.visible.is_empty() {
@@ -84,18 +48,20 @@ fn titles(state: &State, cols: &Columns, width: u16) -> Line<'static> {
     } else {
         DIM
     };
-    let mut s = format!(
-        " {} {} {} {} {} {}",
-        styled::fit("TIME", cols.time),
-        styled::fit("KIND", cols.kind),
-        styled::fit("NAMEID", cols.name),
-        styled::fit("VERDICT", cols.verdict),
-        styled::fit("GITLAB", cols.gitlab),
-        styled::fit("CHECKS", cols.checks),
-    );
-    if cols.source > 0 {
-        s.push(' ');
-        s.push_str(&styled::fit("SOURCE", cols.source));
+    let mut s = String::new();
+    for (title, w) in [
+        ("TIME", cols.time),
+        ("KIND", cols.kind),
+        ("NAMEID", cols.name),
+        ("VERDICT", cols.verdict),
+        ("GITLAB", cols.gitlab),
+        ("CHECKS", cols.checks),
+        ("SOURCE", cols.source),
+    ] {
+        if w > 0 {
+            s.push(' ');
+            s.push_str(&styled::fit(title, w));
+        }
     }
     let t = &state.traces;
     let pos = format!("{}/{}", t.cursor + 1, t.visible.len());
@@ -134,26 +100,21 @@ fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
         (None, Some(n)) => styled::untrusted_quoted(n, STRONG),
         (None, None) => vec![Span::styled("(no NameID)", DIM)],
     };
-    let mut spans = vec![
-        Span::raw(" "),
-        Span::styled(styled::fit(&time, cols.time), DIM),
+    let cells = [
+        (vec![Span::styled(time, DIM)], cols.time),
+        (styled::untrusted(f.kind.label(), kind_style), cols.kind),
+        (name, cols.name),
+        (styled::judgement(&row.judgement), cols.verdict),
+        (gitlab(row.trace.gitlab_verdict.as_ref()), cols.gitlab),
+        (checks(&f.checks, row), cols.checks),
+        (styled::untrusted(&f.source, DIM), cols.source),
     ];
-    spans.push(Span::raw(" "));
-    spans.extend(cell(
-        styled::untrusted(f.kind.label(), kind_style),
-        cols.kind,
-    ));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(name, cols.name));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(styled::judgement(&row.judgement), cols.verdict));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(gitlab(row.trace.gitlab_verdict.as_ref()), cols.gitlab));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(checks(&f.checks, row), cols.checks));
-    if cols.source > 0 {
-        spans.push(Span::raw(" "));
-        spans.extend(cell(styled::untrusted(&f.source, DIM), cols.source));
+    let mut spans = Vec::new();
+    for (content, w) in cells {
+        if w > 0 {
+            spans.push(Span::raw(" "));
+            spans.extend(cell(content, w));
+        }
     }
     Line::from(spans)
 }

@@ -147,6 +147,33 @@ fn help_and_prompt() {
     check("filter_prompt", &mut state);
 }
 
+/// Regression: at 80 columns the list cut the NameID to 25 columns and kept the source, time
+/// and checks; at 60 the row ran off the screen. The NameID is what the list is for: the other
+/// columns give way first.
+#[test]
+fn name_ids_are_cut_last_at_narrow_widths() {
+    let (_, mut state) = every_verdict();
+    for (w, h) in [(80, 24), (60, 24)] {
+        let screen = screen(&mut state, w, h);
+        for id in [
+            "0b1d561c-21ff-4092-beab-8154b17f82f2",
+            "e5f0c2aa-6b1d-4c55-9a43-2f8d0c6e7b19",
+            "f00dfeed-0000-4000-8000-00000000beef",
+        ] {
+            let row = screen.lines().find(|l| l.contains(id));
+            assert!(row.is_some(), "{id} whole at {w} columns:\n{screen}");
+        }
+        assert!(!screen.contains("SOURCE"), "{screen}");
+        assert!(
+            screen.contains("✗ ambiguous"),
+            "the verdict stays:\n{screen}"
+        );
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("tui_narrow_60x24", screen(&mut state, 60, 24)));
+}
+
 /// The verdict's colour goes with its words: the buffer, not only the text, is checked.
 #[test]
 fn verdicts_are_coloured_as_well_as_worded() {
