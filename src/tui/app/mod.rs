@@ -27,8 +27,8 @@ use crate::scim::{self, Progress};
 use crate::trace::Trace;
 
 use super::keys::{self, Command, Edit};
-use super::layout::Areas;
 use super::layout::tabs::{Selected, Shown};
+use super::layout::{Areas, status};
 
 pub use super::facts::{Decoded, Judgement, verdict_word};
 pub use super::tab::Tab;
@@ -339,9 +339,18 @@ impl State {
         }
     }
 
-    /// The screen's areas for the current size and list.
+    /// The screen's areas for the current size, list and status line.
     pub fn areas(&self) -> Areas {
-        Areas::new(self.size, self.traces.visible.len())
+        Areas::new(self.size, self.traces.visible.len(), self.status_rows())
+    }
+
+    /// Rows of the status line: a prompt or a question takes one, a message as many as it
+    /// needs to be read whole.
+    pub fn status_rows(&self) -> usize {
+        match (&self.mode, &self.status) {
+            (Mode::Prompt(_) | Mode::Confirm(_), _) | (_, None) => 1,
+            (_, Some(s)) => status::rows(&s.text, self.size),
+        }
     }
 
     /// How many identities the Identities tab shows at once.
@@ -422,6 +431,17 @@ impl State {
 
 /// Applies one action: the only place the state changes. Returns the effect to run, if any.
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    let status_rows = state.status_rows();
+    let effect = apply(state, action);
+    if state.status_rows() != status_rows {
+        // A message of several rows takes them from the details and the list, and gives
+        // them back when it goes.
+        commands::relayout(state);
+    }
+    effect
+}
+
+fn apply(state: &mut State, action: Action) -> Option<Effect> {
     match action {
         Action::Start => start(state),
         Action::Tick(now) => {

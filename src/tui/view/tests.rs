@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Size;
 use ratatui::style::Color;
 
-use super::super::app::{Action, State, Tab, update};
+use super::super::app::{Action, Level, State, Tab, update};
 use super::super::layout::{help, tabs, xml_rows};
 use super::super::testing::{Shell, at, code, config_with, key, sample, screen, typed};
 use crate::scim::{self, Progress};
@@ -172,6 +172,28 @@ fn name_ids_are_cut_last_at_narrow_widths() {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("tui_narrow_60x24", screen(&mut state, 60, 24)));
+}
+
+/// Regression: an identity list URL that failed was cut to `✗ http:/…`; the status line wraps
+/// over as many rows as the error needs (the details give them up), at 120 and at 80 columns.
+#[test]
+fn a_long_error_is_read_whole_on_the_status_line() {
+    const ERROR: &str = "https://gitlab.example.com/api/v4/groups/acme/saml_users?per_page=100&page=1: could not connect: Connection refused (os error 111); is the URL right, and the instance up?";
+    let (mut shell, mut state) = every_verdict();
+    shell.send(&mut state, Action::Notice(Level::Error, ERROR.into()));
+    for (w, h) in [(120, 35), (80, 24)] {
+        let screen = screen(&mut state, w, h);
+        let rows: Vec<&str> = screen.lines().collect();
+        let status = rows.len() - super::super::layout::status::rows(ERROR, Size::new(w, h));
+        assert!(rows.len() - status > 1, "more than one row at {w}");
+        let shown: Vec<&str> = rows[status..]
+            .iter()
+            .flat_map(|r| r.trim_matches('"').split_whitespace())
+            .collect();
+        let words: Vec<&str> = ERROR.split_whitespace().collect();
+        assert_eq!(shown, words, "at {w}x{h}:\n{screen}");
+        assert!(!rows[status..].concat().contains('…'), "not cut:\n{screen}");
+    }
 }
 
 /// The verdict's colour goes with its words: the buffer, not only the text, is checked.
