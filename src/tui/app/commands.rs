@@ -11,7 +11,7 @@ use super::super::layout::{help, tabs, xml_rows};
 use super::prompt::{self, PromptKind};
 use super::{
     Confirm, Effect, ExportError, Focus, Level, Mode, Overwrite, Phase, Pick, Search, State, Tab,
-    people,
+    Topic, people,
 };
 
 /// A movement asked for by a key.
@@ -84,6 +84,10 @@ fn focus(state: &mut State, to: Focus) {
 
 fn set_tab(state: &mut State, tab: Tab) {
     if state.tab != tab {
+        if state.tab == Tab::Xml {
+            // `match 2 of 5` is about the XML shown.
+            state.unsay(Topic::Search);
+        }
         state.tab = tab;
         state.scroll = 0;
         relayout(state);
@@ -139,6 +143,7 @@ pub(super) fn selection_changed(state: &mut State) {
     state.scroll = 0;
     if let Some(search) = state.search.take() {
         state.search = Some(find(state, search.query));
+        state.unsay(Topic::Search);
     }
     people::follow(state);
 }
@@ -204,7 +209,8 @@ pub(super) enum Direction {
 pub(super) fn jump(state: &mut State, dir: Direction) {
     let width = state.areas().detail.width;
     let Some(search) = &state.search else {
-        state.say(
+        state.say_about(
+            Topic::Search,
             Level::Info,
             "no search: press / on the XML tab to search it",
         );
@@ -228,7 +234,11 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     });
     let Some(i) = wrapped else {
         let q = search.query.clone();
-        state.say(Level::Warn, format!("\"{q}\" is not in this message's XML"));
+        state.say_about(
+            Topic::Search,
+            Level::Warn,
+            format!("\"{q}\" is not in this message's XML"),
+        );
         return;
     };
     let line = search.lines[i];
@@ -240,7 +250,11 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     }
     state.tab = Tab::Xml;
     relayout(state);
-    state.say(Level::Info, format!("match {} of {count}", i + 1));
+    state.say_about(
+        Topic::Search,
+        Level::Info,
+        format!("match {} of {count}", i + 1),
+    );
 }
 
 /// `y`: the value that matters where the user is, on the terminal's clipboard.

@@ -82,6 +82,18 @@ pub struct Status {
     pub level: Level,
     pub text: String,
     pub since: Timestamp,
+    pub topic: Topic,
+}
+
+/// What a status message is about, so that it goes as soon as it stops being true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// True until something else is said (or, for information, until it fades).
+    General,
+    /// `reading x…`: until that input has been read.
+    Reading(InputId),
+    /// The XML search (`match 2 of 5`, not found): while the XML tab shows that message.
+    Search,
 }
 
 /// Seconds an information message stays on the status line; warnings and errors stay until
@@ -388,11 +400,25 @@ impl State {
     }
 
     fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.say_about(Topic::General, level, text);
+    }
+
+    fn say_about(&mut self, topic: Topic, level: Level, text: impl Into<String>) {
         self.status = Some(Status {
             level,
             text: text.into(),
             since: self.now,
+            topic,
         });
+    }
+
+    /// Takes the status message away if it is about `topic`; true if it was.
+    fn unsay(&mut self, topic: Topic) -> bool {
+        let about = self.status.as_ref().is_some_and(|s| s.topic == topic);
+        if about {
+            self.status = None;
+        }
+        about
     }
 
     /// The checks' context for a message loaded now.

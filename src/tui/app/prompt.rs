@@ -11,7 +11,7 @@ use crate::scim;
 
 use super::super::keys::Edit;
 use super::commands::{self, Direction};
-use super::{Effect, InputKind, Level, Mode, Overwrite, Payload, State, people};
+use super::{Effect, InputKind, Level, Mode, Overwrite, Payload, State, Topic, people};
 
 /// What a prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,7 +199,9 @@ fn apply_live(state: &mut State, kind: PromptKind, text: &str) {
         PromptKind::SearchXml => {
             let search = commands::find(state, text.to_owned());
             state.search = (!text.is_empty()).then_some(search);
-            if !text.is_empty() {
+            if text.is_empty() {
+                state.unsay(Topic::Search);
+            } else {
                 state.scroll = 0;
                 commands::jump(state, Direction::Forward);
             }
@@ -232,7 +234,11 @@ fn open_file(state: &mut State, path: PathBuf) -> Option<Effect> {
         .map(|i| i.id);
     let id = known.unwrap_or_else(|| state.add_input(InputKind::File(path.clone())));
     let decode = state.decode(id, Payload::File(path.clone()))?;
-    state.say(Level::Info, format!("reading {}…", path.display()));
+    state.say_about(
+        Topic::Reading(id),
+        Level::Info,
+        format!("reading {}…", path.display()),
+    );
     Some(Effect::Batch(vec![decode, Effect::Watch(path)]))
 }
 

@@ -618,3 +618,66 @@ fn commands_work_with_no_message_at_all() {
     assert!(shell.exported.is_empty());
     assert_eq!(state.phase, Phase::Running);
 }
+
+/// Regression: `reading x…` stayed on the status line after x had been read, for the six
+/// seconds information stays; what was read is said instead.
+#[test]
+fn reading_goes_from_the_status_line_when_the_file_is_read() {
+    let (mut shell, mut state) = started();
+    shell.hold_decodes = true;
+    shell.send(&mut state, key('o'));
+    shell.send_all(&mut state, typed("samples/google.xml"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let text = |s: &State| {
+        s.status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(text(&state), "reading samples/google.xml…");
+    shell.release(&mut state);
+    assert!(
+        text(&state).starts_with("read samples/google.xml: a Response for "),
+        "{}",
+        text(&state)
+    );
+    // A file that cannot be read says so in place of `reading`.
+    shell.hold_decodes = true;
+    shell.send(&mut state, key('o'));
+    shell.send_all(&mut state, typed("samples/nonexistent.xml"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    shell.release(&mut state);
+    assert!(
+        text(&state).contains("nonexistent.xml: "),
+        "{}",
+        text(&state)
+    );
+    assert_eq!(state.status.as_ref().map(|s| s.level), Some(Level::Error));
+}
+
+/// Regression: the search's `match 1 of 3` stayed on the status line after leaving the XML
+/// tab, and after moving to a message where it was no longer true.
+#[test]
+fn the_search_message_goes_with_the_xml_it_is_about() {
+    let (mut shell, mut state) = started();
+    let search = |shell: &mut Shell, state: &mut State| {
+        shell.send_all(state, [key('5'), code(KeyCode::Enter), key('/')]);
+        shell.send(state, Action::Edit(super::super::keys::Edit::Clear));
+        shell.send_all(state, typed("attributevalue"));
+        shell.send(state, code(KeyCode::Enter));
+        let status = state.status.clone().unwrap();
+        assert_eq!(status.topic, Topic::Search);
+        assert!(status.text.starts_with("match 1 of "), "{}", status.text);
+    };
+    search(&mut shell, &mut state);
+    shell.send(&mut state, key('1'));
+    assert_eq!(state.status, None, "left the XML tab");
+    search(&mut shell, &mut state);
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('j')]);
+    assert_eq!(state.status, None, "another message");
+    assert!(state.search.is_some(), "the search itself stays");
+    // Other messages stay when the tab changes.
+    shell.send(&mut state, Action::Notice(Level::Warn, "kept".into()));
+    shell.send(&mut state, key('2'));
+    assert_eq!(state.status.map(|s| s.text), Some("kept".into()));
+}
