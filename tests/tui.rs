@@ -87,10 +87,28 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// Sends keys, then waits a moment as a person would between keys: keys that arrive
+    /// together are taken for a paste.
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys"];
         args.extend(keys);
         self.run(&args);
+        std::thread::sleep(Duration::from_millis(80));
+    }
+
+    /// The rows of the status line at the bottom of the screen, from the one that starts
+    /// with `start`.
+    fn status_from<'a>(screen: &'a str, start: &str) -> Vec<&'a str> {
+        let lines: Vec<&str> = screen.lines().collect();
+        let at = lines
+            .iter()
+            .rposition(|l| l.starts_with(start))
+            .unwrap_or(lines.len());
+        lines[at..]
+            .iter()
+            .copied()
+            .filter(|l| !l.trim().is_empty())
+            .collect()
     }
 
     /// Pastes a file's text as a terminal paste: bracketed when the program asked for it.
@@ -274,4 +292,67 @@ fn bare_samltrace_on_a_terminal_opens_the_tui() {
     t.keys(&["q"]);
     let screen = t.wait_exit(Duration::from_secs(10));
     assert!(screen.contains("EXIT=0"), "{screen}");
+}
+
+/// Regression (issue items 1 and 2): `i` with a URL that failed kept the earlier list's
+/// verdicts as if nothing had happened, under a header naming the URL as their source, and the
+/// error was cut to `✗ http:/…`. The verdicts are marked stale, the header names where the
+/// list shown was read, and the status line holds the whole error at 120 and at 80 columns.
+#[test]
+fn a_failed_identity_reload_marks_verdicts_stale_and_shows_the_whole_error() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = [
+        "identities.scim.json",
+        "compare-match.xml",
+        "compare-near-match.xml",
+    ];
+    let command = format!(
+        "SAMLTRACE_TOKEN=test-token {}",
+        tui_command(
+            "--scim {dir}/identities.scim.json {dir}/compare-match.xml {dir}/compare-near-match.xml"
+        )
+    );
+    let t = Tmux::start("stale", 120, 35, &samples, &command);
+    t.wait("the verdicts", Duration::from_secs(20), |s| {
+        row(s, "Bob@Example.com").is_some_and(|r| r.contains("≈ near match"))
+    });
+    // Nothing listens on port 9 of the loopback: the fetch fails after its retries.
+    t.keys(&["i"]);
+    t.keys(&["C-u"]);
+    t.keys(&["-l", "http://127.0.0.1:9/groups/acme"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait("the reload to fail", Duration::from_secs(60), |s| {
+        s.contains("(after ") || s.contains("os error")
+    });
+    for (w, h) in [(120, 35), (80, 24)] {
+        t.run(&["resize-window", "-x", &w.to_string(), "-y", &h.to_string()]);
+        let screen = t.wait("the new size", Duration::from_secs(10), |s| {
+            s.lines().count() == h && s.lines().all(|l| l.chars().count() <= w)
+        });
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert!(
+            header.starts_with(" Identities ✗ stale: the last reload failed · 7 from "),
+            "{screen}"
+        );
+        assert!(
+            row(&screen, "Bob@Example.com").is_some_and(|r| r.contains("? near match")),
+            "{screen}"
+        );
+        let status = Tmux::status_from(&screen, "http://127.0.0.1:9/");
+        assert!(!status.is_empty(), "{screen}");
+        if w == 80 {
+            assert!(status.len() >= 2, "wrapped at {w}:\n{screen}");
+        }
+        assert!(
+            status.iter().all(|l| !l.contains('…')),
+            "not cut:\n{screen}"
+        );
+        let last = status.last().map(|l| l.trim_end()).unwrap_or_default();
+        assert!(last.ends_with(')'), "the end of the error shows:\n{screen}");
+    }
+    drop(screen);
+    t.keys(&["q"]);
+    assert!(t.wait_exit(Duration::from_secs(10)).contains("EXIT=0"));
 }

@@ -385,6 +385,7 @@ impl State {
                 IdentityLoad::Failed(e) => Some(e.as_str()),
                 _ => None,
             },
+            stale: self.identities.stale.as_deref(),
             no_messages: self.traces.rows.is_empty(),
             context: &self.config.context,
         }

@@ -161,6 +161,9 @@ pub struct Identities {
     pub load: IdentityLoad,
     /// The last list read; kept when a later read fails.
     pub people: Option<Arc<People>>,
+    /// Why the last read failed, while `people` (and the verdicts) are from an earlier one:
+    /// until a read succeeds, the verdicts are stale.
+    pub stale: Option<String>,
     /// Counts reads, so that results of an older read are ignored.
     pub generation: u64,
     pub loaded_at: Option<Timestamp>,
@@ -182,6 +185,7 @@ impl Identities {
             },
             sources,
             people: None,
+            stale: None,
             generation: 0,
             loaded_at: None,
             filter: String::new(),
@@ -311,6 +315,7 @@ pub(super) fn loaded(
             );
             let ids = &mut state.identities;
             ids.people = Some(people);
+            ids.stale = None;
             ids.load = IdentityLoad::Ready;
             ids.loaded_at = Some(state.now);
             ids.refilter();
@@ -319,7 +324,11 @@ pub(super) fn loaded(
             judge(state, |_| true)
         }
         Err(message) => {
-            state.identities.load = IdentityLoad::Failed(message.clone());
+            let ids = &mut state.identities;
+            ids.load = IdentityLoad::Failed(message.clone());
+            if ids.people.is_some() {
+                ids.stale = Some(message.clone());
+            }
             state.say(Level::Error, message);
             if state.identities.people.is_none() {
                 for row in &mut state.traces.rows {

@@ -681,3 +681,42 @@ fn the_search_message_goes_with_the_xml_it_is_about() {
     shell.send(&mut state, key('2'));
     assert_eq!(state.status.map(|s| s.text), Some("kept".into()));
 }
+
+/// Regression: `i` with a URL that failed left the earlier list in the header, named as read
+/// from the URL, and its verdicts as if nothing had happened. They are kept, marked stale,
+/// until a read succeeds.
+#[test]
+fn a_failed_reload_marks_the_verdicts_stale_until_one_succeeds() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('i'));
+    shell.send(&mut state, Action::Edit(super::super::keys::Edit::Clear));
+    shell.send_all(&mut state, typed("http://127.0.0.1:9/groups/acme"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let error = "http://127.0.0.1:9/groups/acme: no network in tests";
+    assert_eq!(state.identities.stale.as_deref(), Some(error));
+    assert_eq!(
+        state.status.as_ref().map(|s| (s.level, s.text.as_str())),
+        Some((Level::Error, error))
+    );
+    let people = state.identities.people.as_ref().unwrap();
+    assert_eq!(people.inputs, ["samples/identities.scim.json"]);
+    assert_eq!(words(&state), ["match", "near match"], "kept");
+    assert!(state.shown().stale.is_some());
+    // Trying again does not make them fresh; a read that works does.
+    shell.send(&mut state, key('r'));
+    assert!(state.identities.stale.is_some());
+    shell.send(&mut state, key('i'));
+    shell.send(&mut state, Action::Edit(super::super::keys::Edit::Clear));
+    shell.send_all(&mut state, typed("samples/identities.csv"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.identities.stale, None);
+    assert_eq!(state.identities.load, IdentityLoad::Ready);
+    assert_eq!(words(&state), ["match", "near match"]);
+}
+
+#[test]
+fn a_list_that_never_read_is_not_stale() {
+    let (_, state) = Shell::start(config_with(&TWO, Some("nonexistent.csv")));
+    assert!(matches!(state.identities.load, IdentityLoad::Failed(_)));
+    assert_eq!(state.identities.stale, None);
+}

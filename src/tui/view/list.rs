@@ -31,7 +31,7 @@ pub fn render(state: &State, frame: &mut Frame, head: Rect, area: Rect) {
         .take(height)
         .filter_map(|(pos, i)| Some((pos, t.rows.get(*i)?)))
         .map(|(pos, row)| {
-            let line = row_line(row, &cols);
+            let line = row_line(row, &cols, state.identities.stale.is_some());
             match (pos == t.cursor, state.focus) {
                 (false, _) => line,
                 (true, Focus::List) => line.patch_style(SELECTED),
@@ -42,35 +42,38 @@ pub fn render(state: &State, frame: &mut Frame, head: Rect, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// The column titles; over verdicts made with an earlier identity list, `STALE`.
 fn titles(state: &State, cols: &Columns, width: u16) -> Line<'static> {
     let style = if state.focus == Focus::List {
         STRONG
     } else {
         DIM
     };
-    let mut s = String::new();
+    let stale = state.identities.stale.is_some();
+    let mut spans = Vec::new();
     for (title, w) in [
         ("TIME", cols.time),
         ("KIND", cols.kind),
         ("NAMEID", cols.name),
-        ("VERDICT", cols.verdict),
+        (if stale { "STALE" } else { "VERDICT" }, cols.verdict),
         ("GITLAB", cols.gitlab),
         ("CHECKS", cols.checks),
         ("SOURCE", cols.source),
     ] {
         if w > 0 {
-            s.push(' ');
-            s.push_str(&styled::fit(title, w));
+            let style = if title == "STALE" { BAD } else { style };
+            spans.push(Span::styled(format!(" {}", styled::fit(title, w)), style));
         }
     }
     let t = &state.traces;
     let pos = format!("{}/{}", t.cursor + 1, t.visible.len());
-    let room = usize::from(width).saturating_sub(styled::width(&s));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = usize::from(width).saturating_sub(used);
     if t.visible.len() > 1 && room > styled::width(&pos) {
-        s.push_str(&" ".repeat(room - styled::width(&pos)));
-        s.push_str(&pos);
+        let pad = " ".repeat(room - styled::width(&pos));
+        spans.push(Span::styled(format!("{pad}{pos}"), style));
     }
-    Line::styled(s, style)
+    Line::from(spans)
 }
 
 /// A cell: spans cut or padded to exactly `w` columns.
@@ -83,7 +86,7 @@ fn cell(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
     spans
 }
 
-fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
+fn row_line(row: &Row, cols: &Columns, stale: bool) -> Line<'static> {
     let f = &row.facts;
     let time = match f.when {
         Some(t) if cols.time >= 19 => t.strftime("%Y-%m-%d %H:%M:%S").to_string(),
@@ -104,7 +107,14 @@ fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
         (vec![Span::styled(time, DIM)], cols.time),
         (styled::untrusted(f.kind.label(), kind_style), cols.kind),
         (name, cols.name),
-        (styled::judgement(&row.judgement), cols.verdict),
+        (
+            if stale {
+                styled::stale_judgement(&row.judgement)
+            } else {
+                styled::judgement(&row.judgement)
+            },
+            cols.verdict,
+        ),
         (gitlab(row.trace.gitlab_verdict.as_ref()), cols.gitlab),
         (checks(&f.checks, row), cols.checks),
         (styled::untrusted(&f.source, DIM), cols.source),

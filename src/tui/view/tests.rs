@@ -147,6 +147,52 @@ fn help_and_prompt() {
     check("filter_prompt", &mut state);
 }
 
+/// A reload that failed after a list was read: the header says the verdicts are stale and
+/// where the list shown came from, the list's verdicts are `?` under `STALE`, the Summary and
+/// Identity tabs say why, and the status line holds the whole error.
+#[test]
+fn stale_verdicts_after_a_failed_reload() {
+    const ERROR: &str = "http://127.0.0.1:9/api/v4/groups/acme/saml_users?per_page=100: could not connect to 127.0.0.1:9: Connection refused (os error 111)";
+    let (mut shell, mut state) = every_verdict();
+    shell.hold_identities = true;
+    shell.send(&mut state, key('i'));
+    shell.send(&mut state, Action::Edit(super::super::keys::Edit::Clear));
+    shell.send_all(&mut state, typed("http://127.0.0.1:9/groups/acme"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let generation = state.identities.generation;
+    shell.send(
+        &mut state,
+        Action::IdentitiesLoaded {
+            generation,
+            result: Err(ERROR.into()),
+        },
+    );
+    check("stale", &mut state);
+    for (w, h) in [(120, 35), (80, 24)] {
+        let screen = screen(&mut state, w, h);
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert!(
+            header.contains("✗ stale: the last reload failed · 7 from samples/identities.scim"),
+            "{screen}"
+        );
+        assert!(screen.contains("STALE"), "{screen}");
+        assert!(screen.contains("? near match"), "{screen}");
+        let words: Vec<&str> = ERROR.split_whitespace().collect();
+        let shown: Vec<&str> = screen
+            .lines()
+            .rev()
+            .take(super::super::layout::status::rows(ERROR, Size::new(w, h)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .flat_map(|r| r.trim_matches('"').split_whitespace())
+            .collect();
+        assert_eq!(shown, words, "{screen}");
+    }
+    shell.send(&mut state, key('4'));
+    check("stale_identity", &mut state);
+}
+
 /// Regression: at 80 columns the list cut the NameID to 25 columns and kept the source, time
 /// and checks; at 60 the row ran off the screen. The NameID is what the list is for: the other
 /// columns give way first.
