@@ -54,6 +54,8 @@ pub enum Edit {
     DeleteWord,
     Clear,
     Complete,
+    /// Put back the filter or search that was in force when the prompt opened.
+    Recall,
     Submit,
     Cancel,
 }
@@ -345,6 +347,12 @@ pub const PROMPT_BINDINGS: &[Binding<Edit>] = &[
         "delete the word before the cursor",
     ),
     bind(&[ctrl('u')], Edit::Clear, Group::Prompt, "clear the line"),
+    bind(
+        &[code(KeyCode::Up)],
+        Edit::Recall,
+        Group::Prompt,
+        "put back the filter or search that was in force",
+    ),
 ];
 
 /// The table's form of a key event: Shift is part of the character, so only Ctrl and Alt

@@ -175,7 +175,7 @@ fn filter(state: &mut State) {
         ),
         _ => (PromptKind::FilterTraces, Some(state.traces.filter.clone())),
     };
-    prompt::open(state, kind, current.unwrap_or_default());
+    prompt::open_empty(state, kind, current.unwrap_or_default());
 }
 
 /// The XML lines of the selected message that hold the query, case-insensitively.

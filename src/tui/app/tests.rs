@@ -720,3 +720,53 @@ fn a_list_that_never_read_is_not_stale() {
     assert!(matches!(state.identities.load, IdentityLoad::Failed(_)));
     assert_eq!(state.identities.stale, None);
 }
+
+/// Regression: `/` opened the search prompt holding the last search, so typing a new one
+/// appended to it ("attributevalueattributevalue"). It opens empty; ↑ puts the last back, Esc
+/// keeps it.
+#[test]
+fn slash_opens_an_empty_prompt_and_up_recalls_the_last() {
+    let (mut shell, mut state) = started();
+    shell.send_all(&mut state, [key('5'), code(KeyCode::Enter), key('/')]);
+    shell.send_all(&mut state, typed("attributevalue"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let first = state.search.clone().unwrap();
+    shell.send(&mut state, key('/'));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!("expected the search prompt")
+    };
+    assert_eq!(p.line.text(), "", "empty");
+    assert_eq!(p.recall.as_deref(), Some("attributevalue"));
+    let screen = super::super::testing::screen(&mut state, 80, 24);
+    let last = screen.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("\"Search the XML:    ↑ recalls attributevalue"),
+        "{screen}"
+    );
+    shell.send_all(&mut state, typed("nameid"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(
+        state.search.as_ref().map(|s| s.query.as_str()),
+        Some("nameid")
+    );
+    // ↑ recalls, Esc keeps what was in force.
+    shell.send_all(&mut state, [key('/'), code(KeyCode::Up)]);
+    let Mode::Prompt(p) = &state.mode else {
+        panic!()
+    };
+    assert_eq!(p.line.text(), "nameid");
+    shell.send_all(&mut state, typed("x"));
+    shell.send(&mut state, code(KeyCode::Esc));
+    assert_eq!(
+        state.search.as_ref().map(|s| s.query.as_str()),
+        Some("nameid")
+    );
+    assert_ne!(first.query, "nameid");
+    // The message filter too.
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('1'), key('/')]);
+    shell.send_all(&mut state, typed("bob"));
+    shell.send_all(&mut state, [code(KeyCode::Enter), key('/')]);
+    shell.send_all(&mut state, typed("alice"));
+    assert_eq!(state.traces.filter, "alice");
+    assert_eq!(words(&state), ["match"]);
+}

@@ -59,6 +59,10 @@ fn prompt(p: &Prompt, frame: &mut Frame, area: Rect) {
     let shown: String = chars.iter().skip(start).take(room).collect();
     let mut spans = vec![Span::styled(title, STRONG)];
     spans.extend(styled::untrusted(&shown, ratatui::style::Style::new()));
+    if let Some(recall) = p.recall.as_deref().filter(|_| p.line.text().is_empty()) {
+        spans.push(Span::styled("   ↑ recalls ", DIM));
+        spans.extend(styled::untrusted_quoted(recall, DIM.patch(STRONG)));
+    }
     if !p.candidates.is_empty() {
         let names: Vec<&str> = p.candidates.iter().map(|c| c.as_str()).take(8).collect();
         spans.push(Span::styled(format!("   [{}]", names.join("  ")), DIM));
