@@ -356,3 +356,47 @@ fn a_failed_identity_reload_marks_verdicts_stale_and_shows_the_whole_error() {
     t.keys(&["q"]);
     assert!(t.wait_exit(Duration::from_secs(10)).contains("EXIT=0"));
 }
+
+/// Regression (issue items 4 and 5): `/` on the XML tab with the focus on the list filtered the
+/// messages (`n` then said "press / on the XML tab" with that tab open), and `/` opened on the
+/// last search, so that typing appended to it. With real keys: `/` searches the XML from the
+/// list, `n` goes to the next match, and `/` again opens empty, offering the last search.
+#[test]
+fn slash_on_the_xml_tab_searches_from_the_list_and_opens_empty() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = ["compare-match.xml", "compare-near-match.xml"];
+    let command = tui_command("{dir}/compare-match.xml {dir}/compare-near-match.xml");
+    let t = Tmux::start("search", 80, 24, &samples, &command);
+    let long = Duration::from_secs(20);
+    t.wait("the messages", long, |s| s.contains("Bob@Example.com"));
+    t.keys(&["5"]);
+    t.keys(&["/"]);
+    t.wait("the search prompt", long, |s| s.contains("Search the XML:"));
+    t.keys(&["-l", "attributevalue"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait("the first match", long, |s| s.contains("match 1 of "));
+    assert!(
+        screen.contains("2 messages from 2 files · judged"),
+        "not filtered:\n{screen}"
+    );
+    t.keys(&["n"]);
+    t.wait("the second match", long, |s| s.contains("match 2 of "));
+    t.keys(&["/"]);
+    let screen = t.wait("the prompt again", long, |s| s.contains("Search the XML:"));
+    let last = screen.lines().rev().find(|l| !l.trim().is_empty());
+    assert_eq!(
+        last.map(str::trim_end),
+        Some("Search the XML:    ↑ recalls attributevalue"),
+        "empty, with the last search offered:\n{screen}"
+    );
+    t.keys(&["-l", "nameid"]);
+    let screen = t.wait("the new search", long, |s| {
+        s.contains("Search the XML: nameid")
+    });
+    assert!(!screen.contains("attributevaluenameid"), "{screen}");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    assert!(t.wait_exit(long).contains("EXIT=0"));
+}

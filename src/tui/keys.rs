@@ -209,7 +209,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &[ch('/')],
         Command::Filter,
         Group::Act,
-        "filter messages (NameID, email, verdict); in XML: search; in Identities: filter",
+        "filter messages (NameID, email, verdict); on XML: search it; on Identities: filter them",
     )
     .hinted("filter"),
     bind(

@@ -163,13 +163,15 @@ pub(super) fn relayout(state: &mut State) {
     }
 }
 
+/// `/` acts on the tab shown, whichever pane has the focus: it searches the XML tab's XML,
+/// filters the Identities tab's identities, and filters the messages from the other tabs.
 fn filter(state: &mut State) {
-    let (kind, current) = match (state.focus, state.tab) {
-        (Focus::Details, Tab::Xml) => (
+    let (kind, current) = match state.tab {
+        Tab::Xml => (
             PromptKind::SearchXml,
             state.search.as_ref().map(|s| s.query.clone()),
         ),
-        (Focus::Details, Tab::Identities) => (
+        Tab::Identities => (
             PromptKind::FilterIdentities,
             Some(state.identities.filter.clone()),
         ),
@@ -209,11 +211,12 @@ pub(super) enum Direction {
 pub(super) fn jump(state: &mut State, dir: Direction) {
     let width = state.areas().detail.width;
     let Some(search) = &state.search else {
-        state.say_about(
-            Topic::Search,
-            Level::Info,
-            "no search: press / on the XML tab to search it",
-        );
+        let how = if state.tab == Tab::Xml {
+            "no search yet: press / to search this message's XML"
+        } else {
+            "no search: press / on the XML tab (5) to search the XML"
+        };
+        state.say_about(Topic::Search, Level::Info, how);
         return;
     };
     let Some(row) = state.selected() else { return };

@@ -770,3 +770,50 @@ fn slash_opens_an_empty_prompt_and_up_recalls_the_last() {
     assert_eq!(state.traces.filter, "alice");
     assert_eq!(words(&state), ["match"]);
 }
+
+/// Regression: `/` on the XML tab with the focus on the list filtered the messages, and `n`
+/// then said "press / on the XML tab" while that tab was open. `/` searches the tab shown.
+#[test]
+fn slash_on_the_xml_tab_searches_it_from_the_list_too() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('n'));
+    let said = |s: &State| {
+        s.status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(said(&state).contains("on the XML tab"), "{}", said(&state));
+    shell.send_all(&mut state, [key('5'), key('n')]);
+    assert_eq!(
+        said(&state),
+        "no search yet: press / to search this message's XML"
+    );
+    assert_eq!(state.focus, Focus::List);
+    shell.send(&mut state, key('/'));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!("a prompt")
+    };
+    assert_eq!(p.kind, PromptKind::SearchXml);
+    shell.send_all(&mut state, typed("attributevalue"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert!(
+        state.traces.filter.is_empty(),
+        "the messages are not filtered"
+    );
+    assert_eq!(state.traces.visible.len(), 2);
+    let search = state.search.clone().unwrap();
+    assert_eq!(search.current, Some(0));
+    shell.send(&mut state, key('n'));
+    assert_eq!(state.search.as_ref().unwrap().current, Some(1));
+    let n = search.lines.len();
+    assert_eq!(said(&state), format!("match 2 of {n}"));
+    // The list still moves with the focus on it, and the search follows the message.
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.traces.cursor, 1);
+    // On Identities, `/` filters identities; elsewhere the messages.
+    shell.send_all(&mut state, [key('6'), key('/')]);
+    assert!(matches!(&state.mode, Mode::Prompt(p) if p.kind == PromptKind::FilterIdentities));
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('1'), key('/')]);
+    assert!(matches!(&state.mode, Mode::Prompt(p) if p.kind == PromptKind::FilterTraces));
+}
