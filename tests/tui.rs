@@ -400,3 +400,38 @@ fn slash_on_the_xml_tab_searches_from_the_list_and_opens_empty() {
     t.keys(&["q"]);
     assert!(t.wait_exit(long).contains("EXIT=0"));
 }
+
+/// Regression (issue item 6): in a terminal without bracketed paste, a pasted payload arrives
+/// as keys, and ran as commands: a `d` in the base64 deleted the selected message, the first `q`
+/// quit. `send-keys -l` types the SAMLResponse as keys, all at once as a terminal pastes,
+/// without the paste brackets: it is decoded as a paste, and nothing else happens.
+#[test]
+fn a_paste_without_brackets_is_decoded_not_run_as_commands() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = ["compare-match.xml", "okta-email.b64"];
+    let command = tui_command("{dir}/compare-match.xml");
+    let t = Tmux::start("keypaste", 80, 24, &samples, &command);
+    let long = Duration::from_secs(20);
+    t.wait("the message", long, |s| s.contains("0b1d561c"));
+    let b64 = std::fs::read_to_string(t.path("okta-email.b64")).expect("the sample reads");
+    let b64 = b64.trim();
+    assert!(b64.contains('q') && b64.contains('d') && b64.len() > 5000);
+    t.keys(&["-l", b64]);
+    let screen = t.wait("the pasted response", long, |s| {
+        row(s, "alice@example.com").is_some()
+    });
+    assert!(!screen.contains("EXIT="), "it did not quit:\n{screen}");
+    assert!(
+        screen.contains(" samltrace  2 messages from 1 file and 1 paste"),
+        "nothing deleted, the paste added:\n{screen}"
+    );
+    assert!(
+        screen.contains("paste 1: a Response for alice@example.com"),
+        "{screen}"
+    );
+    // Keys typed one at a time are still commands.
+    t.keys(&["q"]);
+    assert!(t.wait_exit(long).contains("EXIT=0"));
+}

@@ -295,6 +295,9 @@ pub enum Action {
     Tick(Timestamp),
     Resize(Size),
     Key(KeyEvent),
+    /// Keys that arrived together (in one read of the terminal, or within a few milliseconds):
+    /// a paste when they are text (`keys::pasted_text`), else each a key.
+    Keys(Vec<KeyEvent>),
     Paste(String),
     Command(Command),
     Edit(Edit),
@@ -481,6 +484,7 @@ fn apply(state: &mut State, action: Action) -> Option<Effect> {
             None
         }
         Action::Key(key) => on_key(state, &key),
+        Action::Keys(keys) => on_keys(state, &keys),
         Action::Paste(text) => paste(state, text),
         Action::Command(c) => commands::command(state, c),
         Action::Edit(e) => prompt::edit(state, e),
@@ -558,7 +562,28 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Option<Effect> {
     }
 }
 
-/// A bracketed paste: typed into an open prompt, else decoded as a new message.
+/// Keys that arrived together: a paste without brackets (so that a `q` or `d` in a payload
+/// neither quits nor deletes), or keys pressed quickly, each a command.
+fn on_keys(state: &mut State, keys: &[KeyEvent]) -> Option<Effect> {
+    if let Some(text) = keys::pasted_text(keys) {
+        return paste(state, text);
+    }
+    let mut effects = Vec::new();
+    for key in keys {
+        if state.phase != Phase::Running {
+            break;
+        }
+        effects.extend(on_key(state, key));
+    }
+    match effects.len() {
+        0 => None,
+        1 => effects.pop(),
+        _ => Some(Effect::Batch(effects)),
+    }
+}
+
+/// A paste (bracketed, or keys that arrived together): typed into an open prompt, else
+/// decoded as a new message.
 fn paste(state: &mut State, text: String) -> Option<Effect> {
     if let Mode::Prompt(p) = &mut state.mode {
         p.line.insert_str(&text);

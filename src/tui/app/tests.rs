@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Size;
 
 use super::super::facts::Kind;
@@ -816,4 +816,40 @@ fn slash_on_the_xml_tab_searches_it_from_the_list_too() {
     assert!(matches!(&state.mode, Mode::Prompt(p) if p.kind == PromptKind::FilterIdentities));
     shell.send_all(&mut state, [code(KeyCode::Esc), key('1'), key('/')]);
     assert!(matches!(&state.mode, Mode::Prompt(p) if p.kind == PromptKind::FilterTraces));
+}
+
+fn key_events(text: &str) -> Vec<KeyEvent> {
+    text.chars()
+        .map(|c| match c {
+            '\n' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        })
+        .collect()
+}
+
+/// Regression: in a terminal without bracketed paste, a pasted payload arrived as keys and ran
+/// as commands: its `d`s deleted messages and its first `q` quit. Keys that arrive together
+/// and are text are a paste.
+#[test]
+fn keys_that_arrive_together_are_pasted_not_run() {
+    let (mut shell, mut state) = started();
+    let b64 = std::fs::read_to_string(sample("okta-email.b64")).unwrap();
+    assert!(b64.contains('q') && b64.contains('d'));
+    shell.send(&mut state, Action::Keys(key_events(&b64)));
+    assert_eq!(state.phase, Phase::Running, "not quit");
+    assert_eq!(state.traces.rows.len(), 3, "nothing deleted, one added");
+    assert_eq!(selected_name(&state).as_deref(), Some("alice@example.com"));
+    // Into an open prompt, the burst is typed.
+    shell.send(&mut state, key('o'));
+    shell.send(&mut state, Action::Keys(key_events("samples/google.xml")));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!("the prompt is still open")
+    };
+    assert_eq!(p.line.text(), "samples/google.xml");
+    shell.send(&mut state, code(KeyCode::Esc));
+    // A few keys pressed quickly are commands still.
+    shell.send(&mut state, Action::Keys(key_events("gd")));
+    assert_eq!(state.traces.rows.len(), 2, "d deleted the first");
+    shell.send(&mut state, Action::Keys(key_events("jq")));
+    assert_eq!(state.phase, Phase::Done);
 }
