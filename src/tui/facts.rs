@@ -38,6 +38,8 @@ pub enum Judgement {
         verdict: Box<Verdict>,
         /// The index of the identity the verdict is about, in the list.
         identity: Option<u32>,
+        /// For an ambiguous verdict, the indexes of the identities it could be about.
+        ambiguous: Vec<u32>,
     },
 }
 

@@ -271,12 +271,14 @@ pub enum Effect {
     Complete(String),
 }
 
-/// The verdict for one trace, and the index of the identity it is about.
+/// The verdict for one trace, and the index of the identity it is about (or, when it is
+/// ambiguous, of those it could be about).
 #[derive(Debug, Clone)]
 pub struct Judged {
     pub trace: TraceId,
     pub verdict: Verdict,
     pub identity: Option<u32>,
+    pub ambiguous: Vec<u32>,
 }
 
 /// Why an export did not happen.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::compare::{self, FixApi, Index, ListProblem, Verdict};
+use crate::compare::{self, FixApi, IdentityView, Index, ListProblem};
 use crate::scim::{self, Identity, IdentityList, Progress};
 use crate::trace::Trace;
 
@@ -114,19 +114,29 @@ impl JudgeJob {
             .iter()
             .filter_map(|(id, t)| {
                 let verdict = index.verdict(t.message.as_ref()?);
-                let identity = find_row(rows, &verdict);
+                let identity = find_row(rows, verdict.identity.as_ref());
+                let ambiguous = match verdict.state {
+                    compare::State::Ambiguous => verdict
+                        .candidates
+                        .iter()
+                        .filter_map(|c| find_row(rows, Some(&c.identity)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 Some(Judged {
                     trace: *id,
                     verdict,
                     identity,
+                    ambiguous,
                 })
             })
             .collect()
     }
 }
 
-fn find_row(rows: &HashMap<(&str, Option<&str>), u32>, v: &Verdict) -> Option<u32> {
-    let id = v.identity.as_ref()?;
+/// The row of an identity a verdict names, by where it was read and its external id.
+fn find_row(rows: &HashMap<(&str, Option<&str>), u32>, id: Option<&IdentityView>) -> Option<u32> {
+    let id = id?;
     rows.get(&(id.origin.as_str(), id.external_id.as_deref()))
         .copied()
 }
@@ -372,6 +382,7 @@ pub(super) fn judged(state: &mut State, generation: u64, verdicts: Vec<Judged>) 
             row.judgement = Judgement::Done {
                 verdict: Box::new(j.verdict),
                 identity: j.identity,
+                ambiguous: j.ambiguous,
             };
         }
     }
@@ -383,24 +394,28 @@ pub(super) fn judged(state: &mut State, generation: u64, verdicts: Vec<Judged>) 
     follow(state);
 }
 
-/// Recomputes which identities messages point at.
+/// Recomputes which identities messages point at: the one a verdict is about, and each of
+/// those an ambiguous verdict could be about.
 fn remark(state: &mut State) {
     let mut marks: HashMap<u32, Mark> = HashMap::new();
     for row in &state.traces.rows {
         let Judgement::Done {
             verdict,
-            identity: Some(i),
+            identity,
+            ambiguous,
         } = &row.judgement
         else {
             continue;
         };
-        let mark = marks.entry(*i).or_insert(Mark {
-            state: verdict.state,
-            count: 0,
-        });
-        mark.count += 1;
-        if verdict.state.is_problem() {
-            mark.state = verdict.state;
+        for i in identity.iter().chain(ambiguous) {
+            let mark = marks.entry(*i).or_insert(Mark {
+                state: verdict.state,
+                count: 0,
+            });
+            mark.count += 1;
+            if verdict.state.is_problem() {
+                mark.state = verdict.state;
+            }
         }
     }
     state.identities.marks = marks;
@@ -414,8 +429,13 @@ pub(super) fn follow(state: &mut State) {
     }
     let target = match state.selected().map(|r| &r.judgement) {
         Some(Judgement::Done {
-            identity: Some(i), ..
-        }) => *i,
+            identity,
+            ambiguous,
+            ..
+        }) => match identity.or(ambiguous.first().copied()) {
+            Some(i) => i,
+            None => return,
+        },
         _ => return,
     };
     let height = state.identity_rows();

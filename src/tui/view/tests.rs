@@ -127,6 +127,48 @@ fn identities() {
     check("identities", &mut state);
 }
 
+/// Regression: the identities an ambiguous verdict names ("JSmith" and "jsmith", one NameID
+/// for two people) were not marked in the Identities tab, so nothing there said which two to
+/// look at. Both are marked `✗ ambiguous` in the verdict's colour, and one is selected.
+#[test]
+fn ambiguous_identities_are_marked() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send_all(&mut state, [key('G'), key('k'), key('6')]);
+    assert_eq!(
+        state.selected().and_then(|r| r.facts.name_id.as_deref()),
+        Some("jsmith")
+    );
+    check("ambiguous_identities", &mut state);
+    shell.send(&mut state, Action::Resize(Size::new(80, 24)));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| super::render(&state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut marked = Vec::new();
+    for y in 0..24 {
+        let line: String = (0..80)
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect();
+        if line.starts_with(" ✗ ambiguous") {
+            assert_eq!(buffer[(1, y)].fg, Color::Red, "{line}");
+            marked.push(
+                line.split_whitespace()
+                    .nth(2)
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+    }
+    assert_eq!(marked, ["JSmith", "jsmith"]);
+    let selected = state.identities.selected_identity();
+    let selected = selected
+        .and_then(|i| i.external_id.clone())
+        .unwrap_or_default();
+    assert!(
+        marked.contains(&selected),
+        "one of them is selected: {selected}"
+    );
+}
+
 #[test]
 fn invisible_characters_are_shown() {
     let (mut shell, mut state) = Shell::start(config_with(
