@@ -303,7 +303,7 @@ fn an_edited_message_file_keeps_the_selection_in_place() {
         format!(
             "{}\n{}",
             b64("okta-email.b64").trim(),
-            b64("okta-email.b64").trim()
+            b64("failed-status.b64").trim()
         ),
     )
     .unwrap();

@@ -104,15 +104,23 @@ impl Columns {
 }
 
 /// The columns a row's NameID takes as the list draws it (quoted when padded, invisible
-/// characters as markers); 0 for a row that shows an error instead.
+/// characters as markers, then `seen 2×` for a repeated message); 0 for a row that shows an
+/// error instead.
 pub fn name_width(facts: &Facts) -> usize {
-    match (&facts.error, &facts.name_id) {
+    let name: usize = match (&facts.error, &facts.name_id) {
         (None, Some(n)) => styled::untrusted_quoted(n, ratatui::style::Style::new())
             .iter()
             .map(ratatui::text::Span::width)
             .sum(),
-        _ => 0,
-    }
+        _ => return 0,
+    };
+    name + seen(facts).map_or(0, |s| styled::width(&s))
+}
+
+/// ` seen 2×` after the NameID of a message its input held more than once.
+pub fn seen(facts: &Facts) -> Option<String> {
+    let n = facts.seen.len();
+    (n > 1).then(|| format!(" seen {n}×"))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::{Focus, Load, Row, State};
 use super::super::facts::{Counts, Kind};
-use super::super::layout::columns::Columns;
+use super::super::layout::columns::{self, Columns};
 use super::super::layout::styled::{self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN};
 use crate::verdict::{Outcome, Verdict as GitLabVerdict};
 
@@ -98,11 +98,12 @@ fn row_line(row: &Row, cols: &Columns, stale: bool) -> Line<'static> {
     } else {
         Style::new()
     };
-    let name = match (&f.error, &f.name_id) {
+    let mut name = match (&f.error, &f.name_id) {
         (Some(e), _) => styled::untrusted(e, DIM),
         (None, Some(n)) => styled::untrusted_quoted(n, STRONG),
         (None, None) => vec![Span::styled("(no NameID)", DIM)],
     };
+    name.extend(columns::seen(f).map(|s| Span::styled(s, WARN)));
     let cells = [
         (vec![Span::styled(time, DIM)], cols.time),
         (styled::untrusted(f.kind.label(), kind_style), cols.kind),

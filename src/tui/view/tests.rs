@@ -169,6 +169,29 @@ fn ambiguous_identities_are_marked() {
     );
 }
 
+/// Regression: a HAR holding one SAMLResponse twice (the IdP's form, the browser's POST) and
+/// one AuthnRequest twice listed five rows for three messages. Repeats are one row, `seen 2×`,
+/// and the Summary says where each was.
+#[test]
+fn repeated_messages_are_one_row_seen_n_times() {
+    let (mut shell, mut state) = Shell::start(config_with(
+        &["har-chrome.har"],
+        Some("identities.scim.json"),
+    ));
+    assert_eq!(state.traces.rows.len(), 3);
+    shell.send(&mut state, key('j'));
+    check("repeats", &mut state);
+    for (w, h) in SIZES {
+        let screen = screen(&mut state, w, h);
+        let seen = screen.lines().filter(|l| l.contains(" seen 2×")).count();
+        assert_eq!(seen, 2, "the request and the response:\n{screen}");
+        assert!(
+            screen.contains("Seen            2×: har-chrome.har #3, har-chrome.har #4"),
+            "{screen}"
+        );
+    }
+}
+
 #[test]
 fn invisible_characters_are_shown() {
     let (mut shell, mut state) = Shell::start(config_with(
