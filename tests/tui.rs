@@ -328,9 +328,18 @@ fn a_failed_identity_reload_marks_verdicts_stale_and_shows_the_whole_error() {
     });
     for (w, h) in [(120, 35), (80, 24)] {
         t.run(&["resize-window", "-x", &w.to_string(), "-y", &h.to_string()]);
-        let screen = t.wait("the new size", Duration::from_secs(10), |s| {
-            s.lines().count() == h && s.lines().all(|l| l.chars().count() <= w)
-        });
+        // Wait for the program's own drawing at the new size (tmux first crops the old one):
+        // the error whole at the bottom, its last row ending with the error's last character.
+        let screen = t.wait(
+            "the error whole at the new size",
+            Duration::from_secs(10),
+            |s| {
+                let status = Tmux::status_from(s, "http://127.0.0.1:9/");
+                s.lines().count() == h
+                    && status.last().is_some_and(|l| l.trim_end().ends_with(')'))
+                    && status.iter().all(|l| !l.contains('…'))
+            },
+        );
         let header = screen.lines().nth(1).unwrap_or_default();
         assert!(
             header.starts_with(" Identities ✗ stale: the last reload failed · 7 from "),
