@@ -87,10 +87,28 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// Sends keys, then waits a moment as a person would between keys: keys that arrive
+    /// together are taken for a paste.
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys"];
         args.extend(keys);
         self.run(&args);
+        std::thread::sleep(Duration::from_millis(80));
+    }
+
+    /// The rows of the status line at the bottom of the screen, from the one that starts
+    /// with `start`.
+    fn status_from<'a>(screen: &'a str, start: &str) -> Vec<&'a str> {
+        let lines: Vec<&str> = screen.lines().collect();
+        let at = lines
+            .iter()
+            .rposition(|l| l.starts_with(start))
+            .unwrap_or(lines.len());
+        lines[at..]
+            .iter()
+            .copied()
+            .filter(|l| !l.trim().is_empty())
+            .collect()
     }
 
     /// Pastes a file's text as a terminal paste: bracketed when the program asked for it.
@@ -134,11 +152,12 @@ impl Drop for Tmux {
     }
 }
 
-/// The line of the list that shows a NameID.
+/// The line of the list that shows a NameID: the list's rows start with a space, the detail
+/// tabs' lines with their label.
 fn row<'a>(screen: &'a str, name_id: &str) -> Option<&'a str> {
     screen
         .lines()
-        .find(|l| l.contains(name_id) && l.contains("Response"))
+        .find(|l| l.contains(name_id) && l.starts_with(' '))
 }
 
 fn tui_command(extra: &str) -> String {
@@ -273,4 +292,155 @@ fn bare_samltrace_on_a_terminal_opens_the_tui() {
     t.keys(&["q"]);
     let screen = t.wait_exit(Duration::from_secs(10));
     assert!(screen.contains("EXIT=0"), "{screen}");
+}
+
+/// Regression (issue items 1 and 2): `i` with a URL that failed kept the earlier list's
+/// verdicts as if nothing had happened, under a header naming the URL as their source, and the
+/// error was cut to `✗ http:/…`. The verdicts are marked stale, the header names where the
+/// list shown was read, and the status line holds the whole error at 120 and at 80 columns.
+#[test]
+fn a_failed_identity_reload_marks_verdicts_stale_and_shows_the_whole_error() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = [
+        "identities.scim.json",
+        "compare-match.xml",
+        "compare-near-match.xml",
+    ];
+    let command = format!(
+        "SAMLTRACE_TOKEN=test-token {}",
+        tui_command(
+            "--scim {dir}/identities.scim.json {dir}/compare-match.xml {dir}/compare-near-match.xml"
+        )
+    );
+    let t = Tmux::start("stale", 120, 35, &samples, &command);
+    t.wait("the verdicts", Duration::from_secs(20), |s| {
+        row(s, "Bob@Example.com").is_some_and(|r| r.contains("≈ near match"))
+    });
+    // Nothing listens on port 9 of the loopback: the fetch fails after its retries.
+    t.keys(&["i"]);
+    t.keys(&["C-u"]);
+    t.keys(&["-l", "http://127.0.0.1:9/groups/acme"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait("the reload to fail", Duration::from_secs(60), |s| {
+        s.contains("(after ") || s.contains("os error")
+    });
+    for (w, h) in [(120, 35), (80, 24)] {
+        t.run(&["resize-window", "-x", &w.to_string(), "-y", &h.to_string()]);
+        // Wait for the program's own drawing at the new size (tmux first crops the old one):
+        // the error whole at the bottom, its last row ending with the error's last character.
+        let screen = t.wait(
+            "the error whole at the new size",
+            Duration::from_secs(10),
+            |s| {
+                let status = Tmux::status_from(s, "http://127.0.0.1:9/");
+                s.lines().count() == h
+                    && status.last().is_some_and(|l| l.trim_end().ends_with(')'))
+                    && status.iter().all(|l| !l.contains('…'))
+            },
+        );
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert!(
+            header.starts_with(" Identities ✗ stale: the last reload failed · 7 from "),
+            "{screen}"
+        );
+        assert!(
+            row(&screen, "Bob@Example.com").is_some_and(|r| r.contains("? near match")),
+            "{screen}"
+        );
+        let status = Tmux::status_from(&screen, "http://127.0.0.1:9/");
+        assert!(!status.is_empty(), "{screen}");
+        if w == 80 {
+            assert!(status.len() >= 2, "wrapped at {w}:\n{screen}");
+        }
+        assert!(
+            status.iter().all(|l| !l.contains('…')),
+            "not cut:\n{screen}"
+        );
+        let last = status.last().map(|l| l.trim_end()).unwrap_or_default();
+        assert!(last.ends_with(')'), "the end of the error shows:\n{screen}");
+    }
+    drop(screen);
+    t.keys(&["q"]);
+    assert!(t.wait_exit(Duration::from_secs(10)).contains("EXIT=0"));
+}
+
+/// Regression (issue items 4 and 5): `/` on the XML tab with the focus on the list filtered the
+/// messages (`n` then said "press / on the XML tab" with that tab open), and `/` opened on the
+/// last search, so that typing appended to it. With real keys: `/` searches the XML from the
+/// list, `n` goes to the next match, and `/` again opens empty, offering the last search.
+#[test]
+fn slash_on_the_xml_tab_searches_from_the_list_and_opens_empty() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = ["compare-match.xml", "compare-near-match.xml"];
+    let command = tui_command("{dir}/compare-match.xml {dir}/compare-near-match.xml");
+    let t = Tmux::start("search", 80, 24, &samples, &command);
+    let long = Duration::from_secs(20);
+    t.wait("the messages", long, |s| s.contains("Bob@Example.com"));
+    t.keys(&["5"]);
+    t.keys(&["/"]);
+    t.wait("the search prompt", long, |s| s.contains("Search the XML:"));
+    t.keys(&["-l", "attributevalue"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait("the first match", long, |s| s.contains("match 1 of "));
+    assert!(
+        screen.contains("2 messages from 2 files · judged"),
+        "not filtered:\n{screen}"
+    );
+    t.keys(&["n"]);
+    t.wait("the second match", long, |s| s.contains("match 2 of "));
+    t.keys(&["/"]);
+    let screen = t.wait("the prompt again", long, |s| s.contains("Search the XML:"));
+    let last = screen.lines().rev().find(|l| !l.trim().is_empty());
+    assert_eq!(
+        last.map(str::trim_end),
+        Some("Search the XML:    ↑ recalls attributevalue"),
+        "empty, with the last search offered:\n{screen}"
+    );
+    t.keys(&["-l", "nameid"]);
+    let screen = t.wait("the new search", long, |s| {
+        s.contains("Search the XML: nameid")
+    });
+    assert!(!screen.contains("attributevaluenameid"), "{screen}");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    assert!(t.wait_exit(long).contains("EXIT=0"));
+}
+
+/// Regression (issue item 6): in a terminal without bracketed paste, a pasted payload arrives
+/// as keys, and ran as commands: a `d` in the base64 deleted the selected message, the first `q`
+/// quit. `send-keys -l` types the SAMLResponse as keys, all at once as a terminal pastes,
+/// without the paste brackets: it is decoded as a paste, and nothing else happens.
+#[test]
+fn a_paste_without_brackets_is_decoded_not_run_as_commands() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = ["compare-match.xml", "okta-email.b64"];
+    let command = tui_command("{dir}/compare-match.xml");
+    let t = Tmux::start("keypaste", 80, 24, &samples, &command);
+    let long = Duration::from_secs(20);
+    t.wait("the message", long, |s| s.contains("0b1d561c"));
+    let b64 = std::fs::read_to_string(t.path("okta-email.b64")).expect("the sample reads");
+    let b64 = b64.trim();
+    assert!(b64.contains('q') && b64.contains('d') && b64.len() > 5000);
+    t.keys(&["-l", b64]);
+    let screen = t.wait("the pasted response", long, |s| {
+        row(s, "alice@example.com").is_some()
+    });
+    assert!(!screen.contains("EXIT="), "it did not quit:\n{screen}");
+    assert!(
+        screen.contains(" samltrace  2 messages from 1 file and 1 paste"),
+        "nothing deleted, the paste added:\n{screen}"
+    );
+    assert!(
+        screen.contains("paste 1: a Response for alice@example.com"),
+        "{screen}"
+    );
+    // Keys typed one at a time are still commands.
+    t.keys(&["q"]);
+    assert!(t.wait_exit(long).contains("EXIT=0"));
 }

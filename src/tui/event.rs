@@ -1,7 +1,8 @@
 //! The shell around the pure core: the terminal (raw mode, alternate screen, bracketed paste,
 //! and its restoration on quit, on panic and on SIGINT/SIGTERM/SIGHUP), the threads that turn
 //! keys, pastes, resizes, ticks and signals into actions, and the loop: draw, wait for actions,
-//! update, run the effects.
+//! update, run the effects. Keys that arrive together (a paste in a terminal without bracketed
+//! paste) are sent as one `Action::Keys`, for `update` to tell a paste from commands.
 //!
 //! The only place that reads the clock or the terminal. It never changes the state except
 //! through `update`, and never decodes or draws anything itself.
@@ -114,9 +115,18 @@ fn install_panic_hook() {
 /// Keys, pastes and resizes, as actions. Ends when the loop has gone.
 fn spawn_input(tx: Sender<Action>) {
     thread::spawn(move || {
+        let mut next = None;
         loop {
-            let action = match event::read() {
-                Ok(Event::Key(key)) => Action::Key(key),
+            let action = match next.take().unwrap_or_else(event::read) {
+                Ok(Event::Key(key)) => {
+                    let (keys, after) = burst(key);
+                    next = after;
+                    if keys.len() == 1 {
+                        Action::Key(key)
+                    } else {
+                        Action::Keys(keys)
+                    }
+                }
                 Ok(Event::Paste(text)) => Action::Paste(text),
                 Ok(Event::Resize(w, h)) => Action::Resize(Size::new(w, h)),
                 Ok(_) => continue,
@@ -130,6 +140,29 @@ fn spawn_input(tx: Sender<Action>) {
             }
         }
     });
+}
+
+/// How soon after a key the next must come to be of the same burst: at once (read with it;
+/// crossterm's reader of the terminal does not look at all with no time given, hence 1 ms),
+/// and once two came so, within a few milliseconds (a large paste reaches us in several reads).
+const FIRST_GAP: Duration = Duration::from_millis(1);
+const BURST_GAP: Duration = Duration::from_millis(10);
+
+/// The keys that arrived with `first`: those read from the terminal with it, and then those
+/// that follow within [`BURST_GAP`]; and the event that ended the burst, if one did. A key
+/// typed alone is alone: a person's next key comes tens of milliseconds later.
+fn burst(first: event::KeyEvent) -> (Vec<event::KeyEvent>, Option<io::Result<Event>>) {
+    let mut keys = vec![first];
+    loop {
+        let gap = if keys.len() > 1 { BURST_GAP } else { FIRST_GAP };
+        if !event::poll(gap).unwrap_or(false) {
+            return (keys, None);
+        }
+        match event::read() {
+            Ok(Event::Key(key)) => keys.push(key),
+            other => return (keys, Some(other)),
+        }
+    }
 }
 
 /// The clock, once a second.

@@ -38,6 +38,8 @@ pub enum Judgement {
         verdict: Box<Verdict>,
         /// The index of the identity the verdict is about, in the list.
         identity: Option<u32>,
+        /// For an ambiguous verdict, the indexes of the identities it could be about.
+        ambiguous: Vec<u32>,
     },
 }
 
@@ -91,6 +93,9 @@ pub struct Facts {
     pub xml: Vec<String>,
     /// The one-line decode error of a failed trace.
     pub error: Option<String>,
+    /// Where each occurrence of the message was (its source label), the first included: more
+    /// than one when the input held it several times.
+    pub seen: Vec<String>,
     /// Lower-case NameID, emails, kind and source, one per line, for the list's filter.
     pub search: String,
 }
@@ -190,22 +195,47 @@ impl Field {
 /// or a paste. `source` is how the list names the input; a message that was one of several is
 /// named with its line (`several.txt:3`) or its capture entry (`flow.har #4`). Each is shown at
 /// the time it was judged (a capture's messages at their entries' times).
+///
+/// Another occurrence of a message already listed (`Trace::same_message`: a HAR often holds the
+/// IdP's form and the browser's POST of one response) is not listed again: the first row
+/// counts it in `seen`, and its Summary says where each was.
 pub fn rows(traces: Vec<Trace>, source: &str, ctx: &Context) -> Vec<Decoded> {
-    traces
-        .into_iter()
-        .map(|t| {
-            let label = match (t.origin.har_entry, t.origin.line) {
-                (Some(entry), _) => format!("{source} #{entry}"),
-                (None, Some(line)) => format!("{source}:{line}"),
-                (None, None) => source.to_owned(),
-            };
-            let facts = match t.judged_at {
-                Some(at) if at != ctx.at => of(&t, &Context { at, ..ctx.clone() }, &label),
-                _ => of(&t, ctx, &label),
-            };
-            Decoded { trace: t, facts }
-        })
-        .collect()
+    let mut out: Vec<Decoded> = Vec::new();
+    for t in traces {
+        let label = match (t.origin.har_entry, t.origin.line) {
+            (Some(entry), _) => format!("{source} #{entry}"),
+            (None, Some(line)) => format!("{source}:{line}"),
+            (None, None) => source.to_owned(),
+        };
+        if let Some(first) = out.iter_mut().find(|d| d.trace.same_message(&t)) {
+            first.facts.seen.push(label);
+            continue;
+        }
+        let mut facts = match t.judged_at {
+            Some(at) if at != ctx.at => of(&t, &Context { at, ..ctx.clone() }, &label),
+            _ => of(&t, ctx, &label),
+        };
+        facts.seen = vec![label];
+        out.push(Decoded { trace: t, facts });
+    }
+    for d in &mut out {
+        seen_field(&mut d.facts);
+    }
+    out
+}
+
+/// `Seen  2×: flow.har #3, flow.har #4`, after the Summary's `From`, for a repeated message.
+fn seen_field(facts: &mut Facts) {
+    if facts.seen.len() < 2 {
+        return;
+    }
+    let text = format!("{}×: {}", facts.seen.len(), facts.seen.join(", "));
+    let at = facts
+        .summary
+        .iter()
+        .position(|f| f.label == "From")
+        .map_or(0, |i| i + 1);
+    facts.summary.insert(at, field("Seen", text, Tone::Plain));
 }
 
 /// The facts of a checked trace. `source` is the short name of where it came from.
@@ -228,6 +258,7 @@ pub fn of(trace: &Trace, ctx: &Context, source: &str) -> Facts {
         summary: summary(trace, ctx),
         xml: trace.xml.as_deref().map(pretty_lines).unwrap_or_default(),
         error: trace.error_line(),
+        seen: vec![source.to_owned()],
         search: String::new(),
     };
     facts.search = search_key(&facts);
@@ -695,33 +726,21 @@ mod tests {
         let far = ctx("2031-01-01T00:00:00Z");
         let all = capture_rows(&har, &far, false, &keys);
         let labels: Vec<&str> = all.iter().map(|d| d.facts.source.as_str()).collect();
-        assert_eq!(
-            labels,
-            ["h.har #0", "h.har #1", "h.har #3", "h.har #4", "h.har #6"]
-        );
+        assert_eq!(labels, ["h.har #0", "h.har #3", "h.har #6"]);
         let kinds: Vec<Kind> = all.iter().map(|d| d.facts.kind.clone()).collect();
         use Kind::{AuthnRequest, LogoutRequest, Response};
-        assert_eq!(
-            kinds,
-            [
-                AuthnRequest,
-                AuthnRequest,
-                Response,
-                Response,
-                LogoutRequest
-            ]
-        );
-        let response = &all[2].trace;
+        assert_eq!(kinds, [AuthnRequest, Response, LogoutRequest]);
+        let response = &all[1].trace;
         assert_eq!(response.signatures[0].verified, Some(true));
         let codes: Vec<&str> = response.findings.iter().map(|f| f.code).collect();
         assert!(!codes.iter().any(|c| c.starts_with("TM")), "{codes:?}");
-        let judged = all[2].facts.summary.iter().find(|f| f.label == "Judged at");
+        let judged = all[1].facts.summary.iter().find(|f| f.label == "Judged at");
         let judged = judged.map(|f| f.value.as_str()).unwrap_or_default();
         assert!(judged.starts_with("2026-11-02"), "{judged}");
         // Fixed at that time (`--at`), the same response has expired.
         let all = capture_rows(&har, &far, true, &keys);
         assert!(
-            all[2]
+            all[1]
                 .trace
                 .findings
                 .iter()
@@ -729,7 +748,43 @@ mod tests {
         );
         // Without keys, signatures are described but not verified.
         let plain = capture_rows(&har, &far, false, &Arc::default());
-        assert_eq!(plain[2].trace.signatures[0].verified, None);
+        assert_eq!(plain[1].trace.signatures[0].verified, None);
+    }
+
+    /// Regression: a HAR holding one SAMLResponse twice (the IdP's form and the browser's POST)
+    /// listed it twice; repeats (`Trace::same_message`) are one row that counts them.
+    #[test]
+    fn repeats_of_a_message_are_one_row_that_counts_them() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let har = std::fs::read(format!("{root}/samples/har-chrome.har")).unwrap();
+        let c = ctx("2026-11-02T09:00:00Z");
+        let all = capture_rows(&har, &c, true, &Arc::default());
+        let seen: Vec<Vec<&str>> = all
+            .iter()
+            .map(|d| d.facts.seen.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                vec!["h.har #0", "h.har #1"],
+                vec!["h.har #3", "h.har #4"],
+                vec!["h.har #6"]
+            ]
+        );
+        let field = all[1].facts.summary.iter().position(|f| f.label == "Seen");
+        assert_eq!(field, Some(1), "after From");
+        assert_eq!(all[1].facts.summary[1].value, "2×: h.har #3, h.har #4");
+        assert!(all[2].facts.summary.iter().all(|f| f.label != "Seen"));
+        // Two different messages that merely look alike stay two rows.
+        let two = rows(
+            vec![
+                sample("compare-match.xml"),
+                sample("compare-near-match.xml"),
+            ],
+            "x",
+            &c,
+        );
+        assert_eq!(two.len(), 2);
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub enum Edit {
     DeleteWord,
     Clear,
     Complete,
+    /// Put back the filter or search that was in force when the prompt opened.
+    Recall,
     Submit,
     Cancel,
 }
@@ -207,7 +209,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &[ch('/')],
         Command::Filter,
         Group::Act,
-        "filter messages (NameID, email, verdict); in XML: search; in Identities: filter",
+        "filter messages (NameID, email, verdict); on XML: search it; on Identities: filter them",
     )
     .hinted("filter"),
     bind(
@@ -345,6 +347,12 @@ pub const PROMPT_BINDINGS: &[Binding<Edit>] = &[
         "delete the word before the cursor",
     ),
     bind(&[ctrl('u')], Edit::Clear, Group::Prompt, "clear the line"),
+    bind(
+        &[code(KeyCode::Up)],
+        Edit::Recall,
+        Group::Prompt,
+        "put back the filter or search that was in force",
+    ),
 ];
 
 /// The table's form of a key event: Shift is part of the character, so only Ctrl and Alt
@@ -399,6 +407,36 @@ pub fn edit(event: &KeyEvent) -> Option<Edit> {
         } => Some(Edit::Insert(c)),
         _ => None,
     }
+}
+
+/// The fewest keys arriving together that are taken for a paste. People do not type eight
+/// keys within a few milliseconds; a terminal without bracketed paste delivers a pasted payload
+/// (thousands of characters) that way.
+pub const PASTE_MIN: usize = 8;
+
+/// The text of keys that arrived together, when they look like a paste without brackets: at
+/// least [`PASTE_MIN`] presses, not all of one key, each a character (no Ctrl or Alt), Enter,
+/// Ctrl-J (a raw line feed) or Tab. `None` for anything else, whose keys are then commands as
+/// usual.
+pub fn pasted_text(events: &[KeyEvent]) -> Option<String> {
+    let presses: Vec<&KeyEvent> = events.iter().filter(|e| is_press(e)).collect();
+    // One key many times is a key held down (and read late), not a paste.
+    let held = presses.windows(2).all(|w| w[0].code == w[1].code);
+    if presses.len() < PASTE_MIN || held {
+        return None;
+    }
+    presses
+        .iter()
+        .map(|e| {
+            let key = normalise(e);
+            match (key.code, key.modifiers) {
+                (KeyCode::Char(c), KeyModifiers::NONE) => Some(c),
+                (KeyCode::Enter, _) | (KeyCode::Char('j'), KeyModifiers::CONTROL) => Some('\n'),
+                (KeyCode::Tab, KeyModifiers::NONE) => Some('\t'),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// How a key is written in the help: `↑`, `Ctrl-U`, `Shift-Tab`, `1–6`.
@@ -566,6 +604,33 @@ mod tests {
             text[a + START.len()..b] == table,
             "README.md's keys are out of date: run SAMLTRACE_UPDATE_DOCS=1 cargo test readme_keys"
         );
+    }
+
+    #[test]
+    fn keys_that_arrive_together_are_a_paste_when_they_are_text() {
+        let chars = |s: &str| -> Vec<KeyEvent> {
+            s.chars()
+                .map(|c| press(KeyCode::Char(c), KeyModifiers::NONE))
+                .collect()
+        };
+        let mut keys = chars("PHNhbWxwOlJlc3Bv");
+        keys.push(press(KeyCode::Enter, KeyModifiers::NONE));
+        keys.push(press(KeyCode::Char('j'), KeyModifiers::CONTROL));
+        keys.extend(chars("qd"));
+        assert_eq!(
+            pasted_text(&keys).as_deref(),
+            Some("PHNhbWxwOlJlc3Bv\n\nqd")
+        );
+        // Too few to be a paste: a quick "dq" are commands; so is a held key.
+        assert_eq!(pasted_text(&chars("dq")), None);
+        assert_eq!(pasted_text(&chars("jjjjjjjjjjjj")), None);
+        // A control key among them: keys, not text.
+        let mut ctrl = chars("abcdefghij");
+        ctrl.push(press(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(pasted_text(&ctrl), None);
+        let mut arrows = chars("abcdefghij");
+        arrows.push(press(KeyCode::Up, KeyModifiers::NONE));
+        assert_eq!(pasted_text(&arrows), None);
     }
 
     #[test]

@@ -80,9 +80,11 @@ pub struct Shell {
     pub copied: Vec<String>,
     pub exported: Vec<(PathBuf, usize)>,
     pub watched: Vec<PathBuf>,
-    /// Identity reads not run yet, when `hold_identities` is set.
+    /// Identity reads (and decodes) not run yet, when `hold_identities` (`hold_decodes`) is
+    /// set.
     pub held: Vec<Effect>,
     pub hold_identities: bool,
+    pub hold_decodes: bool,
     /// Paths the export pretends exist already.
     pub existing: Vec<PathBuf>,
 }
@@ -114,9 +116,10 @@ impl Shell {
         }
     }
 
-    /// Runs identity reads held back so far.
+    /// Runs identity reads and decodes held back so far.
     pub fn release(&mut self, state: &mut State) {
         self.hold_identities = false;
+        self.hold_decodes = false;
         let mut queue = VecDeque::new();
         for e in std::mem::take(&mut self.held) {
             self.run(e, &mut queue);
@@ -131,6 +134,7 @@ impl Shell {
     fn run(&mut self, effect: Effect, queue: &mut VecDeque<Action>) {
         match effect {
             Effect::Batch(all) => all.into_iter().for_each(|e| self.run(e, queue)),
+            e @ Effect::Decode { .. } if self.hold_decodes => self.held.push(e),
             Effect::Decode {
                 input,
                 payload,

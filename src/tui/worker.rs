@@ -468,7 +468,12 @@ mod tests {
     fn a_capture_cut_off_says_so_after_what_it_held() {
         let path = format!("{}/samples/har-truncated.har", env!("CARGO_MANIFEST_DIR"));
         let all = decode(Payload::File(path.into())).unwrap();
-        assert_eq!(all.len(), 5, "four messages and the warning");
+        assert_eq!(
+            all.len(),
+            3,
+            "two messages (each seen twice) and the warning"
+        );
+        assert_eq!(all[1].facts.seen.len(), 2);
         let last = all.last().unwrap();
         assert!(last.trace.message.is_none());
         let error = last.facts.error.as_deref().unwrap_or_default();

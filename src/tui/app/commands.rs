@@ -11,7 +11,7 @@ use super::super::layout::{help, tabs, xml_rows};
 use super::prompt::{self, PromptKind};
 use super::{
     Confirm, Effect, ExportError, Focus, Level, Mode, Overwrite, Phase, Pick, Search, State, Tab,
-    people,
+    Topic, people,
 };
 
 /// A movement asked for by a key.
@@ -84,6 +84,10 @@ fn focus(state: &mut State, to: Focus) {
 
 fn set_tab(state: &mut State, tab: Tab) {
     if state.tab != tab {
+        if state.tab == Tab::Xml {
+            // `match 2 of 5` is about the XML shown.
+            state.unsay(Topic::Search);
+        }
         state.tab = tab;
         state.scroll = 0;
         relayout(state);
@@ -139,6 +143,7 @@ pub(super) fn selection_changed(state: &mut State) {
     state.scroll = 0;
     if let Some(search) = state.search.take() {
         state.search = Some(find(state, search.query));
+        state.unsay(Topic::Search);
     }
     people::follow(state);
 }
@@ -158,19 +163,21 @@ pub(super) fn relayout(state: &mut State) {
     }
 }
 
+/// `/` acts on the tab shown, whichever pane has the focus: it searches the XML tab's XML,
+/// filters the Identities tab's identities, and filters the messages from the other tabs.
 fn filter(state: &mut State) {
-    let (kind, current) = match (state.focus, state.tab) {
-        (Focus::Details, Tab::Xml) => (
+    let (kind, current) = match state.tab {
+        Tab::Xml => (
             PromptKind::SearchXml,
             state.search.as_ref().map(|s| s.query.clone()),
         ),
-        (Focus::Details, Tab::Identities) => (
+        Tab::Identities => (
             PromptKind::FilterIdentities,
             Some(state.identities.filter.clone()),
         ),
         _ => (PromptKind::FilterTraces, Some(state.traces.filter.clone())),
     };
-    prompt::open(state, kind, current.unwrap_or_default());
+    prompt::open_empty(state, kind, current.unwrap_or_default());
 }
 
 /// The XML lines of the selected message that hold the query, case-insensitively.
@@ -204,10 +211,12 @@ pub(super) enum Direction {
 pub(super) fn jump(state: &mut State, dir: Direction) {
     let width = state.areas().detail.width;
     let Some(search) = &state.search else {
-        state.say(
-            Level::Info,
-            "no search: press / on the XML tab to search it",
-        );
+        let how = if state.tab == Tab::Xml {
+            "no search yet: press / to search this message's XML"
+        } else {
+            "no search: press / on the XML tab (5) to search the XML"
+        };
+        state.say_about(Topic::Search, Level::Info, how);
         return;
     };
     let Some(row) = state.selected() else { return };
@@ -228,7 +237,11 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     });
     let Some(i) = wrapped else {
         let q = search.query.clone();
-        state.say(Level::Warn, format!("\"{q}\" is not in this message's XML"));
+        state.say_about(
+            Topic::Search,
+            Level::Warn,
+            format!("\"{q}\" is not in this message's XML"),
+        );
         return;
     };
     let line = search.lines[i];
@@ -240,7 +253,11 @@ pub(super) fn jump(state: &mut State, dir: Direction) {
     }
     state.tab = Tab::Xml;
     relayout(state);
-    state.say(Level::Info, format!("match {} of {count}", i + 1));
+    state.say_about(
+        Topic::Search,
+        Level::Info,
+        format!("match {} of {count}", i + 1),
+    );
 }
 
 /// `y`: the value that matters where the user is, on the terminal's clipboard.

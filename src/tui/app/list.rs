@@ -10,8 +10,9 @@ use crate::saml::Message;
 use crate::trace::Trace;
 
 use super::super::facts::{Facts, Judgement};
+use super::super::layout::columns;
 use super::people;
-use super::{Decoded, Effect, InputId, InputKind, Level, Load, State};
+use super::{Decoded, Effect, InputId, InputKind, Level, Load, State, Topic};
 
 /// A message's id: stable while it is in the list, new when its file is read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,6 +86,8 @@ pub struct Traces {
     pub cursor: usize,
     /// The first position of `visible` on screen.
     pub offset: usize,
+    /// The columns the widest NameID of `visible` takes, for the list's layout.
+    pub name_width: usize,
     pub pick: Pick,
     next_id: u64,
 }
@@ -111,6 +114,12 @@ impl Traces {
                 .filter(|i| self.rows[*i].matches(&terms))
                 .collect()
         };
+        self.name_width = self
+            .visible
+            .iter()
+            .map(|i| columns::name_width(&self.rows[*i].facts))
+            .max()
+            .unwrap_or(0);
         if !keep.is_some_and(|id| self.select(id)) {
             self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
         }
@@ -187,6 +196,8 @@ pub(super) fn decoded(
     input: InputId,
     result: Result<Vec<Decoded>, String>,
 ) -> Option<Effect> {
+    // `reading x…` is no longer true: what was read is said instead.
+    let asked = state.unsay(Topic::Reading(input));
     let Some(found) = state.inputs.iter_mut().find(|i| i.id == input) else {
         return None; // removed while it was read
     };
@@ -213,7 +224,13 @@ pub(super) fn decoded(
         })
         .collect();
     let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
-    announce(state, &label, &rows, is_paste, first_read);
+    let read = match (is_paste, first_read, asked) {
+        (true, _, _) => Read::Pasted,
+        (false, false, _) => Read::Again,
+        (false, true, true) => Read::Asked,
+        (false, true, false) => Read::First,
+    };
+    announce(state, &label, &rows, read);
     state.traces.replace(input, rows);
     select_after_read(state, place, &ids, is_paste);
     people::judge(state, |r| r.input == input)
@@ -271,8 +288,21 @@ fn select_after_read(state: &mut State, place: Place, ids: &[TraceId], is_paste:
     }
 }
 
-/// The status line after a read: what a paste was, or that a file was read again.
-fn announce(state: &mut State, label: &str, rows: &[Row], is_paste: bool, first_read: bool) {
+/// How an input came to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Pasted,
+    /// Opened at the `o` prompt, and said to be reading.
+    Asked,
+    /// One of the inputs of the command line.
+    First,
+    /// Read again, after it changed.
+    Again,
+}
+
+/// The status line after a read: what a paste or an opened file held, or that a file was read
+/// again.
+fn announce(state: &mut State, label: &str, rows: &[Row], read: Read) {
     let failed = rows.iter().filter_map(|r| r.facts.error.as_deref()).next();
     let good = rows.iter().filter(|r| r.facts.error.is_none()).count();
     if let (Some(error), 0) = (failed, good) {
@@ -290,9 +320,10 @@ fn announce(state: &mut State, label: &str, rows: &[Row], is_paste: bool, first_
         },
         many => format!("{} messages", many.len()),
     };
-    if is_paste {
-        state.say(Level::Info, format!("{label}: {what}"));
-    } else if !first_read {
-        state.say(Level::Info, format!("read {label} again: {what}"));
+    match read {
+        Read::Pasted => state.say(Level::Info, format!("{label}: {what}")),
+        Read::Asked => state.say(Level::Info, format!("read {label}: {what}")),
+        Read::Again => state.say(Level::Info, format!("read {label} again: {what}")),
+        Read::First => {}
     }
 }

@@ -27,8 +27,8 @@ use crate::scim::{self, Progress};
 use crate::trace::Trace;
 
 use super::keys::{self, Command, Edit};
-use super::layout::Areas;
 use super::layout::tabs::{Selected, Shown};
+use super::layout::{Areas, status};
 
 pub use super::facts::{Decoded, Judgement, verdict_word};
 pub use super::tab::Tab;
@@ -82,6 +82,18 @@ pub struct Status {
     pub level: Level,
     pub text: String,
     pub since: Timestamp,
+    pub topic: Topic,
+}
+
+/// What a status message is about, so that it goes as soon as it stops being true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// True until something else is said (or, for information, until it fades).
+    General,
+    /// `reading x…`: until that input has been read.
+    Reading(InputId),
+    /// The XML search (`match 2 of 5`, not found): while the XML tab shows that message.
+    Search,
 }
 
 /// Seconds an information message stays on the status line; warnings and errors stay until
@@ -259,12 +271,14 @@ pub enum Effect {
     Complete(String),
 }
 
-/// The verdict for one trace, and the index of the identity it is about.
+/// The verdict for one trace, and the index of the identity it is about (or, when it is
+/// ambiguous, of those it could be about).
 #[derive(Debug, Clone)]
 pub struct Judged {
     pub trace: TraceId,
     pub verdict: Verdict,
     pub identity: Option<u32>,
+    pub ambiguous: Vec<u32>,
 }
 
 /// Why an export did not happen.
@@ -283,6 +297,9 @@ pub enum Action {
     Tick(Timestamp),
     Resize(Size),
     Key(KeyEvent),
+    /// Keys that arrived together (in one read of the terminal, or within a few milliseconds):
+    /// a paste when they are text (`keys::pasted_text`), else each a key.
+    Keys(Vec<KeyEvent>),
     Paste(String),
     Command(Command),
     Edit(Edit),
@@ -339,9 +356,18 @@ impl State {
         }
     }
 
-    /// The screen's areas for the current size and list.
+    /// The screen's areas for the current size, list and status line.
     pub fn areas(&self) -> Areas {
-        Areas::new(self.size, self.traces.visible.len())
+        Areas::new(self.size, self.traces.visible.len(), self.status_rows())
+    }
+
+    /// Rows of the status line: a prompt or a question takes one, a message as many as it
+    /// needs to be read whole.
+    pub fn status_rows(&self) -> usize {
+        match (&self.mode, &self.status) {
+            (Mode::Prompt(_) | Mode::Confirm(_), _) | (_, None) => 1,
+            (_, Some(s)) => status::rows(&s.text, self.size),
+        }
     }
 
     /// How many identities the Identities tab shows at once.
@@ -364,6 +390,7 @@ impl State {
                 IdentityLoad::Failed(e) => Some(e.as_str()),
                 _ => None,
             },
+            stale: self.identities.stale.as_deref(),
             no_messages: self.traces.rows.is_empty(),
             context: &self.config.context,
         }
@@ -379,11 +406,25 @@ impl State {
     }
 
     fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.say_about(Topic::General, level, text);
+    }
+
+    fn say_about(&mut self, topic: Topic, level: Level, text: impl Into<String>) {
         self.status = Some(Status {
             level,
             text: text.into(),
             since: self.now,
+            topic,
         });
+    }
+
+    /// Takes the status message away if it is about `topic`; true if it was.
+    fn unsay(&mut self, topic: Topic) -> bool {
+        let about = self.status.as_ref().is_some_and(|s| s.topic == topic);
+        if about {
+            self.status = None;
+        }
+        about
     }
 
     /// The checks' context for a message loaded now.
@@ -422,6 +463,17 @@ impl State {
 
 /// Applies one action: the only place the state changes. Returns the effect to run, if any.
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    let status_rows = state.status_rows();
+    let effect = apply(state, action);
+    if state.status_rows() != status_rows {
+        // A message of several rows takes them from the details and the list, and gives
+        // them back when it goes.
+        commands::relayout(state);
+    }
+    effect
+}
+
+fn apply(state: &mut State, action: Action) -> Option<Effect> {
     match action {
         Action::Start => start(state),
         Action::Tick(now) => {
@@ -434,6 +486,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             None
         }
         Action::Key(key) => on_key(state, &key),
+        Action::Keys(keys) => on_keys(state, &keys),
         Action::Paste(text) => paste(state, text),
         Action::Command(c) => commands::command(state, c),
         Action::Edit(e) => prompt::edit(state, e),
@@ -511,7 +564,28 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Option<Effect> {
     }
 }
 
-/// A bracketed paste: typed into an open prompt, else decoded as a new message.
+/// Keys that arrived together: a paste without brackets (so that a `q` or `d` in a payload
+/// neither quits nor deletes), or keys pressed quickly, each a command.
+fn on_keys(state: &mut State, keys: &[KeyEvent]) -> Option<Effect> {
+    if let Some(text) = keys::pasted_text(keys) {
+        return paste(state, text);
+    }
+    let mut effects = Vec::new();
+    for key in keys {
+        if state.phase != Phase::Running {
+            break;
+        }
+        effects.extend(on_key(state, key));
+    }
+    match effects.len() {
+        0 => None,
+        1 => effects.pop(),
+        _ => Some(Effect::Batch(effects)),
+    }
+}
+
+/// A paste (bracketed, or keys that arrived together): typed into an open prompt, else
+/// decoded as a new message.
 fn paste(state: &mut State, text: String) -> Option<Effect> {
     if let Mode::Prompt(p) = &mut state.mode {
         p.line.insert_str(&text);

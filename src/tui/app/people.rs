@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::compare::{self, FixApi, Index, ListProblem, Verdict};
+use crate::compare::{self, FixApi, IdentityView, Index, ListProblem};
 use crate::scim::{self, Identity, IdentityList, Progress};
 use crate::trace::Trace;
 
@@ -115,19 +115,29 @@ impl JudgeJob {
             .iter()
             .filter_map(|(id, t)| {
                 let verdict = index.verdict(t.message.as_ref()?);
-                let identity = find_row(rows, &verdict);
+                let identity = find_row(rows, verdict.identity.as_ref());
+                let ambiguous = match verdict.state {
+                    compare::State::Ambiguous => verdict
+                        .candidates
+                        .iter()
+                        .filter_map(|c| find_row(rows, Some(&c.identity)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 Some(Judged {
                     trace: *id,
                     verdict,
                     identity,
+                    ambiguous,
                 })
             })
             .collect()
     }
 }
 
-fn find_row(rows: &HashMap<(&str, Option<&str>), u32>, v: &Verdict) -> Option<u32> {
-    let id = v.identity.as_ref()?;
+/// The row of an identity a verdict names, by where it was read and its external id.
+fn find_row(rows: &HashMap<(&str, Option<&str>), u32>, id: Option<&IdentityView>) -> Option<u32> {
+    let id = id?;
     rows.get(&(id.origin.as_str(), id.external_id.as_deref()))
         .copied()
 }
@@ -162,6 +172,9 @@ pub struct Identities {
     pub load: IdentityLoad,
     /// The last list read; kept when a later read fails.
     pub people: Option<Arc<People>>,
+    /// Why the last read failed, while `people` (and the verdicts) are from an earlier one:
+    /// until a read succeeds, the verdicts are stale.
+    pub stale: Option<String>,
     /// Counts reads, so that results of an older read are ignored.
     pub generation: u64,
     pub loaded_at: Option<Timestamp>,
@@ -183,6 +196,7 @@ impl Identities {
             },
             sources,
             people: None,
+            stale: None,
             generation: 0,
             loaded_at: None,
             filter: String::new(),
@@ -312,6 +326,7 @@ pub(super) fn loaded(
             );
             let ids = &mut state.identities;
             ids.people = Some(people);
+            ids.stale = None;
             ids.load = IdentityLoad::Ready;
             ids.loaded_at = Some(state.now);
             ids.refilter();
@@ -320,7 +335,11 @@ pub(super) fn loaded(
             judge(state, |_| true)
         }
         Err(message) => {
-            state.identities.load = IdentityLoad::Failed(message.clone());
+            let ids = &mut state.identities;
+            ids.load = IdentityLoad::Failed(message.clone());
+            if ids.people.is_some() {
+                ids.stale = Some(message.clone());
+            }
             state.say(Level::Error, message);
             if state.identities.people.is_none() {
                 for row in &mut state.traces.rows {
@@ -364,6 +383,7 @@ pub(super) fn judged(state: &mut State, generation: u64, verdicts: Vec<Judged>) 
             row.judgement = Judgement::Done {
                 verdict: Box::new(j.verdict),
                 identity: j.identity,
+                ambiguous: j.ambiguous,
             };
         }
     }
@@ -375,24 +395,28 @@ pub(super) fn judged(state: &mut State, generation: u64, verdicts: Vec<Judged>) 
     follow(state);
 }
 
-/// Recomputes which identities messages point at.
+/// Recomputes which identities messages point at: the one a verdict is about, and each of
+/// those an ambiguous verdict could be about.
 fn remark(state: &mut State) {
     let mut marks: HashMap<u32, Mark> = HashMap::new();
     for row in &state.traces.rows {
         let Judgement::Done {
             verdict,
-            identity: Some(i),
+            identity,
+            ambiguous,
         } = &row.judgement
         else {
             continue;
         };
-        let mark = marks.entry(*i).or_insert(Mark {
-            state: verdict.state,
-            count: 0,
-        });
-        mark.count += 1;
-        if verdict.state.is_problem() {
-            mark.state = verdict.state;
+        for i in identity.iter().chain(ambiguous) {
+            let mark = marks.entry(*i).or_insert(Mark {
+                state: verdict.state,
+                count: 0,
+            });
+            mark.count += 1;
+            if verdict.state.is_problem() {
+                mark.state = verdict.state;
+            }
         }
     }
     state.identities.marks = marks;
@@ -406,8 +430,13 @@ pub(super) fn follow(state: &mut State) {
     }
     let target = match state.selected().map(|r| &r.judgement) {
         Some(Judgement::Done {
-            identity: Some(i), ..
-        }) => *i,
+            identity,
+            ambiguous,
+            ..
+        }) => match identity.or(ambiguous.first().copied()) {
+            Some(i) => i,
+            None => return,
+        },
         _ => return,
     };
     let height = state.identity_rows();

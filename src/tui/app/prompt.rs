@@ -11,7 +11,7 @@ use crate::scim;
 
 use super::super::keys::Edit;
 use super::commands::{self, Direction};
-use super::{Effect, InputKind, Level, Mode, Overwrite, Payload, State, people};
+use super::{Effect, InputKind, Level, Mode, Overwrite, Payload, State, Topic, people};
 
 /// What a prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,8 @@ pub struct Prompt {
     pub before: String,
     /// File names Tab found, when more than one.
     pub candidates: Vec<String>,
+    /// The text in force when the prompt opened empty, which ↑ puts back (the view offers it).
+    pub recall: Option<String>,
 }
 
 /// A question that waits for y or n.
@@ -136,7 +138,7 @@ impl LineEdit {
                 self.cursor = from;
             }
             Edit::Clear => *self = LineEdit::default(),
-            Edit::Complete | Edit::Submit | Edit::Cancel => return false,
+            Edit::Complete | Edit::Recall | Edit::Submit | Edit::Cancel => return false,
         }
         true
     }
@@ -148,6 +150,19 @@ pub(super) fn open(state: &mut State, kind: PromptKind, text: String) {
         kind,
         before: text.clone(),
         line: LineEdit::new(text),
+        candidates: Vec::new(),
+        recall: None,
+    });
+}
+
+/// Opens an empty prompt for a filter or the search now `in_force`: what is typed is a new
+/// one, not more of the old (↑ recalls it, Esc keeps it).
+pub(super) fn open_empty(state: &mut State, kind: PromptKind, in_force: String) {
+    state.mode = Mode::Prompt(Prompt {
+        kind,
+        line: LineEdit::default(),
+        recall: (!in_force.is_empty()).then(|| in_force.clone()),
+        before: in_force,
         candidates: Vec::new(),
     });
 }
@@ -166,6 +181,10 @@ pub(super) fn edit(state: &mut State, e: Edit) -> Option<Effect> {
         Edit::Submit => submit(state),
         Edit::Complete if p.kind.completes_paths() => Some(Effect::Complete(p.line.text.clone())),
         Edit::Complete => None,
+        Edit::Recall => {
+            p.line = LineEdit::new(p.recall.clone()?);
+            after_typing(state)
+        }
         other => {
             p.line.apply(other);
             p.candidates.clear();
@@ -199,7 +218,9 @@ fn apply_live(state: &mut State, kind: PromptKind, text: &str) {
         PromptKind::SearchXml => {
             let search = commands::find(state, text.to_owned());
             state.search = (!text.is_empty()).then_some(search);
-            if !text.is_empty() {
+            if text.is_empty() {
+                state.unsay(Topic::Search);
+            } else {
                 state.scroll = 0;
                 commands::jump(state, Direction::Forward);
             }
@@ -232,7 +253,11 @@ fn open_file(state: &mut State, path: PathBuf) -> Option<Effect> {
         .map(|i| i.id);
     let id = known.unwrap_or_else(|| state.add_input(InputKind::File(path.clone())));
     let decode = state.decode(id, Payload::File(path.clone()))?;
-    state.say(Level::Info, format!("reading {}…", path.display()));
+    state.say_about(
+        Topic::Reading(id),
+        Level::Info,
+        format!("reading {}…", path.display()),
+    );
     Some(Effect::Batch(vec![decode, Effect::Watch(path)]))
 }
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Size;
 
 use super::super::facts::Kind;
@@ -303,7 +303,7 @@ fn an_edited_message_file_keeps_the_selection_in_place() {
         format!(
             "{}\n{}",
             b64("okta-email.b64").trim(),
-            b64("okta-email.b64").trim()
+            b64("failed-status.b64").trim()
         ),
     )
     .unwrap();
@@ -617,4 +617,239 @@ fn commands_work_with_no_message_at_all() {
     shell.send(&mut state, code(KeyCode::Enter));
     assert!(shell.exported.is_empty());
     assert_eq!(state.phase, Phase::Running);
+}
+
+/// Regression: `reading x…` stayed on the status line after x had been read, for the six
+/// seconds information stays; what was read is said instead.
+#[test]
+fn reading_goes_from_the_status_line_when_the_file_is_read() {
+    let (mut shell, mut state) = started();
+    shell.hold_decodes = true;
+    shell.send(&mut state, key('o'));
+    shell.send_all(&mut state, typed("samples/google.xml"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let text = |s: &State| {
+        s.status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(text(&state), "reading samples/google.xml…");
+    shell.release(&mut state);
+    assert!(
+        text(&state).starts_with("read samples/google.xml: a Response for "),
+        "{}",
+        text(&state)
+    );
+    // A file that cannot be read says so in place of `reading`.
+    shell.hold_decodes = true;
+    shell.send(&mut state, key('o'));
+    shell.send_all(&mut state, typed("samples/nonexistent.xml"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    shell.release(&mut state);
+    assert!(
+        text(&state).contains("nonexistent.xml: "),
+        "{}",
+        text(&state)
+    );
+    assert_eq!(state.status.as_ref().map(|s| s.level), Some(Level::Error));
+}
+
+/// Regression: the search's `match 1 of 3` stayed on the status line after leaving the XML
+/// tab, and after moving to a message where it was no longer true.
+#[test]
+fn the_search_message_goes_with_the_xml_it_is_about() {
+    let (mut shell, mut state) = started();
+    let search = |shell: &mut Shell, state: &mut State| {
+        shell.send_all(state, [key('5'), code(KeyCode::Enter), key('/')]);
+        shell.send(state, Action::Edit(super::super::keys::Edit::Clear));
+        shell.send_all(state, typed("attributevalue"));
+        shell.send(state, code(KeyCode::Enter));
+        let status = state.status.clone().unwrap();
+        assert_eq!(status.topic, Topic::Search);
+        assert!(status.text.starts_with("match 1 of "), "{}", status.text);
+    };
+    search(&mut shell, &mut state);
+    shell.send(&mut state, key('1'));
+    assert_eq!(state.status, None, "left the XML tab");
+    search(&mut shell, &mut state);
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('j')]);
+    assert_eq!(state.status, None, "another message");
+    assert!(state.search.is_some(), "the search itself stays");
+    // Other messages stay when the tab changes.
+    shell.send(&mut state, Action::Notice(Level::Warn, "kept".into()));
+    shell.send(&mut state, key('2'));
+    assert_eq!(state.status.map(|s| s.text), Some("kept".into()));
+}
+
+/// Regression: `i` with a URL that failed left the earlier list in the header, named as read
+/// from the URL, and its verdicts as if nothing had happened. They are kept, marked stale,
+/// until a read succeeds.
+#[test]
+fn a_failed_reload_marks_the_verdicts_stale_until_one_succeeds() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('i'));
+    shell.send(&mut state, Action::Edit(super::super::keys::Edit::Clear));
+    shell.send_all(&mut state, typed("http://127.0.0.1:9/groups/acme"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let error = "http://127.0.0.1:9/groups/acme: no network in tests";
+    assert_eq!(state.identities.stale.as_deref(), Some(error));
+    assert_eq!(
+        state.status.as_ref().map(|s| (s.level, s.text.as_str())),
+        Some((Level::Error, error))
+    );
+    let people = state.identities.people.as_ref().unwrap();
+    assert_eq!(people.inputs, ["samples/identities.scim.json"]);
+    assert_eq!(words(&state), ["match", "near match"], "kept");
+    assert!(state.shown().stale.is_some());
+    // Trying again does not make them fresh; a read that works does.
+    shell.send(&mut state, key('r'));
+    assert!(state.identities.stale.is_some());
+    shell.send(&mut state, key('i'));
+    shell.send(&mut state, Action::Edit(super::super::keys::Edit::Clear));
+    shell.send_all(&mut state, typed("samples/identities.csv"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.identities.stale, None);
+    assert_eq!(state.identities.load, IdentityLoad::Ready);
+    assert_eq!(words(&state), ["match", "near match"]);
+}
+
+#[test]
+fn a_list_that_never_read_is_not_stale() {
+    let (_, state) = Shell::start(config_with(&TWO, Some("nonexistent.csv")));
+    assert!(matches!(state.identities.load, IdentityLoad::Failed(_)));
+    assert_eq!(state.identities.stale, None);
+}
+
+/// Regression: `/` opened the search prompt holding the last search, so typing a new one
+/// appended to it ("attributevalueattributevalue"). It opens empty; ↑ puts the last back, Esc
+/// keeps it.
+#[test]
+fn slash_opens_an_empty_prompt_and_up_recalls_the_last() {
+    let (mut shell, mut state) = started();
+    shell.send_all(&mut state, [key('5'), code(KeyCode::Enter), key('/')]);
+    shell.send_all(&mut state, typed("attributevalue"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let first = state.search.clone().unwrap();
+    shell.send(&mut state, key('/'));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!("expected the search prompt")
+    };
+    assert_eq!(p.line.text(), "", "empty");
+    assert_eq!(p.recall.as_deref(), Some("attributevalue"));
+    let screen = super::super::testing::screen(&mut state, 80, 24);
+    let last = screen.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("\"Search the XML:    ↑ recalls attributevalue"),
+        "{screen}"
+    );
+    shell.send_all(&mut state, typed("nameid"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert_eq!(
+        state.search.as_ref().map(|s| s.query.as_str()),
+        Some("nameid")
+    );
+    // ↑ recalls, Esc keeps what was in force.
+    shell.send_all(&mut state, [key('/'), code(KeyCode::Up)]);
+    let Mode::Prompt(p) = &state.mode else {
+        panic!()
+    };
+    assert_eq!(p.line.text(), "nameid");
+    shell.send_all(&mut state, typed("x"));
+    shell.send(&mut state, code(KeyCode::Esc));
+    assert_eq!(
+        state.search.as_ref().map(|s| s.query.as_str()),
+        Some("nameid")
+    );
+    assert_ne!(first.query, "nameid");
+    // The message filter too.
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('1'), key('/')]);
+    shell.send_all(&mut state, typed("bob"));
+    shell.send_all(&mut state, [code(KeyCode::Enter), key('/')]);
+    shell.send_all(&mut state, typed("alice"));
+    assert_eq!(state.traces.filter, "alice");
+    assert_eq!(words(&state), ["match"]);
+}
+
+/// Regression: `/` on the XML tab with the focus on the list filtered the messages, and `n`
+/// then said "press / on the XML tab" while that tab was open. `/` searches the tab shown.
+#[test]
+fn slash_on_the_xml_tab_searches_it_from_the_list_too() {
+    let (mut shell, mut state) = started();
+    shell.send(&mut state, key('n'));
+    let said = |s: &State| {
+        s.status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(said(&state).contains("on the XML tab"), "{}", said(&state));
+    shell.send_all(&mut state, [key('5'), key('n')]);
+    assert_eq!(
+        said(&state),
+        "no search yet: press / to search this message's XML"
+    );
+    assert_eq!(state.focus, Focus::List);
+    shell.send(&mut state, key('/'));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!("a prompt")
+    };
+    assert_eq!(p.kind, PromptKind::SearchXml);
+    shell.send_all(&mut state, typed("attributevalue"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    assert!(
+        state.traces.filter.is_empty(),
+        "the messages are not filtered"
+    );
+    assert_eq!(state.traces.visible.len(), 2);
+    let search = state.search.clone().unwrap();
+    assert_eq!(search.current, Some(0));
+    shell.send(&mut state, key('n'));
+    assert_eq!(state.search.as_ref().unwrap().current, Some(1));
+    let n = search.lines.len();
+    assert_eq!(said(&state), format!("match 2 of {n}"));
+    // The list still moves with the focus on it, and the search follows the message.
+    shell.send(&mut state, key('j'));
+    assert_eq!(state.traces.cursor, 1);
+    // On Identities, `/` filters identities; elsewhere the messages.
+    shell.send_all(&mut state, [key('6'), key('/')]);
+    assert!(matches!(&state.mode, Mode::Prompt(p) if p.kind == PromptKind::FilterIdentities));
+    shell.send_all(&mut state, [code(KeyCode::Esc), key('1'), key('/')]);
+    assert!(matches!(&state.mode, Mode::Prompt(p) if p.kind == PromptKind::FilterTraces));
+}
+
+fn key_events(text: &str) -> Vec<KeyEvent> {
+    text.chars()
+        .map(|c| match c {
+            '\n' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        })
+        .collect()
+}
+
+/// Regression: in a terminal without bracketed paste, a pasted payload arrived as keys and ran
+/// as commands: its `d`s deleted messages and its first `q` quit. Keys that arrive together
+/// and are text are a paste.
+#[test]
+fn keys_that_arrive_together_are_pasted_not_run() {
+    let (mut shell, mut state) = started();
+    let b64 = std::fs::read_to_string(sample("okta-email.b64")).unwrap();
+    assert!(b64.contains('q') && b64.contains('d'));
+    shell.send(&mut state, Action::Keys(key_events(&b64)));
+    assert_eq!(state.phase, Phase::Running, "not quit");
+    assert_eq!(state.traces.rows.len(), 3, "nothing deleted, one added");
+    assert_eq!(selected_name(&state).as_deref(), Some("alice@example.com"));
+    // Into an open prompt, the burst is typed.
+    shell.send(&mut state, key('o'));
+    shell.send(&mut state, Action::Keys(key_events("samples/google.xml")));
+    let Mode::Prompt(p) = &state.mode else {
+        panic!("the prompt is still open")
+    };
+    assert_eq!(p.line.text(), "samples/google.xml");
+    shell.send(&mut state, code(KeyCode::Esc));
+    // A few keys pressed quickly are commands still.
+    shell.send(&mut state, Action::Keys(key_events("gd")));
+    assert_eq!(state.traces.rows.len(), 2, "d deleted the first");
+    shell.send(&mut state, Action::Keys(key_events("jq")));
+    assert_eq!(state.phase, Phase::Done);
 }

@@ -96,6 +96,15 @@ pub fn judgement(j: &Judgement) -> Vec<Span<'static>> {
     }
 }
 
+/// A verdict made with an earlier identity list, whose last reload failed: its words, dim,
+/// after a `?` in place of its sign.
+pub fn stale_judgement(j: &Judgement) -> Vec<Span<'static>> {
+    match j {
+        Judgement::Done { .. } => vec![Span::styled(format!("? {}", j.word()), DIM)],
+        other => judgement(other),
+    }
+}
+
 /// An untrusted string as spans: its text in `style`, each invisible or control character as a
 /// marker such as `<U+200B>` that stands out.
 pub fn untrusted(s: &str, style: Style) -> Vec<Span<'static>> {

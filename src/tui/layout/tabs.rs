@@ -34,6 +34,8 @@ pub struct Shown<'a> {
     pub query: Option<&'a str>,
     /// Why the identity list could not be read, when it could not.
     pub list_error: Option<&'a str>,
+    /// Why the last read of the identity list failed, when the verdicts are from an earlier one.
+    pub stale: Option<&'a str>,
     /// True when no message has been loaded at all (not just none selected).
     pub no_messages: bool,
     /// The checks' context, for what was not checked.
@@ -195,6 +197,9 @@ fn verdict_line(shown: &Shown, row: &Selected) -> Option<Wrapped> {
     };
     if let Judgement::Done { verdict, .. } = row.judgement {
         value[0].style = value[0].style.patch(STRONG);
+        if shown.stale.is_some() {
+            value.push(Span::styled("  ✗ stale: the last reload failed", BAD));
+        }
         value.push(Span::styled(
             if verdict.fix.is_some() {
                 "  (4 Identity: why, and the fix)"
@@ -440,8 +445,29 @@ fn identity(shown: &Shown, row: &Selected) -> Vec<Wrapped> {
             ],
         },
         Judgement::Waiting => vec![plain("Comparing the NameID with the identity list…", WARN)],
-        Judgement::Done { verdict, .. } => verdict_lines(row, verdict),
+        Judgement::Done { verdict, .. } => {
+            let mut out = stale_lines(shown);
+            out.extend(verdict_lines(row, verdict));
+            out
+        }
     }
+}
+
+/// Above a verdict made with an earlier list: that the last reload failed, and why.
+fn stale_lines(shown: &Shown) -> Vec<Wrapped> {
+    let Some(error) = shown.stale else {
+        return Vec::new();
+    };
+    let mut why = vec![Span::styled("Reload failed: ", BAD)];
+    why.extend(untrusted(error, BAD));
+    vec![
+        plain(
+            "✗ Stale: the last reload of the identity list failed, so this verdict is against the list read before it.",
+            BAD,
+        ),
+        (Line::from(why), 2),
+        plain("", Style::new()),
+    ]
 }
 
 fn verdict_lines(row: &Selected, v: &Verdict) -> Vec<Wrapped> {

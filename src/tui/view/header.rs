@@ -91,15 +91,20 @@ fn loaded(state: &State) -> Vec<Span<'static>> {
     spans
 }
 
-/// ` Identities  8 from samples/identities.csv · read 12 s ago · 1 problem`
+/// ` Identities  8 from samples/identities.csv · read 12 s ago · 1 problem`; a list kept from
+/// an earlier read is said to be stale first, where it cannot be cut off.
 fn identities(state: &State) -> Vec<Span<'static>> {
     let ids = &state.identities;
     let mut spans = vec![Span::styled(" Identities ", STRONG)];
+    if ids.stale.is_some() {
+        spans.push(Span::styled("✗ stale: the last reload failed · ", BAD));
+    }
     if let Some(people) = &ids.people {
+        // Where the list shown was read, which is not where a failed reload looked.
+        let from = crate::sanitize::visible(&people.inputs.join(", ")).into_owned();
         spans.push(Span::raw(format!(
-            "{} from {}",
-            people.identities.len(),
-            sources(&ids.sources)
+            "{} from {from}",
+            people.identities.len()
         )));
         if let Some(at) = ids.loaded_at {
             spans.push(Span::styled(format!(" · read {}", age(at, state.now)), DIM));
@@ -124,10 +129,11 @@ fn identities(state: &State) -> Vec<Span<'static>> {
                 WARN,
             ));
         }
+        // With a list kept, `stale` above says it; the error is on the status line whole.
+        IdentityLoad::Ready | IdentityLoad::Failed(_) if ids.people.is_some() => {}
         IdentityLoad::Ready => {}
         IdentityLoad::Failed(e) => {
-            let sep = if ids.people.is_some() { " · " } else { "" };
-            spans.push(Span::styled(format!("{sep}✗ "), BAD));
+            spans.push(Span::styled("✗ ", BAD));
             spans.extend(styled::untrusted(e, BAD));
         }
     }

@@ -92,6 +92,9 @@ fn summary(state: &State, people: &People) -> Vec<Span<'static>> {
         ));
         spans.extend(untrusted_quoted(&ids.filter, STRONG));
     }
+    if ids.stale.is_some() {
+        spans.push(Span::styled(" · ✗ stale: the last reload failed", BAD));
+    }
     if !ids.marks.is_empty() {
         spans.push(Span::styled(
             format!(" · {} named by messages", ids.marks.len()),

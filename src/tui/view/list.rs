@@ -1,6 +1,6 @@
 //! The list of messages: one line each (time, kind, NameID, the identity verdict in words and
-//! colour, GitLab's verdict, the checks, the source), only the lines that show, and what to say
-//! when there are none.
+//! colour, GitLab's verdict, the checks, the source, in the columns `layout::columns` gives,
+//! which cut the NameID last), only the lines that show, and what to say when there are none.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,48 +10,12 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::{Focus, Load, Row, State};
 use super::super::facts::{Counts, Kind};
+use super::super::layout::columns::{self, Columns};
 use super::super::layout::styled::{self, BAD, DIM, GOOD, SELECTED, SELECTED_IDLE, STRONG, WARN};
 use crate::verdict::{Outcome, Verdict as GitLabVerdict};
 
-/// Column widths for a width of screen.
-struct Columns {
-    time: usize,
-    kind: usize,
-    name: usize,
-    verdict: usize,
-    gitlab: usize,
-    checks: usize,
-    source: usize,
-}
-
-impl Columns {
-    fn new(width: usize) -> Columns {
-        let time = if width >= 120 { 19 } else { 8 };
-        let (kind, verdict, gitlab, checks) = (10, 12, 10, 9);
-        let source = if width >= 100 {
-            (width / 6).clamp(12, 32)
-        } else {
-            0
-        };
-        // At 100 columns and more, room is left on the right for the titles' "3/10".
-        let gaps = if source > 0 { 7 + 8 } else { 6 };
-        let name = width
-            .saturating_sub(time + kind + verdict + gitlab + checks + source + gaps)
-            .max(8);
-        Columns {
-            time,
-            kind,
-            name,
-            verdict,
-            gitlab,
-            checks,
-            source,
-        }
-    }
-}
-
 pub fn render(state: &State, frame: &mut Frame, head: Rect, area: Rect) {
-    let cols = Columns::new(usize::from(area.width));
+    let cols = Columns::new(usize::from(area.width), state.traces.name_width);
     frame.render_widget(Paragraph::new(titles(state, &cols, head.width)), head);
     let t = &state.traces;
     if t.visible.is_empty() {
@@ -67,7 +31,7 @@ pub fn render(state: &State, frame: &mut Frame, head: Rect, area: Rect) {
         .take(height)
         .filter_map(|(pos, i)| Some((pos, t.rows.get(*i)?)))
         .map(|(pos, row)| {
-            let line = row_line(row, &cols);
+            let line = row_line(row, &cols, state.identities.stale.is_some());
             match (pos == t.cursor, state.focus) {
                 (false, _) => line,
                 (true, Focus::List) => line.patch_style(SELECTED),
@@ -78,33 +42,38 @@ pub fn render(state: &State, frame: &mut Frame, head: Rect, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// The column titles; over verdicts made with an earlier identity list, `STALE`.
 fn titles(state: &State, cols: &Columns, width: u16) -> Line<'static> {
     let style = if state.focus == Focus::List {
         STRONG
     } else {
         DIM
     };
-    let mut s = format!(
-        " {} {} {} {} {} {}",
-        styled::fit("TIME", cols.time),
-        styled::fit("KIND", cols.kind),
-        styled::fit("NAMEID", cols.name),
-        styled::fit("VERDICT", cols.verdict),
-        styled::fit("GITLAB", cols.gitlab),
-        styled::fit("CHECKS", cols.checks),
-    );
-    if cols.source > 0 {
-        s.push(' ');
-        s.push_str(&styled::fit("SOURCE", cols.source));
+    let stale = state.identities.stale.is_some();
+    let mut spans = Vec::new();
+    for (title, w) in [
+        ("TIME", cols.time),
+        ("KIND", cols.kind),
+        ("NAMEID", cols.name),
+        (if stale { "STALE" } else { "VERDICT" }, cols.verdict),
+        ("GITLAB", cols.gitlab),
+        ("CHECKS", cols.checks),
+        ("SOURCE", cols.source),
+    ] {
+        if w > 0 {
+            let style = if title == "STALE" { BAD } else { style };
+            spans.push(Span::styled(format!(" {}", styled::fit(title, w)), style));
+        }
     }
     let t = &state.traces;
     let pos = format!("{}/{}", t.cursor + 1, t.visible.len());
-    let room = usize::from(width).saturating_sub(styled::width(&s));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = usize::from(width).saturating_sub(used);
     if t.visible.len() > 1 && room > styled::width(&pos) {
-        s.push_str(&" ".repeat(room - styled::width(&pos)));
-        s.push_str(&pos);
+        let pad = " ".repeat(room - styled::width(&pos));
+        spans.push(Span::styled(format!("{pad}{pos}"), style));
     }
-    Line::styled(s, style)
+    Line::from(spans)
 }
 
 /// A cell: spans cut or padded to exactly `w` columns.
@@ -117,7 +86,7 @@ fn cell(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
     spans
 }
 
-fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
+fn row_line(row: &Row, cols: &Columns, stale: bool) -> Line<'static> {
     let f = &row.facts;
     let time = match f.when {
         Some(t) if cols.time >= 19 => t.strftime("%Y-%m-%d %H:%M:%S").to_string(),
@@ -129,31 +98,34 @@ fn row_line(row: &Row, cols: &Columns) -> Line<'static> {
     } else {
         Style::new()
     };
-    let name = match (&f.error, &f.name_id) {
+    let mut name = match (&f.error, &f.name_id) {
         (Some(e), _) => styled::untrusted(e, DIM),
         (None, Some(n)) => styled::untrusted_quoted(n, STRONG),
         (None, None) => vec![Span::styled("(no NameID)", DIM)],
     };
-    let mut spans = vec![
-        Span::raw(" "),
-        Span::styled(styled::fit(&time, cols.time), DIM),
+    name.extend(columns::seen(f).map(|s| Span::styled(s, WARN)));
+    let cells = [
+        (vec![Span::styled(time, DIM)], cols.time),
+        (styled::untrusted(f.kind.label(), kind_style), cols.kind),
+        (name, cols.name),
+        (
+            if stale {
+                styled::stale_judgement(&row.judgement)
+            } else {
+                styled::judgement(&row.judgement)
+            },
+            cols.verdict,
+        ),
+        (gitlab(row.trace.gitlab_verdict.as_ref()), cols.gitlab),
+        (checks(&f.checks, row), cols.checks),
+        (styled::untrusted(&f.source, DIM), cols.source),
     ];
-    spans.push(Span::raw(" "));
-    spans.extend(cell(
-        styled::untrusted(f.kind.label(), kind_style),
-        cols.kind,
-    ));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(name, cols.name));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(styled::judgement(&row.judgement), cols.verdict));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(gitlab(row.trace.gitlab_verdict.as_ref()), cols.gitlab));
-    spans.push(Span::raw(" "));
-    spans.extend(cell(checks(&f.checks, row), cols.checks));
-    if cols.source > 0 {
-        spans.push(Span::raw(" "));
-        spans.extend(cell(styled::untrusted(&f.source, DIM), cols.source));
+    let mut spans = Vec::new();
+    for (content, w) in cells {
+        if w > 0 {
+            spans.push(Span::raw(" "));
+            spans.extend(cell(content, w));
+        }
     }
     Line::from(spans)
 }

@@ -1,5 +1,6 @@
-//! The status line: an open prompt (with the cursor), a question, the last message, or the
-//! key hints generated from the binding table.
+//! The status line: an open prompt (with the cursor), a question, the last message (wrapped
+//! over the rows `layout::status` gives it, so that an error is read whole), or the key hints
+//! generated from the binding table.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -8,6 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::{Confirm, Level, Mode, Prompt, State};
 use super::super::keys;
+use super::super::layout::status;
 use super::super::layout::styled::{self, BAD, DIM, STRONG, WARN};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
@@ -29,7 +31,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                     Level::Warn => WARN,
                     Level::Error => BAD,
                 };
-                Line::from(styled::cut(styled::untrusted(&s.text, style), w))
+                let lines = status::message(&s.text, style, state.size);
+                return frame.render_widget(Paragraph::new(lines), area);
             }
             None => hints(w),
         },
@@ -56,6 +59,10 @@ fn prompt(p: &Prompt, frame: &mut Frame, area: Rect) {
     let shown: String = chars.iter().skip(start).take(room).collect();
     let mut spans = vec![Span::styled(title, STRONG)];
     spans.extend(styled::untrusted(&shown, ratatui::style::Style::new()));
+    if let Some(recall) = p.recall.as_deref().filter(|_| p.line.text().is_empty()) {
+        spans.push(Span::styled("   ↑ recalls ", DIM));
+        spans.extend(styled::untrusted_quoted(recall, DIM.patch(STRONG)));
+    }
     if !p.candidates.is_empty() {
         let names: Vec<&str> = p.candidates.iter().map(|c| c.as_str()).take(8).collect();
         spans.push(Span::styled(format!("   [{}]", names.join("  ")), DIM));

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Size;
 use ratatui::style::Color;
 
-use super::super::app::{Action, State, Tab, update};
+use super::super::app::{Action, Level, State, Tab, update};
 use super::super::layout::{help, tabs, xml_rows};
 use super::super::testing::{Shell, at, code, config_with, key, sample, screen, typed};
 use crate::scim::{self, Progress};
@@ -127,6 +127,71 @@ fn identities() {
     check("identities", &mut state);
 }
 
+/// Regression: the identities an ambiguous verdict names ("JSmith" and "jsmith", one NameID
+/// for two people) were not marked in the Identities tab, so nothing there said which two to
+/// look at. Both are marked `✗ ambiguous` in the verdict's colour, and one is selected.
+#[test]
+fn ambiguous_identities_are_marked() {
+    let (mut shell, mut state) = every_verdict();
+    shell.send_all(&mut state, [key('G'), key('k'), key('6')]);
+    assert_eq!(
+        state.selected().and_then(|r| r.facts.name_id.as_deref()),
+        Some("jsmith")
+    );
+    check("ambiguous_identities", &mut state);
+    shell.send(&mut state, Action::Resize(Size::new(80, 24)));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| super::render(&state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut marked = Vec::new();
+    for y in 0..24 {
+        let line: String = (0..80)
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect();
+        if line.starts_with(" ✗ ambiguous") {
+            assert_eq!(buffer[(1, y)].fg, Color::Red, "{line}");
+            marked.push(
+                line.split_whitespace()
+                    .nth(2)
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+    }
+    assert_eq!(marked, ["JSmith", "jsmith"]);
+    let selected = state.identities.selected_identity();
+    let selected = selected
+        .and_then(|i| i.external_id.clone())
+        .unwrap_or_default();
+    assert!(
+        marked.contains(&selected),
+        "one of them is selected: {selected}"
+    );
+}
+
+/// Regression: a HAR holding one SAMLResponse twice (the IdP's form, the browser's POST) and
+/// one AuthnRequest twice listed five rows for three messages. Repeats are one row, `seen 2×`,
+/// and the Summary says where each was.
+#[test]
+fn repeated_messages_are_one_row_seen_n_times() {
+    let (mut shell, mut state) = Shell::start(config_with(
+        &["har-chrome.har"],
+        Some("identities.scim.json"),
+    ));
+    assert_eq!(state.traces.rows.len(), 3);
+    shell.send(&mut state, key('j'));
+    check("repeats", &mut state);
+    for (w, h) in SIZES {
+        let screen = screen(&mut state, w, h);
+        let seen = screen.lines().filter(|l| l.contains(" seen 2×")).count();
+        assert_eq!(seen, 2, "the request and the response:\n{screen}");
+        assert!(
+            screen.contains("Seen            2×: har-chrome.har #3, har-chrome.har #4"),
+            "{screen}"
+        );
+    }
+}
+
 #[test]
 fn invisible_characters_are_shown() {
     let (mut shell, mut state) = Shell::start(config_with(
@@ -145,6 +210,101 @@ fn help_and_prompt() {
     shell.send_all(&mut state, [code(KeyCode::Esc), key('/')]);
     shell.send_all(&mut state, typed("not"));
     check("filter_prompt", &mut state);
+}
+
+/// A reload that failed after a list was read: the header says the verdicts are stale and
+/// where the list shown came from, the list's verdicts are `?` under `STALE`, the Summary and
+/// Identity tabs say why, and the status line holds the whole error.
+#[test]
+fn stale_verdicts_after_a_failed_reload() {
+    const ERROR: &str = "http://127.0.0.1:9/api/v4/groups/acme/saml_users?per_page=100: could not connect to 127.0.0.1:9: Connection refused (os error 111)";
+    let (mut shell, mut state) = every_verdict();
+    shell.hold_identities = true;
+    shell.send(&mut state, key('i'));
+    shell.send(&mut state, Action::Edit(super::super::keys::Edit::Clear));
+    shell.send_all(&mut state, typed("http://127.0.0.1:9/groups/acme"));
+    shell.send(&mut state, code(KeyCode::Enter));
+    let generation = state.identities.generation;
+    shell.send(
+        &mut state,
+        Action::IdentitiesLoaded {
+            generation,
+            result: Err(ERROR.into()),
+        },
+    );
+    check("stale", &mut state);
+    for (w, h) in [(120, 35), (80, 24)] {
+        let screen = screen(&mut state, w, h);
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert!(
+            header.contains("✗ stale: the last reload failed · 7 from samples/identities.scim"),
+            "{screen}"
+        );
+        assert!(screen.contains("STALE"), "{screen}");
+        assert!(screen.contains("? near match"), "{screen}");
+        let words: Vec<&str> = ERROR.split_whitespace().collect();
+        let shown: Vec<&str> = screen
+            .lines()
+            .rev()
+            .take(super::super::layout::status::rows(ERROR, Size::new(w, h)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .flat_map(|r| r.trim_matches('"').split_whitespace())
+            .collect();
+        assert_eq!(shown, words, "{screen}");
+    }
+    shell.send(&mut state, key('4'));
+    check("stale_identity", &mut state);
+}
+
+/// Regression: at 80 columns the list cut the NameID to 25 columns and kept the source, time
+/// and checks; at 60 the row ran off the screen. The NameID is what the list is for: the other
+/// columns give way first.
+#[test]
+fn name_ids_are_cut_last_at_narrow_widths() {
+    let (_, mut state) = every_verdict();
+    for (w, h) in [(80, 24), (60, 24)] {
+        let screen = screen(&mut state, w, h);
+        for id in [
+            "0b1d561c-21ff-4092-beab-8154b17f82f2",
+            "e5f0c2aa-6b1d-4c55-9a43-2f8d0c6e7b19",
+            "f00dfeed-0000-4000-8000-00000000beef",
+        ] {
+            let row = screen.lines().find(|l| l.contains(id));
+            assert!(row.is_some(), "{id} whole at {w} columns:\n{screen}");
+        }
+        assert!(!screen.contains("SOURCE"), "{screen}");
+        assert!(
+            screen.contains("✗ ambiguous"),
+            "the verdict stays:\n{screen}"
+        );
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("tui_narrow_60x24", screen(&mut state, 60, 24)));
+}
+
+/// Regression: an identity list URL that failed was cut to `✗ http:/…`; the status line wraps
+/// over as many rows as the error needs (the details give them up), at 120 and at 80 columns.
+#[test]
+fn a_long_error_is_read_whole_on_the_status_line() {
+    const ERROR: &str = "https://gitlab.example.com/api/v4/groups/acme/saml_users?per_page=100&page=1: could not connect: Connection refused (os error 111); is the URL right, and the instance up?";
+    let (mut shell, mut state) = every_verdict();
+    shell.send(&mut state, Action::Notice(Level::Error, ERROR.into()));
+    for (w, h) in [(120, 35), (80, 24)] {
+        let screen = screen(&mut state, w, h);
+        let rows: Vec<&str> = screen.lines().collect();
+        let status = rows.len() - super::super::layout::status::rows(ERROR, Size::new(w, h));
+        assert!(rows.len() - status > 1, "more than one row at {w}");
+        let shown: Vec<&str> = rows[status..]
+            .iter()
+            .flat_map(|r| r.trim_matches('"').split_whitespace())
+            .collect();
+        let words: Vec<&str> = ERROR.split_whitespace().collect();
+        assert_eq!(shown, words, "at {w}x{h}:\n{screen}");
+        assert!(!rows[status..].concat().contains('…'), "not cut:\n{screen}");
+    }
 }
 
 /// The verdict's colour goes with its words: the buffer, not only the text, is checked.
