@@ -175,6 +175,11 @@ pub struct TuiArgs {
 
     #[command(flatten)]
     pub keys: KeyArgs,
+
+    /// Read the identity lists again this many seconds after each read ends (10 to 86400), so
+    /// verdicts follow a list that changes; GitLab's rate limits and Retry-After are honoured.
+    #[arg(long, value_name = "SECS")]
+    pub refresh: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -766,3 +766,22 @@ fn a_subgroups_fix_goes_to_its_top_level_group() {
     );
     assert!(!fix.contains("platform"), "{fix}");
 }
+
+/// `tui --refresh` is refused before the terminal is touched when it cannot work.
+#[test]
+fn tui_refresh_is_checked_before_the_terminal_opens() {
+    for (args, says) in [
+        (
+            &["tui", "--refresh", "60"][..],
+            "there is no identity list to read again",
+        ),
+        (
+            &["tui", "--scim", "samples/identities.csv", "--refresh", "5"],
+            "expected a number of seconds from 10 to 86400",
+        ),
+    ] {
+        let (out, _, stderr) = run(samltrace().args(args).stdin(std::process::Stdio::null()));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}

@@ -14,13 +14,14 @@ use super::settings::Settings;
 use super::{Exit, Fatal, identities};
 
 pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
+    // The flags first: a mistake in them is said the same way in a terminal or not.
+    let settings = Settings::from_args(&args.checks, &args.keys, None)?;
+    let config = configure(&args, &settings)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Fatal::new(
             "the TUI needs a terminal: run it in one, or use `samltrace decode` for a report",
         ));
     }
-    let settings = Settings::from_args(&args.checks, &args.keys, None)?;
-    let config = configure(&args, &settings)?;
     let remote = worker::Remote {
         token_file: args.identities.token_file.clone(),
         saml_identities: args.identities.saml_identities,
@@ -51,6 +52,7 @@ pub fn from_decode(checks: CheckArgs, identities: IdentityArgs, keys: KeyArgs) -
         checks,
         identities,
         keys,
+        refresh: None,
     }
 }
 
@@ -68,6 +70,22 @@ fn configure(args: &TuiArgs, settings: &Settings) -> Result<Config, Fatal> {
         }
     }
     config.inputs = args.inputs.clone();
+    config.refresh = match args.refresh {
+        None => None,
+        Some(secs @ 10..=86_400) if !args.identities.scim.is_empty() => {
+            Some(std::time::Duration::from_secs(secs))
+        }
+        Some(_) if args.identities.scim.is_empty() => {
+            return Err(Fatal::new(
+                "--refresh: there is no identity list to read again: give --scim FILE or URL",
+            ));
+        }
+        Some(secs) => {
+            return Err(Fatal::new(format!(
+                "--refresh {secs}: expected a number of seconds from 10 to 86400 (GitLab rate-limits its API)"
+            )));
+        }
+    };
     config.identity_format = args
         .identities
         .scim_format

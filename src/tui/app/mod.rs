@@ -115,6 +115,9 @@ pub struct Config {
     pub identity_format: scim::Format,
     /// The file `e` offers to write.
     pub export_path: String,
+    /// `--refresh SECS`: read the identity sources again this long after the last read ended
+    /// (it worked or not), so verdicts follow a list that changes.
+    pub refresh: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -127,6 +130,7 @@ impl Config {
             identity_sources: Vec::new(),
             identity_format: scim::Format::Auto,
             export_path: "samltrace-export.json".into(),
+            refresh: None,
         }
     }
 }
@@ -476,10 +480,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
 fn apply(state: &mut State, action: Action) -> Option<Effect> {
     match action {
         Action::Start => start(state),
-        Action::Tick(now) => {
-            tick(state, now);
-            None
-        }
+        Action::Tick(now) => tick(state, now),
         Action::Resize(size) => {
             state.size = size;
             commands::relayout(state);
@@ -542,7 +543,7 @@ fn start(state: &mut State) -> Option<Effect> {
     Some(Effect::Batch(effects))
 }
 
-fn tick(state: &mut State, now: Timestamp) {
+fn tick(state: &mut State, now: Timestamp) -> Option<Effect> {
     state.now = now;
     let stale = state.status.as_ref().is_some_and(|s| {
         s.level == Level::Info && now.duration_since(s.since).as_secs() >= INFO_SECONDS
@@ -550,6 +551,9 @@ fn tick(state: &mut State, now: Timestamp) {
     if stale {
         state.status = None;
     }
+    people::refresh_due(state)
+        .then(|| people::reload(state))
+        .flatten()
 }
 
 fn on_key(state: &mut State, key: &KeyEvent) -> Option<Effect> {

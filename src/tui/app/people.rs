@@ -178,6 +178,8 @@ pub struct Identities {
     /// Counts reads, so that results of an older read are ignored.
     pub generation: u64,
     pub loaded_at: Option<Timestamp>,
+    /// When the last read ended, whether it worked or not: `--refresh` counts from here.
+    pub ended_at: Option<Timestamp>,
     pub filter: String,
     /// Indexes into the list that the filter lets through.
     pub visible: Vec<u32>,
@@ -199,6 +201,7 @@ impl Identities {
             stale: None,
             generation: 0,
             loaded_at: None,
+            ended_at: None,
             filter: String::new(),
             visible: Vec::new(),
             cursor: 0,
@@ -278,6 +281,16 @@ pub(super) fn initial(ids: &Identities, trace: &Trace) -> Judgement {
     }
 }
 
+/// `--refresh`: the last read ended that long ago, and none is under way.
+pub(super) fn refresh_due(state: &State) -> bool {
+    let (Some(every), Some(ended)) = (state.config.refresh, state.identities.ended_at) else {
+        return false;
+    };
+    let idle = !matches!(state.identities.load, IdentityLoad::Loading { .. });
+    let waited = state.now.duration_since(ended).as_secs_f64() >= every.as_secs_f64();
+    idle && waited && !state.identities.sources.is_empty()
+}
+
 /// Reads the identity sources again on a worker.
 pub(super) fn reload(state: &mut State) -> Option<Effect> {
     let ids = &mut state.identities;
@@ -312,6 +325,7 @@ pub(super) fn loaded(
     if generation != state.identities.generation {
         return None;
     }
+    state.identities.ended_at = Some(state.now);
     match result {
         Ok(people) => {
             let notes = people.notes.len() + people.problems.len();

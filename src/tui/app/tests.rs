@@ -853,3 +853,62 @@ fn keys_that_arrive_together_are_pasted_not_run() {
     shell.send(&mut state, Action::Keys(key_events("jq")));
     assert_eq!(state.phase, Phase::Done);
 }
+
+/// `--refresh SECS` (issue 13, item 6): the list is read again that long after the last read
+/// ended, never while one is under way, and the header says how often.
+#[test]
+fn refresh_reads_the_list_again_when_it_is_due() {
+    let mut config = config_with(&TWO, Some("identities.scim.json"));
+    config.refresh = Some(std::time::Duration::from_secs(30));
+    let (mut shell, mut state) = Shell::start(config);
+    assert_eq!(state.identities.load, IdentityLoad::Ready);
+    let ended = state.identities.ended_at.expect("the first read ended");
+    let generation = state.identities.generation;
+    let at = |secs: i64| {
+        ended
+            .checked_add(jiff::SignedDuration::from_secs(secs))
+            .unwrap()
+    };
+    shell.send(&mut state, Action::Tick(at(29)));
+    assert_eq!(state.identities.generation, generation, "not yet due");
+    shell.send(&mut state, Action::Tick(at(30)));
+    assert_eq!(state.identities.generation, generation + 1, "read again");
+    assert_eq!(state.identities.load, IdentityLoad::Ready);
+    assert_eq!(state.identities.ended_at, Some(at(30)));
+    assert_eq!(words(&state), ["match", "near match"], "judged again");
+    // A list that changed between reads changes the verdicts.
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("ids.csv");
+    let header = "source,user_id,username,email,extern_uid,active\n";
+    let alice = "scim_group,48,alice,alice@example.com,0b1d561c-21ff-4092-beab-8154b17f82f2,true\n";
+    std::fs::write(&list, format!("{header}{alice}")).unwrap();
+    let mut config = config_with(&TWO, None);
+    config.identity_sources = vec![crate::scim::Source::File(list.clone())];
+    config.refresh = Some(std::time::Duration::from_secs(10));
+    let (mut live, mut changing) = Shell::start(config);
+    assert_eq!(words(&changing), ["match", "not found"]);
+    std::fs::write(
+        &list,
+        format!("{header}{alice}scim_group,49,bob,bob@example.com,bob@example.com,true\n"),
+    )
+    .unwrap();
+    let due = changing
+        .identities
+        .ended_at
+        .unwrap()
+        .checked_add(jiff::SignedDuration::from_secs(10))
+        .unwrap();
+    live.send(&mut changing, Action::Tick(due));
+    assert_eq!(words(&changing), ["match", "near match"]);
+    let screen = super::super::testing::screen(&mut state, 120, 35);
+    assert!(screen.contains("· every 30 s"), "{screen}");
+    // Without --refresh nothing is read on a tick.
+    let (mut shell, mut state) = started();
+    let generation = state.identities.generation;
+    let later = state
+        .now
+        .checked_add(jiff::SignedDuration::from_hours(24))
+        .unwrap();
+    shell.send(&mut state, Action::Tick(later));
+    assert_eq!(state.identities.generation, generation);
+}

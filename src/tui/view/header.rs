@@ -109,6 +109,9 @@ fn identities(state: &State) -> Vec<Span<'static>> {
         if let Some(at) = ids.loaded_at {
             spans.push(Span::styled(format!(" · read {}", age(at, state.now)), DIM));
         }
+        if let Some(every) = state.config.refresh {
+            spans.push(Span::styled(format!(" · every {} s", every.as_secs()), DIM));
+        }
         if !people.problems.is_empty() {
             let n = people.problems.len();
             spans.push(Span::styled(
