@@ -24,7 +24,7 @@ seed() {
     decode|verify) cp ../samples/*.{b64,xml,form,url,txt,html} ../samples/dsig/*.{xml,query} "$dir"/ ;;
     har) cp ../samples/*.har ../samples/saml-tracer*.json ../samples/verdict/*.{har,json} "$dir"/ ;;
     scim_files) cp ../samples/identities* "$dir"/ ;;
-    scim_log) cp ../samples/scim-api_json.log ../samples/identities.auth_json.log "$dir"/ ;;
+    scim_log) cp ../samples/scim-api_json.log ../samples/scim-entra-provisioning.json ../samples/identities.auth_json.log "$dir"/ ;;
     gitlab_pages) cp ../samples/identities.{scim,rest}.json "$dir"/ ;;
     gitlab_headers) printf '<https://gitlab.example.com/api/v4/groups/1/saml_users?page=2>; rel="next"' >"$dir/link" ;;
   esac 2>/dev/null || true

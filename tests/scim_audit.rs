@@ -140,3 +140,37 @@ fn nothing_to_audit_is_refused() {
         stderr(&out)
     );
 }
+
+/// Entra ID's provisioning logs (Graph's provisioningObjectSummary records, as the portal
+/// downloads them) are read as the requests Entra made, with the same diagnoses.
+#[test]
+fn entra_provisioning_logs_are_audited_too() {
+    let (v, out) = json(&[
+        "scim",
+        "audit",
+        &sample("scim-entra-provisioning.json"),
+        &sample("identities.scim.json"),
+        &sample("compare-mismatch.xml"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    for (name, code) in [
+        ("dave", "chain_broken"),
+        ("gina", "missing_fields"),
+        ("erin", "removed_and_added"),
+    ] {
+        assert_eq!(codes(person(&v, name)), [code], "{name}");
+    }
+    let dave = person(&v, "dave");
+    assert_eq!(
+        dave["idp_external_id"],
+        "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    );
+    assert!(
+        dave["origins"].as_array().unwrap().iter().any(|o| o
+            .as_str()
+            .unwrap()
+            .starts_with("samples/scim-entra-provisioning.json record 1")),
+        "{dave}"
+    );
+    assert_eq!(v["audit"]["findings"][0]["code"], "group_provisioning");
+}

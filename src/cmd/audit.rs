@@ -22,6 +22,7 @@ use super::{Exit, Fatal, output};
 /// What one SOURCE is.
 enum Kind {
     Log,
+    Entra,
     List,
     Capture,
 }
@@ -29,22 +30,33 @@ enum Kind {
 pub fn run(args: AuditArgs) -> Result<Exit, Fatal> {
     let settings = Settings::from_args(&args.checks, &args.keys, None)?;
     let mut ids = args.identities.clone();
-    let (mut logs, mut captures) = (Vec::new(), Vec::new());
+    let (mut logs, mut entra, mut captures) = (Vec::new(), Vec::new(), Vec::new());
     for input in &args.inputs {
         match kind(input)? {
             Kind::Log => logs.push(input.as_str()),
+            Kind::Entra => entra.push(input.as_str()),
             Kind::List => ids.scim.push(input.clone()),
             Kind::Capture => captures.push(input.as_str()),
         }
     }
-    if logs.is_empty() && ids.scim.is_empty() {
+    if logs.is_empty() && entra.is_empty() && ids.scim.is_empty() {
         return Err(Fatal::new(
-            "scim audit: nothing to audit: give GitLab's api_json.log (or its Kibana export) and/or an identity list, with captures if you have them",
+            "scim audit: nothing to audit: give GitLab's api_json.log (or its Kibana export), Entra ID's provisioning logs and/or an identity list, with captures if you have them",
         ));
     }
     let mut requests = Vec::new();
     for log in logs {
         read_one_log(log, &mut requests, args.color)?;
+    }
+    for path in entra {
+        let bytes =
+            samltrace::bounded::read_path(Path::new(path), samltrace::bounded::MAX_INPUT_BYTES)
+                .map_err(|e| Fatal::new(format!("{path}: cannot read: {e}")))?;
+        let (read, notes) = samltrace::scim::entra::read(path, &String::from_utf8_lossy(&bytes));
+        for note in notes {
+            output::warning_line(&format!("{path}: {note}"), args.color);
+        }
+        requests.extend(read);
     }
     let (identities, fix) = if ids.scim.is_empty() {
         (
@@ -90,6 +102,9 @@ fn kind(input: &str) -> Result<Kind, Fatal> {
     let text = String::from_utf8_lossy(&head);
     if text.contains("\"saml_response\"") {
         return Ok(Kind::List);
+    }
+    if samltrace::scim::entra::looks_like_provisioning_log(&text) {
+        return Ok(Kind::Entra);
     }
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let logged = first.trim_start().starts_with('{')

@@ -9,6 +9,7 @@
 //! matches, and nothing here imports `compare`: `compare` builds on this.
 
 mod csv;
+pub mod entra;
 mod error;
 pub mod files;
 pub mod gitlab;
