@@ -374,7 +374,8 @@ impl Session<'_, '_, '_> {
         };
         let trace = self.live.sent(found);
         let body = format!(
-            "<!DOCTYPE html><title>Redirecting</title><a href=\"{0}\">{0}</a>\n",
+            "<!DOCTYPE html><title>Signing in</title><a href=\"{}\">Continue to the identity \
+             provider</a>\n",
             page::escape(&url)
         );
         let page = Reply::new(Status::Found, "text/html; charset=utf-8", body)
