@@ -226,6 +226,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "KIB", default_value_t = 1024)]
     pub max_body: usize,
 
+    /// Seconds a client has to send a whole request; a slower one gets 408.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub read_timeout: f64,
+
     #[command(flatten)]
     pub output: OutputArgs,
 

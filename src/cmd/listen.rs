@@ -137,9 +137,16 @@ impl Environment for System {
 }
 
 fn options(args: &ListenArgs) -> Result<listen::Options, Fatal> {
+    let secs = args.read_timeout;
+    if !(secs.is_finite() && secs > 0.0 && secs <= 3600.0) {
+        return Err(Fatal::new(format!(
+            "--read-timeout {secs}: expected seconds between 0 and 3600"
+        )));
+    }
     let limits = Limits {
         rate: args.max_rate,
         body_bytes: args.max_body.saturating_mul(1024),
+        request_time: std::time::Duration::from_secs_f64(secs),
         ..Limits::default()
     };
     Ok(listen::Options {

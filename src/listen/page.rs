@@ -15,6 +15,7 @@ use crate::checks::Severity;
 use crate::report::summary::Row;
 use crate::sanitize::{quoted_if_padded, visible};
 use crate::trace::Trace;
+use crate::verdict::Outcome;
 
 use super::http::{Refusal, Reply, Status};
 use super::sp::ServiceProvider;
@@ -112,7 +113,11 @@ fn trace_section(t: &Trace) -> String {
         );
     }
     if let Some(v) = &t.gitlab_verdict {
-        let class = if v.accepts() { "good" } else { "error" };
+        let class = match v.outcome {
+            Outcome::Accepts => "good",
+            Outcome::Refuses => "error",
+            Outcome::Undecided | Outcome::NotValidated => "warning",
+        };
         field(
             "GitLab",
             format!("<span class=\"{class}\">{}</span>", shown(&v.summary)),
