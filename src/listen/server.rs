@@ -253,6 +253,16 @@ impl Listener {
     }
 }
 
+impl Drop for Listener {
+    /// A listener dropped (a front end done with it) stops accepting; its workers end with
+    /// their connections.
+    fn drop(&mut self) {
+        if !self.stop.load(Ordering::SeqCst) {
+            self.stopper().stop();
+        }
+    }
+}
+
 /// The serve loop's state: the live session and the count of messages.
 struct Session<'a, 'p, 'i> {
     sp: &'a ServiceProvider,
