@@ -58,6 +58,9 @@ pub enum Command {
     /// What a GitLab SAML sign-in error message means: its cause, the checks that detect it,
     /// the fix, and what to capture next.
     Explain(ExplainArgs),
+    /// A local service provider: point a test IdP app at http://127.0.0.1:8088/acs, sign in,
+    /// and each message is decoded, checked, verified and compared as it arrives.
+    Listen(ListenArgs),
     /// Print a shell completion script: `samltrace completions bash > ~/.local/share/bash-completion/completions/samltrace`.
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `samltrace man > ~/.local/share/man/man1/samltrace.1`.
@@ -180,6 +183,69 @@ pub struct TuiArgs {
     /// verdicts follow a list that changes; GitLab's rate limits and Retry-After are honoured.
     #[arg(long, value_name = "SECS")]
     pub refresh: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    long_about = "A local service provider: point a test IdP app at it, sign in, and each message \
+        is decoded, checked, verified and compared as it arrives, as `samltrace decode` would \
+        (with the same flags).\n\n\
+        Any path takes the HTTP-POST binding's form (SAMLResponse or SAMLRequest, RelayState) or \
+        the HTTP-Redirect binding's query: /acs, /users/auth/saml/callback, \
+        /groups/GROUP/-/saml/callback. The browser gets a page with the NameID, the verdicts and \
+        the findings; the report is printed here. /metadata is the service provider's metadata \
+        (entity ID and ACS URL from --gitlab-group, --sp-entity-id and --acs-url, else this \
+        listener's own; --sp-cert for signing and encryption). /login sends the browser to the \
+        IdP of --idp-metadata with a fresh AuthnRequest (signed with --sp-key and --sp-cert), \
+        and the response is then checked against it.\n\n\
+        Only this machine is served unless --allow-remote; nothing is written unless --save. \
+        Ctrl-C stops.",
+    after_help = "Exit status: 130 on Ctrl-C (143 on SIGTERM); with --count, as decode's: 0 \
+        nothing wrong, 1 problems found, 2 a message could not be decoded."
+)]
+pub struct ListenArgs {
+    /// The address to listen on: a loopback address (127.0.0.1, [::1], localhost) unless
+    /// --allow-remote; port 0 lets the system choose.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8088")]
+    pub addr: String,
+
+    /// Listen on any address and serve other machines (anyone who can reach it can send it
+    /// messages).
+    #[arg(long)]
+    pub allow_remote: bool,
+
+    /// Save each message received, and each AuthnRequest sent, in DIR as a file `samltrace
+    /// decode` reads back (a form body or a URL). Nothing is written without it.
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+
+    /// Stop after N messages have been received (the exit status is then decode's).
+    #[arg(long, value_name = "N")]
+    pub count: Option<usize>,
+
+    /// Requests served per second, all clients together; more get 429 (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_rate: u32,
+
+    /// The largest request body served, in KiB; a larger one gets 413.
+    #[arg(long, value_name = "KIB", default_value_t = 1024)]
+    pub max_body: usize,
+
+    /// Seconds a client has to send a whole request; a slower one gets 408.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub read_timeout: f64,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    #[command(flatten)]
+    pub identities: IdentityArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -529,6 +595,41 @@ mod tests {
         assert_eq!(args.message, ["Fingerprint", "mismatch"]);
         assert_eq!(args.format, ExplainFormat::Json);
         assert!(Cli::try_parse_from(["samltrace", "explain"]).is_err());
+    }
+
+    #[test]
+    fn listen_defaults_to_loopback_and_takes_decode_s_flags() {
+        let c = Cli::try_parse_from(["samltrace", "listen"]).unwrap();
+        let Some(Command::Listen(args)) = c.command else {
+            panic!("expected listen")
+        };
+        assert_eq!(args.addr, "127.0.0.1:8088");
+        assert!(!args.allow_remote && args.save.is_none() && args.count.is_none());
+        assert_eq!((args.max_rate, args.max_body), (1000, 1024));
+        let c = Cli::try_parse_from([
+            "samltrace",
+            "listen",
+            "--addr",
+            "127.0.0.1:0",
+            "--scim",
+            "ids.json",
+            "--idp-cert",
+            "idp.crt",
+            "-f",
+            "ndjson",
+            "--at",
+            "2026-11-02T09:00:00Z",
+            "--count",
+            "1",
+        ])
+        .unwrap();
+        let Some(Command::Listen(args)) = c.command else {
+            panic!("expected listen")
+        };
+        assert_eq!(args.identities.scim, ["ids.json"]);
+        assert_eq!(args.output.format, Format::Ndjson);
+        assert_eq!(args.count, Some(1));
+        assert_eq!(args.keys.idp_cert.len(), 1);
     }
 
     #[test]

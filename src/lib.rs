@@ -2,7 +2,8 @@
 //!
 //! Every module here is pure: no files, network, terminal or clock, with exceptions that say
 //! so: `bounded` (the one bounded read), `pipeline` (it opens the sources it is given),
-//! `scim::files`/`scim::gitlab`/`scim::http` (reading identity lists) and the terminal UI's shell
+//! `scim::files`/`scim::gitlab`/`scim::http` (reading identity lists), the local service
+//! provider's socket (`listen::server`; its clock is the caller's) and the terminal UI's shell
 //! (`tui::event`, `tui::worker`). The binary (`src/main.rs`) does the rest of the I/O and maps
 //! errors to exit codes.
 
@@ -13,6 +14,7 @@ pub mod compare;
 pub mod dsig;
 pub mod explain;
 pub mod input;
+pub mod listen;
 pub mod pipeline;
 pub mod redact;
 pub mod report;

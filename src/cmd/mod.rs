@@ -8,6 +8,7 @@ mod generated;
 mod identities;
 mod inputs;
 mod keys;
+mod listen;
 mod output;
 mod printer;
 mod redact;
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<Exit, Fatal> {
         Some(Command::Scim(command)) => scim::run(command),
         Some(Command::Tui(args)) => tui::run(args),
         Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::Listen(args)) => listen::run(args),
         Some(Command::Completions(args)) => generated::completions(args),
         Some(Command::Man) => generated::man(),
         None if tui::wanted(&cli.decode.inputs) => tui::run(tui::from_decode(

@@ -163,6 +163,14 @@ impl Printer {
         }
     }
 
+    /// Writes out what a live source (`listen`) has so far: a summary's rows, and the streamed
+    /// formats' buffer, so a reader of the output sees each message as it arrives.
+    pub fn flush_live(&mut self) -> Result<(), Fatal> {
+        self.flush_rows()?;
+        self.out.flush()?;
+        Ok(())
+    }
+
     /// The current source was read: its flow report, when text reports are flows.
     pub fn end(&mut self, summary: &Summary) -> Result<(), Fatal> {
         self.flush_rows()?;

@@ -77,6 +77,23 @@ impl SpKey {
     }
 }
 
+impl SpKey {
+    /// The `SigAlg` of [`SpKey::sign_rsa_sha256`]: what GitLab signs its requests with.
+    pub const RSA_SHA256: &'static str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
+    /// An RSASSA-PKCS1-v1_5 SHA-256 signature of `data` with this key: the HTTP-Redirect
+    /// binding's `Signature` over `SAMLRequest=…&RelayState=…&SigAlg=…`, as the service
+    /// provider (`listen`) signs its AuthnRequests.
+    pub fn sign_rsa_sha256(&self, data: &[u8]) -> Result<Vec<u8>, DsigError> {
+        self.key
+            .pkcs1v15_sign::<sha2::Sha256>(data)
+            .map_err(|e| DsigError::Key {
+                what: self.source.clone(),
+                reason: format!("cannot sign with the key: {e}"),
+            })
+    }
+}
+
 /// The algorithms found on an encrypted element, as short names.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Algorithms {
@@ -274,6 +291,26 @@ fn escape_attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_query_signed_with_the_sp_key_verifies_with_its_certificate() {
+        let key =
+            SpKey::from_bytes(include_bytes!("../../samples/dsig/keys/sp.key"), "sp.key").unwrap();
+        let mut trust = super::super::Trust::new();
+        trust
+            .add_anchor(include_bytes!("../../samples/dsig/keys/sp.crt"), "sp.crt")
+            .unwrap();
+        let alg = url::form_urlencoded::byte_serialize(SpKey::RSA_SHA256.as_bytes());
+        let query = format!("SAMLRequest=abc&SigAlg={}", alg.collect::<String>());
+        let sig = key.sign_rsa_sha256(query.as_bytes()).unwrap();
+        use base64::Engine;
+        let sig = base64::engine::general_purpose::STANDARD.encode(sig);
+        let info = super::super::verify_redirect(&query, SpKey::RSA_SHA256, &sig, &trust, "x");
+        assert_eq!(info.verified, Some(true), "{info:#?}");
+        let tampered = query.replace("abc", "abd");
+        let info = super::super::verify_redirect(&tampered, SpKey::RSA_SHA256, &sig, &trust, "x");
+        assert_eq!(info.verified, Some(false));
+    }
 
     #[test]
     fn fragment_is_parsed_with_the_namespaces_of_its_position() {

@@ -26,7 +26,7 @@ pub use decrypt::SpKey;
 pub use error::{DsigError, KeyError};
 pub use redirect::verify_redirect;
 pub use report::{Keys, Report, check, issued_by_gitlab, mark_signer};
-pub use trust::{Fingerprint, Trust, TrustedKey};
+pub use trust::{Fingerprint, SsoService, Trust, TrustedKey};
 pub use verify::{Status, Verification, verify_document};
 
 use serde::Serialize;

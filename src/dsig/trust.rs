@@ -95,6 +95,21 @@ pub struct Trust {
     pub fingerprints: Vec<Fingerprint>,
     /// entityIDs of the metadata files given, to compare with the Issuer.
     pub metadata_entity_ids: Vec<String>,
+    /// The IdP's single sign-on endpoints in the metadata files given, in file order (where
+    /// `listen` sends its AuthnRequests).
+    pub sso_services: Vec<SsoService>,
+}
+
+/// One `SingleSignOnService` of IdP metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoService {
+    /// The binding URI (`urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect`).
+    pub binding: String,
+    pub location: String,
+}
+
+impl SsoService {
+    pub const REDIRECT: &'static str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 }
 
 impl Trust {
@@ -154,6 +169,7 @@ impl Trust {
             return Err(err("no signing certificate in the IdP metadata".to_owned()));
         }
         self.metadata_entity_ids.extend(entity_id);
+        self.sso_services.extend(sso_services(entity));
         let n = keys.len();
         self.keys.extend(keys);
         Ok(n)
@@ -182,6 +198,14 @@ impl Trust {
         certificate_key(cert_der).is_ok_and(|key| bare.iter().any(|k| k.key.same_key(&key)))
     }
 
+    /// The first HTTP-Redirect single sign-on URL of the IdP metadata given.
+    pub fn redirect_sso_url(&self) -> Option<&str> {
+        self.sso_services
+            .iter()
+            .find(|s| s.binding == SsoService::REDIRECT)
+            .map(|s| s.location.as_str())
+    }
+
     /// True when a certificate from a message matches a configured fingerprint.
     pub fn matches_fingerprint(&self, cert_der: &[u8]) -> bool {
         self.fingerprints.iter().any(|f| f.matches(cert_der))
@@ -190,6 +214,21 @@ impl Trust {
 
 fn has_idp_role(e: Element<'_>) -> bool {
     e.child(ns::MD, "IDPSSODescriptor").is_some()
+}
+
+/// The SingleSignOnService endpoints of the entity's IdP role.
+fn sso_services(entity: Element<'_>) -> Vec<SsoService> {
+    entity
+        .children_named(ns::MD, "IDPSSODescriptor")
+        .flat_map(|r| r.children_named(ns::MD, "SingleSignOnService"))
+        .filter_map(|s| {
+            Some(SsoService {
+                binding: s.attr("Binding")?.trim().to_owned(),
+                location: s.attr("Location")?.trim().to_owned(),
+            })
+        })
+        .take(MAX_METADATA_KEYS)
+        .collect()
 }
 
 /// Base64 of each X509Certificate under a KeyDescriptor for signing (or with no `use`), IdP
@@ -329,6 +368,27 @@ pub(crate) fn certificate_key(der_bytes: &[u8]) -> Result<PublicKey, KeyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_gives_its_single_sign_on_endpoints() {
+        let pem = include_str!("../../samples/keys/idp.crt");
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let md = format!(
+            "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" \
+             xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"https://idp.example.com\">\
+             <md:IDPSSODescriptor><md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data>\
+             <ds:X509Certificate>{b64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\
+             </md:KeyDescriptor>\
+             <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"https://idp.example.com/post\"/>\
+             <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\" https://idp.example.com/sso \"/>\
+             </md:IDPSSODescriptor></md:EntityDescriptor>"
+        );
+        let mut t = Trust::new();
+        assert_eq!(t.redirect_sso_url(), None);
+        t.add_metadata(&md, "md.xml").unwrap();
+        assert_eq!(t.sso_services.len(), 2);
+        assert_eq!(t.redirect_sso_url(), Some("https://idp.example.com/sso"));
+    }
 
     #[test]
     fn fingerprints_in_any_spelling() {

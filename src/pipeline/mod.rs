@@ -11,8 +11,9 @@
 //!
 //! Every front end reaches traces only through here: `samltrace decode` and `compare`
 //! (`cmd::decode`), `samltrace har` (`cmd::flows`), the terminal UI's workers (`tui::worker`),
-//! the local service provider (`listen`), and the fuzz targets. None of them strings the stages
-//! together itself, and the capture scanner and the assembler have no other callers.
+//! the local service provider (`listen`, through a [`Live`] session), and the fuzz targets.
+//! None of them strings the stages together itself, and the capture scanner and the assembler
+//! have no other callers.
 //!
 //! Pure apart from reading the source it is given ([`Source::Path`] opens a file; a capture read
 //! from a file or a reader is scanned on a second thread while this one judges). It never reads
@@ -20,6 +21,7 @@
 
 mod decode;
 mod flow;
+mod live;
 mod source;
 mod tally;
 
@@ -37,6 +39,7 @@ use crate::scim::Identity;
 use crate::trace::Trace;
 use flow::Assembler;
 
+pub use live::Live;
 pub use source::{Source, SourceError};
 pub use tally::{Outcome, Tally};
 
@@ -236,6 +239,11 @@ impl<'i> Pipeline<'i> {
     /// Every trace of `bytes`, named `name`: see [`Pipeline::traces`].
     pub fn decode(&self, name: &str, bytes: &[u8]) -> Vec<Trace> {
         self.traces(Source::Bytes { name, bytes }).0
+    }
+
+    /// A live session: messages judged one at a time as they arrive (see [`Live`]).
+    pub fn live(&self) -> Live<'_, 'i> {
+        Live::new(self)
     }
 
     /// The identity verdict of a judged trace, when an index was given and the message names a

@@ -3,6 +3,7 @@
 
 pub mod gitlab;
 pub mod hostile;
+pub mod listen;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -44,6 +44,18 @@ pub struct Assembler {
     recent: VecDeque<([u8; 32], Box<Trace>)>,
 }
 
+/// Who sent a message, as far as AU003 is concerned: a response must answer the latest
+/// AuthnRequest the service provider sent, so only those are remembered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// The service provider (GitLab, or `listen` standing in for it), or a capture of its
+    /// browser flow, where every AuthnRequest is the service provider's.
+    ServiceProvider,
+    /// Someone else: a message that arrived at the service provider. An AuthnRequest among
+    /// them is not one it sent, and later responses are not checked against it.
+    Other,
+}
+
 /// How many decoded documents are kept for repeats: a repeat follows within a few entries, and
 /// the cache must stay small whatever the capture's size.
 const RECENT: usize = 8;
@@ -81,8 +93,14 @@ impl Assembler {
         self.count
     }
 
-    /// The next occurrence as a decoded, judged trace.
+    /// The next occurrence as a decoded, judged trace; an AuthnRequest is remembered for AU003.
     pub fn trace(&mut self, found: Unwrapped) -> Trace {
+        self.trace_from(found, Sender::ServiceProvider)
+    }
+
+    /// The next occurrence, sent by `sender`: only the service provider's AuthnRequests are
+    /// remembered for AU003.
+    pub fn trace_from(&mut self, found: Unwrapped, sender: Sender) -> Trace {
         let key: Option<[u8; 32]> = found.as_ref().ok().map(|p| Sha256::digest(&p.xml).into());
         let mut t = self.decode(found, key);
         if let (Some(key), Some(_)) = (key, &t.message) {
@@ -92,6 +110,7 @@ impl Assembler {
         }
         self.judge(&mut t);
         if t.origin.duplicate_of.is_none()
+            && sender == Sender::ServiceProvider
             && let Some(request) = t.message.as_ref().and_then(SeenRequest::from_message)
         {
             self.add_request(request);
