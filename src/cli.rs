@@ -183,6 +183,15 @@ pub struct TuiArgs {
     /// verdicts follow a list that changes; GitLab's rate limits and Retry-After are honoured.
     #[arg(long, value_name = "SECS")]
     pub refresh: Option<u64>,
+
+    /// Also be a local service provider on this address (as `samltrace listen`): messages an
+    /// IdP and a browser send to it appear in the list as they arrive.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+
+    /// With --listen: listen on any address and serve any peer (loopback only otherwise).
+    #[arg(long, requires = "listen")]
+    pub allow_remote: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -444,3 +444,54 @@ fn a_paste_without_brackets_is_decoded_not_run_as_commands() {
     t.keys(&["q"]);
     assert!(t.wait_exit(long).contains("EXIT=0"));
 }
+
+/// `tui --listen` (issue 14, item 5): a response posted to the local service provider appears
+/// in the list as it arrives, judged against the identity list, and the header counts it.
+#[test]
+fn a_response_posted_to_tui_listen_appears_in_the_list() {
+    use std::io::Write;
+    if tmux_missing() {
+        return;
+    }
+    let samples = ["identities.scim.json"];
+    let command = tui_command("--scim {dir}/identities.scim.json --listen 127.0.0.1:0");
+    let t = Tmux::start("listen", 160, 35, &samples, &command);
+    let long = Duration::from_secs(20);
+    let screen = t.wait("the listener", long, |s| {
+        s.contains("listening on http://127.0.0.1:")
+    });
+    assert!(screen.contains(", 0 received"), "{screen}");
+    let addr = screen
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .expect("the address in the header")
+        .to_owned();
+    use base64::Engine;
+    let xml =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/compare-match.xml"))
+            .expect("the sample reads");
+    let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
+    let body = format!(
+        "SAMLResponse={}&RelayState=%2Facme",
+        url::form_urlencoded::byte_serialize(b64.as_bytes()).collect::<String>()
+    );
+    let mut s = std::net::TcpStream::connect(&addr).expect("the listener accepts");
+    write!(
+        s,
+        "POST /groups/acme/-/saml/callback HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("the request is sent");
+    let mut reply = String::new();
+    use std::io::Read;
+    let _ = s.read_to_string(&mut reply);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let screen = t.wait("the response in the list", long, |s| {
+        row(s, "0b1d561c-21ff-4092-beab-8154b17f82f2").is_some() && s.contains(", 1 received")
+    });
+    let r = row(&screen, "0b1d561c-21ff-4092-beab-8154b17f82f2").unwrap_or_default();
+    assert!(r.contains("match") && r.contains("listen:1"), "{screen}");
+    t.keys(&["q"]);
+    assert!(t.wait_exit(long).contains("EXIT=0"));
+}

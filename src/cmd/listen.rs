@@ -116,7 +116,8 @@ impl Out<'_> {
 }
 
 /// The clock (to the millisecond) and the system's randomness.
-struct System;
+/// The real clock and randomness (also `tui --listen`'s).
+pub(super) struct System;
 
 impl Environment for System {
     fn now(&mut self) -> Timestamp {
@@ -158,7 +159,7 @@ fn options(args: &ListenArgs) -> Result<listen::Options, Fatal> {
 
 /// `--addr`: `HOST:PORT` (`127.0.0.1:8088`, `[::1]:0`, `localhost:8088`); a name that gives
 /// several addresses is read as its loopback one.
-fn address(text: &str) -> Result<SocketAddr, Fatal> {
+pub(super) fn address(text: &str) -> Result<SocketAddr, Fatal> {
     let bad = |why: String| {
         Fatal::new(format!(
             "--addr {text:?}: {why}: expected HOST:PORT, such as 127.0.0.1:8088"

@@ -16,11 +16,17 @@ use super::{Exit, Fatal, identities};
 pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
     // The flags first: a mistake in them is said the same way in a terminal or not.
     let settings = Settings::from_args(&args.checks, &args.keys, None)?;
-    let config = configure(&args, &settings)?;
+    let mut config = configure(&args, &settings)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Fatal::new(
             "the TUI needs a terminal: run it in one, or use `samltrace decode` for a report",
         ));
+    }
+    let mut feeds = Vec::new();
+    if let Some(addr) = &args.listen {
+        let (feed, url) = listening(addr, args.allow_remote, &settings)?;
+        config.listen = Some(url);
+        feeds.push(feed);
     }
     let remote = worker::Remote {
         token_file: args.identities.token_file.clone(),
@@ -31,6 +37,7 @@ pub fn run(args: TuiArgs) -> Result<Exit, Fatal> {
         State::new(config),
         remote,
         Arc::clone(&settings.config.keys),
+        feeds,
     )?;
     Ok(match state.phase {
         Phase::Signalled("SIGINT") => Exit::Interrupted,
@@ -53,7 +60,65 @@ pub fn from_decode(checks: CheckArgs, identities: IdentityArgs, keys: KeyArgs) -
         identities,
         keys,
         refresh: None,
+        listen: None,
+        allow_remote: false,
     }
+}
+
+/// `--listen ADDR`: the listener bound now (a busy port is one line before the screen is
+/// taken), served on its own thread once the loop runs; each request's messages are judged by
+/// the pipeline and described there, off the loop, and arrive as `Action::Heard`. The TUI
+/// judges their identities itself, as for every other message.
+fn listening(
+    addr: &str,
+    allow_remote: bool,
+    settings: &Settings,
+) -> Result<(event::Feed, String), Fatal> {
+    let options = samltrace::listen::Options {
+        addr: super::listen::address(addr)?,
+        allow_remote,
+        limits: samltrace::listen::Limits::default(),
+    };
+    let listener = samltrace::listen::Listener::bind(&options)
+        .map_err(|e| Fatal::new(format!("--listen: {e}")))?;
+    let url = format!("http://{}", listener.local_addr());
+    let sp = samltrace::listen::ServiceProvider::new(
+        settings.context(),
+        Arc::clone(&settings.config.keys),
+        &url,
+    );
+    let config = settings.config.clone();
+    let feed: event::Feed = Box::new(move |tx| {
+        std::thread::spawn(move || {
+            let pipeline = samltrace::pipeline::Pipeline::new(config);
+            let ctx = pipeline.config().context.clone();
+            let mut env = super::listen::System;
+            listener.serve(&sp, &pipeline, &mut env, &mut |heard| {
+                use samltrace::listen::Heard;
+                let sent = match heard {
+                    Heard::Received { number, traces, .. } => {
+                        let source = format!("listen:{number}");
+                        let rows = samltrace::tui::facts::rows(traces, &source, &ctx);
+                        tx.send(samltrace::tui::app::Action::Heard { number, rows })
+                    }
+                    Heard::Sent { number, trace, .. } => {
+                        let source = format!("listen:{number} (sent)");
+                        let rows = samltrace::tui::facts::rows(vec![*trace], &source, &ctx);
+                        tx.send(samltrace::tui::app::Action::Heard { number, rows })
+                    }
+                    Heard::Refused(line) => tx.send(samltrace::tui::app::Action::Notice(
+                        samltrace::tui::app::Level::Warn,
+                        line,
+                    )),
+                };
+                match sent {
+                    Ok(()) => samltrace::pipeline::Flow::Continue,
+                    Err(_) => samltrace::pipeline::Flow::Stop,
+                }
+            });
+        });
+    });
+    Ok((feed, url))
 }
 
 fn configure(args: &TuiArgs, settings: &Settings) -> Result<Config, Fatal> {

@@ -31,11 +31,23 @@ use crate::dsig::Keys;
 /// How often the clock ticks (ages in the header, status messages that fade).
 const TICK: Duration = Duration::from_secs(1);
 
+/// A source of actions besides the terminal, the clock and the workers (`--listen`): started
+/// with the loop's sender once the screen is up.
+pub type Feed = Box<dyn FnOnce(Sender<Action>) + Send>;
+
 /// Runs the TUI until the user quits or a signal arrives; the terminal is restored in every
 /// case, a panic included.
-pub fn run(mut state: State, remote: Remote, keys: Arc<Keys>) -> io::Result<State> {
+pub fn run(
+    mut state: State,
+    remote: Remote,
+    keys: Arc<Keys>,
+    feeds: Vec<Feed>,
+) -> io::Result<State> {
     let mut screen = Screen::enter()?;
     let (tx, rx) = channel();
+    for feed in feeds {
+        feed(tx.clone());
+    }
     spawn_input(tx.clone());
     spawn_ticks(tx.clone());
     spawn_signals(tx.clone());

@@ -203,7 +203,8 @@ pub(super) fn decoded(
     };
     let first_read = found.load == Load::Loading;
     let label = found.label();
-    let is_paste = matches!(found.kind, InputKind::Paste(_));
+    // What was pasted or arrived live is shown as it comes, selected.
+    let is_paste = matches!(found.kind, InputKind::Paste(_) | InputKind::Live(_));
     let decoded = match result {
         Ok(d) => {
             found.load = Load::Loaded;

@@ -115,6 +115,8 @@ pub struct Config {
     pub identity_format: scim::Format,
     /// The file `e` offers to write.
     pub export_path: String,
+    /// `--listen ADDR`: the URL a local service provider receives messages on.
+    pub listen: Option<String>,
     /// `--refresh SECS`: read the identity sources again this long after the last read ended
     /// (it worked or not), so verdicts follow a list that changes.
     pub refresh: Option<std::time::Duration>,
@@ -131,6 +133,7 @@ impl Config {
             identity_format: scim::Format::Auto,
             export_path: "samltrace-export.json".into(),
             refresh: None,
+            listen: None,
         }
     }
 }
@@ -144,6 +147,8 @@ pub struct InputId(pub u32);
 pub enum InputKind {
     File(PathBuf),
     Paste(u32),
+    /// A request `--listen` received (`listen:N`).
+    Live(usize),
 }
 
 /// How an input's last read went.
@@ -168,6 +173,7 @@ impl Input {
         match &self.kind {
             InputKind::File(p) => p.display().to_string(),
             InputKind::Paste(n) => format!("paste {n}"),
+            InputKind::Live(n) => format!("listen:{n}"),
         }
     }
 
@@ -178,6 +184,7 @@ impl Input {
                 .file_name()
                 .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
             InputKind::Paste(n) => format!("paste {n}"),
+            InputKind::Live(n) => format!("listen:{n}"),
         }
     }
 }
@@ -203,6 +210,8 @@ pub struct State {
     pub phase: Phase,
     next_input: u32,
     pastes: u32,
+    /// Requests `--listen` received (and AuthnRequests it sent).
+    pub received: usize,
 }
 
 /// A search in the XML of the selected message.
@@ -311,6 +320,12 @@ pub enum Action {
         input: InputId,
         result: Result<Vec<Decoded>, String>,
     },
+    /// `--listen` received a request (or sent an AuthnRequest from `/login`): its messages,
+    /// judged and described off the loop, as a decode's are.
+    Heard {
+        number: usize,
+        rows: Vec<Decoded>,
+    },
     FileChanged(PathBuf),
     IdentityProgress {
         generation: u64,
@@ -357,6 +372,7 @@ impl State {
             phase: Phase::Running,
             next_input: 0,
             pastes: 0,
+            received: 0,
         }
     }
 
@@ -492,6 +508,11 @@ fn apply(state: &mut State, action: Action) -> Option<Effect> {
         Action::Command(c) => commands::command(state, c),
         Action::Edit(e) => prompt::edit(state, e),
         Action::Decoded { input, result } => list::decoded(state, input, result),
+        Action::Heard { number, rows } => {
+            state.received += 1;
+            let id = state.add_input(InputKind::Live(number));
+            list::decoded(state, id, Ok(rows))
+        }
         Action::FileChanged(path) => file_changed(state, &path),
         Action::IdentityProgress {
             generation,

@@ -12,7 +12,7 @@ use crate::scim::{Progress, Source};
 
 use super::super::app::{Evaluation, IdentityLoad, InputKind, Load, State};
 use super::super::facts::full_time;
-use super::super::layout::styled::{self, BAD, DIM, STRONG, TITLE, WARN};
+use super::super::layout::styled::{self, BAD, DIM, GOOD, STRONG, TITLE, WARN};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let w = usize::from(area.width);
@@ -39,7 +39,12 @@ fn loaded(state: &State) -> Vec<Span<'static>> {
         .iter()
         .filter(|i| matches!(i.kind, InputKind::File(_)))
         .count();
-    let pastes = state.inputs.len() - files;
+    let live = state
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.kind, InputKind::Live(_)))
+        .count();
+    let pastes = state.inputs.len() - files - live;
     let rows = state.traces.rows.len();
     let mut from = Vec::new();
     if files > 0 {
@@ -81,6 +86,12 @@ fn loaded(state: &State) -> Vec<Span<'static>> {
                 plural(failed, "input", "inputs")
             ),
             BAD,
+        ));
+    }
+    if let Some(url) = &state.config.listen {
+        spans.push(Span::styled(
+            format!(" · listening on {url}, {} received", state.received),
+            GOOD,
         ));
     }
     let at = match state.config.evaluation {
