@@ -9,7 +9,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(decode verify har scim_files scim_log gitlab_pages gitlab_headers)
+  targets=(decode verify har scim_files scim_log listen_http gitlab_pages gitlab_headers)
 fi
 export RUSTC_BOOTSTRAP=1
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -25,6 +25,8 @@ seed() {
     har) cp ../samples/*.har ../samples/saml-tracer*.json ../samples/verdict/*.{har,json} "$dir"/ ;;
     scim_files) cp ../samples/identities* "$dir"/ ;;
     scim_log) cp ../samples/scim-api_json.log ../samples/scim-entra-provisioning.json ../samples/identities.auth_json.log "$dir"/ ;;
+    listen_http) printf 'POST /acs HTTP/1.1\r\nHost: 127.0.0.1:8088\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 14\r\n\r\nSAMLResponse=PD' >"$dir/post"
+      printf 'GET /sso?SAMLRequest=fZ&RelayState=x HTTP/1.1\r\nHost: 127.0.0.1:8088\r\n\r\n' >"$dir/get" ;;
     gitlab_pages) cp ../samples/identities.{scim,rest}.json "$dir"/ ;;
     gitlab_headers) printf '<https://gitlab.example.com/api/v4/groups/1/saml_users?page=2>; rel="next"' >"$dir/link" ;;
   esac 2>/dev/null || true

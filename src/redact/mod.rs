@@ -235,13 +235,25 @@ impl<R: Read> Sanitizer<'_, R> {
     }
 
     fn entries(&mut self) -> Result<(), SanitizeError> {
+        self.receipt.entries = self.items(6, Self::entry)?;
+        Ok(())
+    }
+
+    /// An array (`log.entries`, a SAML-tracer export's `requests`) streamed one item at a time:
+    /// each read, changed by `each` and written at `indent`; an item that is not JSON is dropped
+    /// and counted. Returns how many were written.
+    fn items(
+        &mut self,
+        indent: usize,
+        each: fn(&mut Self, &mut Json),
+    ) -> Result<usize, SanitizeError> {
         self.lx.begin_array()?;
         let depth = self.lx.depth();
         self.out.write_all(b"[")?;
         let mut first = true;
         let mut written = 0;
         while self.lx.next_item(&mut first)? {
-            let mut entry = match Json::read(&mut self.lx, "") {
+            let mut item = match Json::read(&mut self.lx, "") {
                 Ok(e) => e,
                 Err(e) if e.is_recoverable() => {
                     self.receipt.add(Removed::BrokenEntries, 1);
@@ -250,17 +262,16 @@ impl<R: Read> Sanitizer<'_, R> {
                 }
                 Err(e) => return Err(e.into()),
             };
-            self.entry(&mut entry);
-            separator(self.out, written, 6)?;
-            entry.write(self.out, 6)?;
+            each(self, &mut item);
+            separator(self.out, written, indent)?;
+            item.write(self.out, indent)?;
             written += 1;
         }
-        self.receipt.entries = written;
         if written > 0 {
-            newline(self.out, 4)?;
+            newline(self.out, indent - 2)?;
         }
         self.out.write_all(b"]")?;
-        Ok(())
+        Ok(written)
     }
 
     fn entry(&mut self, e: &mut Json) {

@@ -7,7 +7,7 @@
 use std::io::Read;
 
 use super::messages::is_message_param;
-use super::rewrite::{Json, newline, separator};
+use super::rewrite::Json;
 use super::secrets::REDACTED;
 use super::{Removed, SanitizeError, Sanitizer, header_name, secrets};
 
@@ -15,31 +15,7 @@ impl<R: Read> Sanitizer<'_, R> {
     /// The `requests` array, one request at a time; a request that is not JSON is dropped and
     /// counted, as a broken HAR entry is.
     pub(super) fn requests(&mut self) -> Result<(), SanitizeError> {
-        self.lx.begin_array()?;
-        let depth = self.lx.depth();
-        self.out.write_all(b"[")?;
-        let mut first = true;
-        let mut written = 0;
-        while self.lx.next_item(&mut first)? {
-            let mut request = match Json::read(&mut self.lx, "") {
-                Ok(r) => r,
-                Err(e) if e.is_recoverable() => {
-                    self.receipt.add(Removed::BrokenEntries, 1);
-                    self.lx.recover(depth)?;
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
-            };
-            self.request(&mut request);
-            separator(self.out, written, 4)?;
-            request.write(self.out, 4)?;
-            written += 1;
-        }
-        self.receipt.entries = written;
-        if written > 0 {
-            newline(self.out, 2)?;
-        }
-        self.out.write_all(b"]")?;
+        self.receipt.entries = self.items(4, Self::request)?;
         Ok(())
     }
 
