@@ -15,6 +15,7 @@ pub mod explain;
 pub mod input;
 pub mod pipeline;
 pub mod redact;
+pub mod repair;
 pub mod report;
 pub mod saml;
 pub mod sanitize;
