@@ -133,7 +133,8 @@ fn apply_then_undo_restores_the_server_exactly() {
     assert_eq!(l["from"], DAVE_GUID);
     assert_eq!(l["to"], "dave@example.com");
     assert_eq!(l["status"], 204);
-    assert_eq!(l["identity"]["user_id"], 51);
+    assert_eq!(l["identity"]["user_name"], "dave");
+    assert_eq!(l["identity"]["email"], "dave@example.com");
     assert_eq!(l["evidence"]["verified"], true);
     assert!(l["evidence"]["input"].as_str().unwrap().ends_with("compare-mismatch.xml"));
     assert!(l["time"].as_str().unwrap().ends_with('Z'));
@@ -245,14 +246,13 @@ fn more_changes_than_max_are_refused() {
     assert_eq!(gl.calls("PATCH"), 0);
 }
 
-/// Guard: a value another identity holds, case-insensitively. In the list, the plan refuses
-/// it; made after the list was read, the check before the PATCH skips it.
+/// Guard: a value another identity holds, case-insensitively. (Held in the list, the plan
+/// refuses it: src/repair/tests.rs.) Here user 60 took `DAVE@EXAMPLE.COM` after the list was
+/// read (the stand-in leaves it out of lists): the check before the PATCH skips dave's change,
+/// saying so, and bob's goes on.
 #[test]
 fn a_value_held_by_another_identity_is_refused() {
     let dir = tmp();
-    // In a list file: user 60 holds DAVE@EXAMPLE.COM as a SCIM identity... with the NameID's
-    // email belonging to dave, the index finds user 60 first, so the plan refuses as not
-    // identified; a record made after the list was read is caught live.
     let mut seed = seed_people();
     seed.users.push(User {
         id: 60,
@@ -291,13 +291,13 @@ fn a_value_held_by_another_identity_is_refused() {
     assert_ne!(gl.identities(), before);
 }
 
-/// The re-read before each PATCH: an identity changed since the plan is skipped, saying so.
-/// (The stand-in's SCIM PATCH validates uniqueness case-insensitively, as GitLab does.)
+/// Each status GitLab refuses a PATCH with is one line saying what it means; the run stops at
+/// the first unless --keep-going.
 #[test]
 fn gitlab_errors_are_one_line_each_and_keep_going_decides() {
     for (status, says) in [
         (400, "Extern uid has already been taken"),
-        (403, "Owner"),
+        (403, "forbidden"),
         (404, "not found"),
         (409, "conflict"),
         (412, "could not update"),

@@ -96,24 +96,45 @@ fn carry_out(
             Exit::Problems
         }
     } else {
-        apply(args, plan, &todo, action, &mut out, &mut results)?
+        let refused = if plan.refused.is_empty() {
+            Exit::Clean
+        } else {
+            Exit::Problems
+        };
+        apply(args, plan, &todo, action, &mut out, &mut results)?.max(refused)
     };
     if args.format == ExplainFormat::Json {
-        let doc = serde_json::json!({
-            "schema": samltrace::report::json::SCHEMA,
-            "fix": {
-                "action": action,
-                "plan": plan,
-                "done_before": done.iter().map(|(_, c)| c).collect::<Vec<_>>(),
-                "applied": args.apply,
-                "results": results,
-            }
-        });
+        let doc = FixDocument {
+            schema: samltrace::report::json::SCHEMA,
+            fix: FixBody {
+                action,
+                plan,
+                done_before: done.iter().map(|(_, c)| c).collect(),
+                applied: args.apply,
+                results: &results,
+            },
+        };
         serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
     }
     out.flush()?;
     Ok(exit)
+}
+
+/// `-f json`: `{"schema": "samltrace/v1", "fix": {…}}`.
+#[derive(serde::Serialize)]
+struct FixDocument<'a> {
+    schema: &'a str,
+    fix: FixBody<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct FixBody<'a> {
+    action: Action,
+    plan: &'a Plan,
+    done_before: Vec<&'a Change>,
+    applied: bool,
+    results: &'a [Outcome],
 }
 
 /// What became of one change.
@@ -164,17 +185,19 @@ fn apply(
     let mut exit = Exit::Clean;
     for (fix, change) in todo {
         let outcome = apply_one(&client, fix, change, action, &mut log)?;
-        writeln!(
-            out_if_text(args, out),
-            "{:<8} {} → {}{}",
-            outcome.result,
-            show(&outcome.from),
-            show(&outcome.to),
-            outcome
-                .why
-                .as_deref()
-                .map_or_else(String::new, |w| format!(": {}", visible(w)))
-        )?;
+        if args.format == ExplainFormat::Text {
+            writeln!(
+                out,
+                "{:<8} {} → {}{}",
+                outcome.result,
+                show(&outcome.from),
+                show(&outcome.to),
+                outcome
+                    .why
+                    .as_deref()
+                    .map_or_else(String::new, |w| format!(": {}", visible(w)))
+            )?;
+        }
         let failed = outcome.result == "failed";
         exit = exit.max(match outcome.result {
             "applied" | "reverted" => Exit::Clean,
@@ -194,15 +217,6 @@ fn apply(
         }
     }
     Ok(exit)
-}
-
-/// Text goes to stdout; in JSON the results are in the document, so the lines go nowhere.
-fn out_if_text<'a>(args: &FixArgs, out: &'a mut impl Write) -> Box<dyn Write + 'a> {
-    if args.format == ExplainFormat::Text {
-        Box::new(out)
-    } else {
-        Box::new(std::io::sink())
-    }
 }
 
 /// One change: the identity read again (skipped if it changed since the plan), the target
