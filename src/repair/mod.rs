@@ -417,7 +417,7 @@ pub fn status_line(answer: &Answer, api: &str) -> String {
         .map_or_else(String::new, |d| format!(" (GitLab said: {d})"));
     let taken = detail
         .as_deref()
-        .is_some_and(|d| d.contains("has already been taken"));
+        .is_some_and(|d| d.to_lowercase().contains("extern uid has already been taken"));
     let meaning = match answer.status {
         400 | 409 | 412 if taken => {
             "Extern uid has already been taken: another identity of the group holds this value (GitLab compares case-insensitively)".to_owned()
@@ -427,7 +427,7 @@ pub fn status_line(answer: &Answer, api: &str) -> String {
         403 if api == "scim" => format!("forbidden: this is not the group's SCIM token, or group SAML is disabled, or an IP allow-list blocks this machine{said}"),
         403 => format!("forbidden: the token's user is not an Owner of the group, or the token is of the wrong kind (a SCIM token works only on /api/scim/v2; REST needs a personal or group access token with the api scope){said}"),
         404 => format!("not found: no identity holds this extern_uid (it changed since the plan), or the group does not exist or has no SAML SSO{said}"),
-        409 => format!("conflict: GitLab says the value is used already{said}"),
+        409 => format!("conflict: GitLab says the identity or its value is used already{said}"),
         412 => format!("GitLab could not update the identity (412: a validation failed, such as the last Owner){said}"),
         429 => format!("rate limited: still refused after waiting as GitLab asked (Retry-After); run again later to resume{said}"),
         s @ 500..=599 => format!("GitLab failed (HTTP {s}): the change may or may not be made; run again with the same --log to resume{said}"),
