@@ -266,7 +266,11 @@ pub enum ScimCommand {
 #[derive(Debug, Clone, Args)]
 pub struct FixArgs {
     /// Captures (SAML messages, HAR files, SAML-tracer exports) whose verdicts ask for changes.
-    #[arg(value_name = "CAPTURE", required_unless_present = "undo", conflicts_with = "undo")]
+    #[arg(
+        value_name = "CAPTURE",
+        required_unless_present = "undo",
+        conflicts_with = "undo"
+    )]
     pub inputs: Vec<String>,
 
     #[command(flatten)]

@@ -550,10 +550,21 @@ fn scim_fix_json_matches_the_schema() {
     ];
     let runs: [&[&str]; 3] = [
         &["--idp-cert", "samples/keys/idp.crt", at],
-        &["--idp-cert", "samples/keys/idp.crt", at, "--gitlab-group", "https://gitlab.com/groups/acme", "--max", "1"],
+        &[
+            "--idp-cert",
+            "samples/keys/idp.crt",
+            at,
+            "--gitlab-group",
+            "https://gitlab.com/groups/acme",
+            "--max",
+            "1",
+        ],
         &[at, "--allow-unverified"],
     ];
-    for list in ["samples/identities.scim.json", "samples/identities.rest.json"] {
+    for list in [
+        "samples/identities.scim.json",
+        "samples/identities.rest.json",
+    ] {
         for extra in runs {
             let mut args = vec!["scim", "fix", "-f", "json", "--scim", list];
             args.extend(captures);
@@ -562,7 +573,15 @@ fn scim_fix_json_matches_the_schema() {
         }
     }
     // Without a trust anchor every change is refused as unverified.
-    let mut args = vec!["scim", "fix", "-f", "json", "--scim", "samples/identities.csv", at];
+    let mut args = vec![
+        "scim",
+        "fix",
+        "-f",
+        "json",
+        "--scim",
+        "samples/identities.csv",
+        at,
+    ];
     args.extend(captures);
     t.run(&args, None, Shape::Fix);
     t.assert("scim fix", 7);

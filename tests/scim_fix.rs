@@ -21,7 +21,10 @@ fn sample(name: &str) -> String {
 /// dave: NameID `dave@example.com` while his SCIM id is a GUID (mismatch); bob: NameID
 /// `Bob@Example.com` against `bob@example.com` (near_match). Both signed by samples/keys.
 fn captures() -> Vec<String> {
-    vec![sample("compare-mismatch.xml"), sample("compare-near-match.xml")]
+    vec![
+        sample("compare-mismatch.xml"),
+        sample("compare-near-match.xml"),
+    ]
 }
 
 fn trust() -> Vec<String> {
@@ -46,7 +49,10 @@ fn fix(dir: &Path, token: &str, args: &[String]) -> (Output, String, String) {
 
 fn assert_no_token(stdout: &str, stderr: &str) {
     for t in [SCIM_TOKEN, OWNER_TOKEN, MAINTAINER_TOKEN] {
-        assert!(!stdout.contains(t) && !stderr.contains(t), "a token printed:\n{stdout}\n{stderr}");
+        assert!(
+            !stdout.contains(t) && !stderr.contains(t),
+            "a token printed:\n{stdout}\n{stderr}"
+        );
     }
 }
 
@@ -71,7 +77,9 @@ fn log_lines(path: &Path) -> Vec<Value> {
     for t in [SCIM_TOKEN, OWNER_TOKEN] {
         assert!(!text.contains(t), "a token in the log: {text}");
     }
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 fn tmp() -> tempfile::TempDir {
@@ -84,7 +92,11 @@ fn the_plan_changes_nothing() {
     let gl = FakeGitLab::start(seed_people(), Switches::default());
     let dir = tmp();
     let url = scim_url(&gl);
-    let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &args(&["--scim", &url, "-f", "json"], &[]));
+    let (out, stdout, stderr) = fix(
+        dir.path(),
+        SCIM_TOKEN,
+        &args(&["--scim", &url, "-f", "json"], &[]),
+    );
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let v = plan_json(&stdout, &stderr);
     assert_eq!(v["schema"], "samltrace/v1");
@@ -93,14 +105,27 @@ fn the_plan_changes_nothing() {
         .iter()
         .map(|c| (c["from"].as_str().unwrap(), c["to"].as_str().unwrap()))
         .collect();
-    assert_eq!(pairs, [(DAVE_GUID, "dave@example.com"), ("bob@example.com", "Bob@Example.com")]);
+    assert_eq!(
+        pairs,
+        [
+            (DAVE_GUID, "dave@example.com"),
+            ("bob@example.com", "Bob@Example.com")
+        ]
+    );
     assert_eq!(changes[0]["evidence"]["verified"], true);
     assert_eq!(gl.calls("PATCH"), 0);
     let (text_out, text, _) = fix(dir.path(), SCIM_TOKEN, &args(&["--scim", &url], &[]));
     assert_eq!(text_out.status.code(), Some(1));
-    assert!(text.contains("2 changes to group acme (SCIM API)"), "{text}");
+    assert!(
+        text.contains("2 changes to group acme (SCIM API)"),
+        "{text}"
+    );
     assert!(text.contains("Bearer $SAMLTRACE_TOKEN"), "{text}");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no log without --apply");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no log without --apply"
+    );
 }
 
 /// Plan, apply, audit log, undo: the server ends exactly as it began; the log names each
@@ -111,7 +136,11 @@ fn apply_then_undo_restores_the_server_exactly() {
     let before = gl.identities();
     let dir = tmp();
     let url = scim_url(&gl);
-    let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &args(&["--scim", &url, "--apply", "--yes"], &[]));
+    let (out, stdout, stderr) = fix(
+        dir.path(),
+        SCIM_TOKEN,
+        &args(&["--scim", &url, "--apply", "--yes"], &[]),
+    );
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("applied"), "{stdout}");
     // The default log: a new samltrace-fix-<time>.jsonl here, its path printed.
@@ -121,10 +150,19 @@ fn apply_then_undo_restores_the_server_exactly() {
         .collect();
     assert_eq!(logs.len(), 1);
     let name = logs[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("samltrace-fix-") && name.ends_with(".jsonl"), "{name}");
+    assert!(
+        name.starts_with("samltrace-fix-") && name.ends_with(".jsonl"),
+        "{name}"
+    );
     assert!(stderr.contains(&name), "{stderr}");
-    assert_eq!(gl.scim_identity("dave@example.com").map(|i| i.user_id), Some(51));
-    assert_eq!(gl.scim_identity("Bob@Example.com").map(|i| i.user_id), Some(49));
+    assert_eq!(
+        gl.scim_identity("dave@example.com").map(|i| i.user_id),
+        Some(51)
+    );
+    assert_eq!(
+        gl.scim_identity("Bob@Example.com").map(|i| i.user_id),
+        Some(49)
+    );
     assert_eq!(gl.calls("PATCH"), 2);
     let lines = log_lines(&logs[0]);
     assert_eq!(lines.len(), 2);
@@ -136,7 +174,12 @@ fn apply_then_undo_restores_the_server_exactly() {
     assert_eq!(l["identity"]["user_name"], "dave");
     assert_eq!(l["identity"]["email"], "dave@example.com");
     assert_eq!(l["evidence"]["verified"], true);
-    assert!(l["evidence"]["input"].as_str().unwrap().ends_with("compare-mismatch.xml"));
+    assert!(
+        l["evidence"]["input"]
+            .as_str()
+            .unwrap()
+            .ends_with("compare-mismatch.xml")
+    );
     assert!(l["time"].as_str().unwrap().ends_with('Z'));
 
     let undo_log = dir.path().join("undo.jsonl");
@@ -186,7 +229,17 @@ fn a_group_url_applies_through_rest() {
     let (out, stdout, stderr) = fix(
         dir.path(),
         OWNER_TOKEN,
-        &args(&["--scim", &url, "--apply", "--yes", "--log", log.to_str().unwrap()], &[]),
+        &args(
+            &[
+                "--scim",
+                &url,
+                "--apply",
+                "--yes",
+                "--log",
+                log.to_str().unwrap(),
+            ],
+            &[],
+        ),
     );
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     let patches: Vec<String> = gl
@@ -195,8 +248,14 @@ fn a_group_url_applies_through_rest() {
         .filter(|l| l.method == "PATCH")
         .map(|l| l.url)
         .collect();
-    assert!(patches[0].starts_with("/api/v4/groups/acme/scim/"), "{patches:?}");
-    assert_eq!(gl.scim_identity("dave@example.com").map(|i| i.user_id), Some(51));
+    assert!(
+        patches[0].starts_with("/api/v4/groups/acme/scim/"),
+        "{patches:?}"
+    );
+    assert_eq!(
+        gl.scim_identity("dave@example.com").map(|i| i.user_id),
+        Some(51)
+    );
     assert_eq!(log_lines(&log)[0]["status"], 200);
 }
 
@@ -206,7 +265,11 @@ fn apply_without_yes_off_a_terminal_changes_nothing() {
     let gl = FakeGitLab::start(seed_people(), Switches::default());
     let dir = tmp();
     let url = scim_url(&gl);
-    let (out, _, stderr) = fix(dir.path(), SCIM_TOKEN, &args(&["--scim", &url, "--apply"], &[]));
+    let (out, _, stderr) = fix(
+        dir.path(),
+        SCIM_TOKEN,
+        &args(&["--scim", &url, "--apply"], &[]),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("--yes"), "{stderr}");
     assert_eq!(gl.calls("PATCH"), 0);
@@ -219,14 +282,26 @@ fn an_unverified_response_is_refused() {
     let gl = FakeGitLab::start(seed_people(), Switches::default());
     let dir = tmp();
     let url = scim_url(&gl);
-    let mut a = vec!["--scim".to_string(), url.clone(), "--apply".into(), "--yes".into(), AT.into()];
+    let mut a = vec![
+        "--scim".to_string(),
+        url.clone(),
+        "--apply".into(),
+        "--yes".into(),
+        AT.into(),
+    ];
     a.extend(captures());
     let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &a);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stdout.contains("refused \"dave@example.com\" (unverified)"), "{stdout}");
+    assert!(
+        stdout.contains("refused \"dave@example.com\" (unverified)"),
+        "{stdout}"
+    );
     assert_eq!(gl.calls("PATCH"), 0);
     a.push("--allow-unverified".into());
-    a.extend(["--log".into(), dir.path().join("l.jsonl").display().to_string()]);
+    a.extend([
+        "--log".into(),
+        dir.path().join("l.jsonl").display().to_string(),
+    ]);
     let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &a);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("--allow-unverified"), "{stdout}");
@@ -240,7 +315,11 @@ fn more_changes_than_max_are_refused() {
     let gl = FakeGitLab::start(seed_people(), Switches::default());
     let dir = tmp();
     let url = scim_url(&gl);
-    let (out, _, stderr) = fix(dir.path(), SCIM_TOKEN, &args(&["--scim", &url, "--apply", "--yes", "--max", "1"], &[]));
+    let (out, _, stderr) = fix(
+        dir.path(),
+        SCIM_TOKEN,
+        &args(&["--scim", &url, "--apply", "--yes", "--max", "1"], &[]),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("more than --max 1"), "{stderr}");
     assert_eq!(gl.calls("PATCH"), 0);
@@ -281,12 +360,30 @@ fn a_value_held_by_another_identity_is_refused() {
     let (out, stdout, stderr) = fix(
         dir.path(),
         SCIM_TOKEN,
-        &args(&["--scim", &url, "--apply", "--yes", "--keep-going", "--log", log.to_str().unwrap()], &[]),
+        &args(
+            &[
+                "--scim",
+                &url,
+                "--apply",
+                "--yes",
+                "--keep-going",
+                "--log",
+                log.to_str().unwrap(),
+            ],
+            &[],
+        ),
     );
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(stdout.contains("skipped"), "{stdout}");
-    assert!(stdout.contains("another identity holds the value now"), "{stdout}");
-    assert_eq!(gl.scim_identity(DAVE_GUID).map(|i| i.user_id), Some(51), "dave unchanged");
+    assert!(
+        stdout.contains("another identity holds the value now"),
+        "{stdout}"
+    );
+    assert_eq!(
+        gl.scim_identity(DAVE_GUID).map(|i| i.user_id),
+        Some(51),
+        "dave unchanged"
+    );
     assert_eq!(gl.calls("PATCH"), 1, "only bob's change was sent");
     assert_ne!(gl.identities(), before);
 }
@@ -317,11 +414,27 @@ fn gitlab_errors_are_one_line_each_and_keep_going_decides() {
         let (out, stdout, stderr) = fix(
             dir.path(),
             SCIM_TOKEN,
-            &args(&["--scim", &url, "--apply", "--yes", "--log", log.to_str().unwrap()], &[]),
+            &args(
+                &[
+                    "--scim",
+                    &url,
+                    "--apply",
+                    "--yes",
+                    "--log",
+                    log.to_str().unwrap(),
+                ],
+                &[],
+            ),
         );
         assert_eq!(out.status.code(), Some(2), "{status}: {stdout}{stderr}");
-        let line = stdout.lines().find(|l| l.starts_with("failed")).unwrap_or_default();
-        assert!(line.contains(&format!("HTTP {status}")) && line.contains(says), "{status}: {stdout}");
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("failed"))
+            .unwrap_or_default();
+        assert!(
+            line.contains(&format!("HTTP {status}")) && line.contains(says),
+            "{status}: {stdout}"
+        );
         assert!(stderr.contains("--keep-going"), "{stderr}");
         assert_eq!(gl.calls("PATCH"), 1, "{status}: stops at the first failure");
         assert!(log_lines(&log).is_empty());
@@ -339,7 +452,18 @@ fn gitlab_errors_are_one_line_each_and_keep_going_decides() {
     let (out, _, _) = fix(
         dir.path(),
         SCIM_TOKEN,
-        &args(&["--scim", &url, "--apply", "--yes", "--keep-going", "--log", log.to_str().unwrap()], &[]),
+        &args(
+            &[
+                "--scim",
+                &url,
+                "--apply",
+                "--yes",
+                "--keep-going",
+                "--log",
+                log.to_str().unwrap(),
+            ],
+            &[],
+        ),
     );
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(gl.calls("PATCH"), 2, "--keep-going goes on");
@@ -362,7 +486,17 @@ fn a_rate_limit_is_waited_out() {
     let (out, stdout, stderr) = fix(
         dir.path(),
         SCIM_TOKEN,
-        &args(&["--scim", &url, "--apply", "--yes", "--log", log.to_str().unwrap()], &[]),
+        &args(
+            &[
+                "--scim",
+                &url,
+                "--apply",
+                "--yes",
+                "--log",
+                log.to_str().unwrap(),
+            ],
+            &[],
+        ),
     );
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(gl.calls("PATCH"), 3);
@@ -383,7 +517,19 @@ fn a_run_broken_off_midway_resumes_from_its_log() {
     let dir = tmp();
     let log = dir.path().join("run.jsonl");
     let url = scim_url(&gl);
-    let a = args(&["--scim", &url, "--apply", "--yes", "--log", log.to_str().unwrap(), "--timeout", "5"], &[]);
+    let a = args(
+        &[
+            "--scim",
+            &url,
+            "--apply",
+            "--yes",
+            "--log",
+            log.to_str().unwrap(),
+            "--timeout",
+            "5",
+        ],
+        &[],
+    );
     let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &a);
     assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
     assert!(stdout.contains("failed"), "{stdout}");
@@ -394,13 +540,29 @@ fn a_run_broken_off_midway_resumes_from_its_log() {
     let back = FakeGitLab::start(gl.seed(), Switches::default());
     drop(gl);
     let url = scim_url(&back);
-    let a = args(&["--scim", &url, "--apply", "--yes", "--log", log.to_str().unwrap()], &[]);
+    let a = args(
+        &[
+            "--scim",
+            &url,
+            "--apply",
+            "--yes",
+            "--log",
+            log.to_str().unwrap(),
+        ],
+        &[],
+    );
     let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &a);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(back.calls("PATCH"), 1, "only bob's change is made");
     let all = log_lines(&log);
     assert_eq!(all.len(), 2);
     assert_eq!(all[1]["to"], "Bob@Example.com");
-    assert_eq!(back.scim_identity("dave@example.com").map(|i| i.user_id), Some(51));
-    assert_eq!(back.scim_identity("Bob@Example.com").map(|i| i.user_id), Some(49));
+    assert_eq!(
+        back.scim_identity("dave@example.com").map(|i| i.user_id),
+        Some(51)
+    );
+    assert_eq!(
+        back.scim_identity("Bob@Example.com").map(|i| i.user_id),
+        Some(49)
+    );
 }

@@ -45,7 +45,11 @@ pub fn run(args: FixArgs) -> Result<Exit, Fatal> {
         max: args.max,
     };
     let plan = repair::plan(&seen, &loaded.identities, &fix, options);
-    let work: Vec<(FixApi, Change)> = plan.changes.iter().map(|c| (fix.clone(), c.clone())).collect();
+    let work: Vec<(FixApi, Change)> = plan
+        .changes
+        .iter()
+        .map(|c| (fix.clone(), c.clone()))
+        .collect();
     carry_out(&args, &plan, work, Action::Apply)
 }
 
@@ -53,7 +57,9 @@ pub fn run(args: FixArgs) -> Result<Exit, Fatal> {
 fn undo(args: &FixArgs, path: &Path) -> Result<Exit, Fatal> {
     let entries = read_log(path)?;
     let work = journal::undo_changes(&entries);
-    let fix = work.first().map_or_else(FixApi::default, |(f, _)| f.clone());
+    let fix = work
+        .first()
+        .map_or_else(FixApi::default, |(f, _)| f.clone());
     let plan = Plan {
         group: fix.group(),
         api: match fix {
@@ -166,7 +172,10 @@ fn apply(
     if todo.is_empty() {
         return Ok(Exit::Clean);
     }
-    if todo.iter().any(|(f, c)| f.read_request(c.source, &c.from).is_template()) {
+    if todo
+        .iter()
+        .any(|(f, c)| f.read_request(c.source, &c.from).is_template())
+    {
         return Err(Fatal::new(
             "scim fix --apply: no GitLab API to send the changes to: give --scim as a SCIM base URL or a group URL, or --gitlab-group with a list file",
         ));
@@ -248,7 +257,11 @@ fn apply_one(
     match repair::reread(change, &now, api) {
         Reread::Unchanged => {}
         Reread::AlreadyDone => {
-            return Ok(outcome("skipped", None, Some("it holds the value already".into())));
+            return Ok(outcome(
+                "skipped",
+                None,
+                Some("it holds the value already".into()),
+            ));
         }
         Reread::Changed(why) => return Ok(outcome("skipped", None, Some(why))),
         Reread::Failed(why) => return Ok(outcome("failed", Some(now.status), Some(why))),
@@ -332,7 +345,9 @@ impl Log {
                 path: p.to_owned(),
             });
         }
-        let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y%m%dT%H%M%SZ")
+            .to_string();
         for n in 1..100 {
             let name = if n == 1 {
                 format!("samltrace-fix-{stamp}.jsonl")
@@ -346,12 +361,18 @@ impl Log {
                 Err(e) => return Err(cannot(&p, e)),
             }
         }
-        Err(Fatal::new("cannot find a free name for the audit log: give --log FILE"))
+        Err(Fatal::new(
+            "cannot find a free name for the audit log: give --log FILE",
+        ))
     }
 
     fn append(&mut self, entry: &Entry) -> Result<(), Fatal> {
-        let fail =
-            |e: std::io::Error| Fatal::new(format!("{}: cannot write the audit log: {e}", self.path.display()));
+        let fail = |e: std::io::Error| {
+            Fatal::new(format!(
+                "{}: cannot write the audit log: {e}",
+                self.path.display()
+            ))
+        };
         self.file.write_all(entry.line().as_bytes()).map_err(fail)?;
         self.file.flush().map_err(fail)?;
         self.file.sync_data().map_err(fail)
@@ -426,7 +447,11 @@ fn print_plan(
     action: Action,
 ) -> Result<(), Fatal> {
     let title = anstyle::Style::new().effects(anstyle::Effects::BOLD);
-    let what = if action == Action::Undo { "undo" } else { "fix" };
+    let what = if action == Action::Undo {
+        "undo"
+    } else {
+        "fix"
+    };
     writeln!(
         out,
         "{title}── scim {what}: {} change{} to group {} ({} API) · {} refused · at most {} ──{title:#}",

@@ -188,7 +188,10 @@ fn scim_user_url(users: &str, uid: &str) -> String {
 /// the token it needs; every value single-quoted or percent-encoded.
 pub fn curl(request: &Request) -> String {
     let (header, needs) = match request.auth {
-        Auth::PrivateToken => (format!("--header \"PRIVATE-TOKEN: {TOKEN_VAR}\""), REST_TOKEN),
+        Auth::PrivateToken => (
+            format!("--header \"PRIVATE-TOKEN: {TOKEN_VAR}\""),
+            REST_TOKEN,
+        ),
         Auth::Bearer => (
             format!("--header \"Authorization: Bearer {TOKEN_VAR}\""),
             SCIM_TOKEN,
@@ -201,7 +204,10 @@ pub fn curl(request: &Request) -> String {
     let body = match &request.body {
         None => String::new(),
         Some(Body::Field { name, value }) => {
-            format!(" --data-urlencode {}", shell_quote(&format!("{name}={value}")))
+            format!(
+                " --data-urlencode {}",
+                shell_quote(&format!("{name}={value}"))
+            )
         }
         Some(Body::Scim(v)) => format!(
             " --header \"Content-Type: application/scim+json\" --data {}",

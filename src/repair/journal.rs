@@ -76,13 +76,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(
-        change: &Change,
-        fix: &FixApi,
-        action: Action,
-        time: &str,
-        status: u16,
-    ) -> Entry {
+    pub fn new(change: &Change, fix: &FixApi, action: Action, time: &str, status: u16) -> Entry {
         Entry {
             schema: crate::report::json::SCHEMA.to_owned(),
             time: time.to_owned(),

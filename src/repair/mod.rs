@@ -190,7 +190,9 @@ fn candidate(
         ));
     };
     let Some(at) = ids.iter().position(|i| {
-        i.external_id.as_deref() == Some(from) && i.source == view.source && i.user_id == view.user_id
+        i.external_id.as_deref() == Some(from)
+            && i.source == view.source
+            && i.user_id == view.user_id
     }) else {
         return Err(refuse(
             Guard::NotIdentified,
@@ -286,7 +288,9 @@ fn holder(ids: &[Identity], source: IdentitySource, value: &str, but: usize) -> 
     ids.iter().enumerate().position(|(n, i)| {
         n != but
             && i.source == source
-            && i.external_id.as_deref().is_some_and(|x| same_value(x, value))
+            && i.external_id
+                .as_deref()
+                .is_some_and(|x| same_value(x, value))
     })
 }
 
@@ -307,10 +311,7 @@ fn settle(
         if all.iter().any(|(k, d)| k == at && d.to != c.to) {
             return Some((
                 Guard::Contradicts,
-                format!(
-                    "messages ask for different values for {}",
-                    ids[*at].label()
-                ),
+                format!("messages ask for different values for {}", ids[*at].label()),
             ));
         }
         all.iter()
@@ -415,9 +416,10 @@ pub fn status_line(answer: &Answer, api: &str) -> String {
     let said = detail
         .as_deref()
         .map_or_else(String::new, |d| format!(" (GitLab said: {d})"));
-    let taken = detail
-        .as_deref()
-        .is_some_and(|d| d.to_lowercase().contains("extern uid has already been taken"));
+    let taken = detail.as_deref().is_some_and(|d| {
+        d.to_lowercase()
+            .contains("extern uid has already been taken")
+    });
     let meaning = match answer.status {
         400 | 409 | 412 if taken => {
             "Extern uid has already been taken: another identity of the group holds this value (GitLab compares case-insensitively)".to_owned()

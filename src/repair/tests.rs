@@ -59,8 +59,15 @@ fn a_verified_mismatch_is_planned_with_its_call() {
     );
     assert!(p.refused.is_empty(), "{:?}", p.refused);
     let c = &p.changes[0];
-    assert_eq!((c.from.as_str(), c.to.as_str()), ("7c9e-guid", "dave@example.com"));
-    assert!(c.call.contains("/api/v4/groups/acme/scim/7c9e-guid"), "{}", c.call);
+    assert_eq!(
+        (c.from.as_str(), c.to.as_str()),
+        ("7c9e-guid", "dave@example.com")
+    );
+    assert!(
+        c.call.contains("/api/v4/groups/acme/scim/7c9e-guid"),
+        "{}",
+        c.call
+    );
     assert!(!p.over_max);
 }
 
@@ -99,11 +106,19 @@ fn a_person_not_identified_beyond_doubt_is_refused() {
     let s = [seen(&ids, 0, "dave@example.com", "bob@example.com", true)];
     let p = plan(&s, &ids, &api(), Options::default());
     assert_eq!(p.refused[0].guard, Guard::NotIdentified);
-    assert!(p.refused[0].why.contains("belongs to"), "{}", p.refused[0].why);
+    assert!(
+        p.refused[0].why.contains("belongs to"),
+        "{}",
+        p.refused[0].why
+    );
     ids.push(id("dave-2", "Dave@Example.com", 61));
     let s = [seen(&ids, 0, "dave@example.com", "dave@example.com", true)];
     let p = plan(&s, &ids, &api(), Options::default());
-    assert!(p.refused[0].why.contains("2 identities"), "{}", p.refused[0].why);
+    assert!(
+        p.refused[0].why.contains("2 identities"),
+        "{}",
+        p.refused[0].why
+    );
 }
 
 #[test]
@@ -143,7 +158,15 @@ fn more_changes_than_max_mark_the_plan() {
         seen(&ids, 0, "dave@example.com", "dave@example.com", true),
         seen(&ids, 1, "Bob@Example.com", "bob@example.com", true),
     ];
-    let p = plan(&s, &ids, &api(), Options { max: 1, ..Options::default() });
+    let p = plan(
+        &s,
+        &ids,
+        &api(),
+        Options {
+            max: 1,
+            ..Options::default()
+        },
+    );
     assert!(p.over_max);
 }
 
@@ -186,9 +209,18 @@ fn the_identity_read_again_decides() {
     let c = change();
     let rest = |uid: &str| answer(200, &format!(r#"{{"extern_uid":"{uid}","user_id":51}}"#));
     assert_eq!(reread(&c, &rest("7c9e-guid"), "rest"), Reread::Unchanged);
-    assert_eq!(reread(&c, &rest("dave@example.com"), "rest"), Reread::AlreadyDone);
-    assert!(matches!(reread(&c, &rest("7C9E-GUID"), "rest"), Reread::Changed(_)));
-    assert!(matches!(reread(&c, &answer(404, "{}"), "rest"), Reread::Changed(_)));
+    assert_eq!(
+        reread(&c, &rest("dave@example.com"), "rest"),
+        Reread::AlreadyDone
+    );
+    assert!(matches!(
+        reread(&c, &rest("7C9E-GUID"), "rest"),
+        Reread::Changed(_)
+    ));
+    assert!(matches!(
+        reread(&c, &answer(404, "{}"), "rest"),
+        Reread::Changed(_)
+    ));
     let scim = answer(200, r#"{"id":"7c9e-guid","userName":"dave"}"#);
     assert_eq!(reread(&c, &scim, "scim"), Reread::Unchanged);
     assert_eq!(held_by_another(&c, &answer(404, "{}")), None);
@@ -201,11 +233,17 @@ fn the_identity_read_again_decides() {
 fn gitlab_errors_are_one_clear_line() {
     let taken = answer(400, r#"{"message":"Extern uid has already been taken"}"#);
     let line = status_line(&taken, "rest");
-    assert!(line.starts_with("HTTP 400: Extern uid has already been taken"), "{line}");
+    assert!(
+        line.starts_with("HTTP 400: Extern uid has already been taken"),
+        "{line}"
+    );
     assert!(status_line(&answer(403, r#"{"message":"403 Forbidden"}"#), "rest").contains("Owner"));
     for s in [404, 409, 412, 429, 500, 503] {
         let line = status_line(&answer(s, "x\ny"), "scim");
-        assert!(line.starts_with(&format!("HTTP {s}: ")) && !line.contains('\n'), "{line}");
+        assert!(
+            line.starts_with(&format!("HTTP {s}: ")) && !line.contains('\n'),
+            "{line}"
+        );
     }
 }
 

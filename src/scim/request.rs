@@ -89,7 +89,10 @@ mod tests {
         };
         assert_eq!(
             f.encoded(),
-            ("application/x-www-form-urlencoded", "extern_uid=a+b%26c%40x".into())
+            (
+                "application/x-www-form-urlencoded",
+                "extern_uid=a+b%26c%40x".into()
+            )
         );
         let s = Body::Scim(serde_json::json!({"Operations": []}));
         assert_eq!(s.encoded().0, "application/scim+json");

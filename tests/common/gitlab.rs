@@ -273,24 +273,29 @@ fn serve(state: &Mutex<State>, mut request: tiny_http::Request) {
             return;
         }
         let failed = (method == "PATCH")
-            .then(|| st.switches.fail_patch.iter().find(|(k, _)| *k == st.patches))
+            .then(|| {
+                st.switches
+                    .fail_patch
+                    .iter()
+                    .find(|(k, _)| *k == st.patches)
+            })
             .flatten()
             .map(|(_, status)| gitlab_failure(*status));
         if let Some(reply) = failed {
             (reply, None)
         } else {
-        let n = st.log.len();
-        let delay = st
-            .switches
-            .slow
-            .iter()
-            .find(|(r, _)| *r == n)
-            .map(|(_, d)| *d);
-        (
-            switched(&st.switches, n)
-                .unwrap_or_else(|| route(&mut st, &method, &url, auth.as_deref(), &body)),
-            delay,
-        )
+            let n = st.log.len();
+            let delay = st
+                .switches
+                .slow
+                .iter()
+                .find(|(r, _)| *r == n)
+                .map(|(_, d)| *d);
+            (
+                switched(&st.switches, n)
+                    .unwrap_or_else(|| route(&mut st, &method, &url, auth.as_deref(), &body)),
+                delay,
+            )
         }
     };
     if let Some(d) = delay {
@@ -311,7 +316,10 @@ fn gitlab_failure(status: u16) -> Reply {
         400 => Reply::json(400, json!({"message": "Extern uid has already been taken"})),
         403 => Reply::json(403, json!({"message": "403 Forbidden"})),
         404 => Reply::json(404, json!({"message": "404 Identity Not Found"})),
-        409 => scim_error(409, "Error saving user with {}: User has already been taken"),
+        409 => scim_error(
+            409,
+            "Error saving user with {}: User has already been taken",
+        ),
         412 => scim_error(412, "Error updating Dave Diver with {}"),
         429 => Reply::text(429, "Retry later").header("Retry-After", "1"),
         s => Reply::json(s, json!({"message": format!("{s} Internal Server Error")})),
@@ -575,9 +583,10 @@ fn scim_patch(st: &mut State, id: &str, body: &str) -> Reply {
                 if let Some(new) = op["value"].as_str() {
                     // `uniqueness: { case_sensitive: false }` within the group; GitLab's
                     // `update_scim_user` answers a failed save with scim_error! (412).
-                    let taken = st.seed.scim.iter().enumerate().any(|(j, o)| {
-                        j != i && o.extern_uid.to_lowercase() == new.to_lowercase()
-                    });
+                    let taken =
+                        st.seed.scim.iter().enumerate().any(|(j, o)| {
+                            j != i && o.extern_uid.to_lowercase() == new.to_lowercase()
+                        });
                     if taken {
                         let name = user_name_of(&st.seed, st.seed.scim[i].user_id);
                         return scim_error(
