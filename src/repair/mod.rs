@@ -146,7 +146,7 @@ pub fn plan(seen: &[Seen], identities: &[Identity], fix: &FixApi, options: Optio
         }
         match candidate(s, identities, fix, options) {
             Ok(found) => planned.push(found),
-            Err(r) => refused.push(r),
+            Err(r) => refused.push(*r),
         }
     }
     let changes = settle(planned, identities, &mut refused);
@@ -172,14 +172,16 @@ fn candidate(
     ids: &[Identity],
     fix: &FixApi,
     options: Options,
-) -> Result<(usize, Change), Refusal> {
+) -> Result<(usize, Change), Box<Refusal>> {
     let e = &s.evidence;
-    let refuse = |guard, identity: Option<&str>, why: String| Refusal {
-        guard,
-        name_id: e.name_id.clone(),
-        identity: identity.map(str::to_owned),
-        why,
-        evidence: e.clone(),
+    let refuse = |guard, identity: Option<&str>, why: String| {
+        Box::new(Refusal {
+            guard,
+            name_id: e.name_id.clone(),
+            identity: identity.map(str::to_owned),
+            why,
+            evidence: e.clone(),
+        })
     };
     let view = s.verdict.identity.as_ref();
     let (Some(view), Some(from)) = (view, view.and_then(|v| v.external_id.as_deref())) else {

@@ -159,6 +159,9 @@ impl Reply {
     }
 }
 
+/// An identity as `(extern_uid, user_id, active)`.
+pub type Row = (String, u64, bool);
+
 /// A running stand-in; stops when dropped.
 pub struct FakeGitLab {
     pub base: String,
@@ -220,7 +223,7 @@ impl FakeGitLab {
     }
 
     /// The SCIM and SAML identities as `(extern_uid, user_id, active)`, in order.
-    pub fn identities(&self) -> (Vec<(String, u64, bool)>, Vec<(String, u64, bool)>) {
+    pub fn identities(&self) -> (Vec<Row>, Vec<Row>) {
         let st = self.state.lock().unwrap();
         let rows = |l: &[Ident]| {
             l.iter()
