@@ -326,6 +326,73 @@ pub enum ScimCommand {
     /// its fields exported from Kibana), GitLab's SCIM and SAML extern_uid (identity lists) and
     /// the NameID in the captures, where the chain breaks, and the fix.
     Audit(Box<AuditArgs>),
+    /// Plan the extern_uid corrections the captures' verdicts call for (mismatch, near_match
+    /// of a person identified beyond doubt) and, with --apply, make them through GitLab's API,
+    /// each appended to an audit log that --log resumes and --undo reverts.
+    #[command(
+        after_help = "Nothing changes without --apply. A change needs a response whose signature is verified \
+        against --idp-cert/--idp-metadata/--fingerprint (or --allow-unverified) and exactly one identity \
+        holding the response's email; it is refused when another identity holds the value. Exit status: 0 \
+        nothing to change or every change made, 1 changes planned or refused or skipped, 2 could not run."
+    )]
+    Fix(Box<FixArgs>),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FixArgs {
+    /// Captures (SAML messages, HAR files, SAML-tracer exports) whose verdicts ask for changes.
+    #[arg(
+        value_name = "CAPTURE",
+        required_unless_present = "undo",
+        conflicts_with = "undo"
+    )]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub identities: IdentityArgs,
+
+    #[command(flatten)]
+    pub checks: CheckArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// Make the planned changes (asks first on a terminal; elsewhere needs --yes).
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Apply without asking.
+    #[arg(long, requires = "apply")]
+    pub yes: bool,
+
+    /// Plan changes from responses whose signature is not verified against a trust anchor.
+    #[arg(long)]
+    pub allow_unverified: bool,
+
+    /// Refuse a run that would make more than N changes.
+    #[arg(long, value_name = "N", default_value_t = samltrace::repair::DEFAULT_MAX)]
+    pub max: usize,
+
+    /// The audit log to append to (default: a new samltrace-fix-<UTC time>.jsonl here). An
+    /// existing log resumes its run: changes it records are not made again.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// Revert the changes of this audit log, newest first (each skipped if changed since).
+    #[arg(long, value_name = "LOG")]
+    pub undo: Option<PathBuf>,
+
+    /// Go on with the next change after one fails (default: stop at the first failure).
+    #[arg(long)]
+    pub keep_going: bool,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+
+    /// When to colour text output (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -17,6 +17,7 @@ pub mod input;
 pub mod listen;
 pub mod pipeline;
 pub mod redact;
+pub mod repair;
 pub mod report;
 pub mod saml;
 pub mod sanitize;

@@ -54,6 +54,8 @@ enum Shape {
     Identities,
     /// `scim audit --format json`.
     Audit,
+    /// `scim fix --format json`.
+    Fix,
 }
 
 impl Shape {
@@ -64,6 +66,7 @@ impl Shape {
             Shape::Explanations => "#/$defs/explanations_document",
             Shape::Identities => "#/$defs/identities_document",
             Shape::Audit => "#/$defs/audit_document",
+            Shape::Fix => "#/$defs/fix_document",
         }
     }
 }
@@ -531,6 +534,57 @@ fn scim_audit_json_matches_the_schema() {
         t.run(&args, None, Shape::Audit);
     }
     t.assert("scim audit", runs.len());
+}
+
+/// `scim fix -f json`: plans with changes, refusals of each kind a file list can show, and
+/// an unverified plan (the apply results are checked against the stand-in in scim_fix.rs).
+#[test]
+fn scim_fix_json_matches_the_schema() {
+    let mut t = Tally::default();
+    let at = "--at=2026-11-02T09:00:00Z";
+    let captures = [
+        "samples/compare-mismatch.xml",
+        "samples/compare-near-match.xml",
+        "samples/compare-match.xml",
+        "samples/compare-ambiguous.xml",
+    ];
+    let runs: [&[&str]; 3] = [
+        &["--idp-cert", "samples/keys/idp.crt", at],
+        &[
+            "--idp-cert",
+            "samples/keys/idp.crt",
+            at,
+            "--gitlab-group",
+            "https://gitlab.com/groups/acme",
+            "--max",
+            "1",
+        ],
+        &[at, "--allow-unverified"],
+    ];
+    for list in [
+        "samples/identities.scim.json",
+        "samples/identities.rest.json",
+    ] {
+        for extra in runs {
+            let mut args = vec!["scim", "fix", "-f", "json", "--scim", list];
+            args.extend(captures);
+            args.extend(extra);
+            t.run(&args, None, Shape::Fix);
+        }
+    }
+    // Without a trust anchor every change is refused as unverified.
+    let mut args = vec![
+        "scim",
+        "fix",
+        "-f",
+        "json",
+        "--scim",
+        "samples/identities.csv",
+        at,
+    ];
+    args.extend(captures);
+    t.run(&args, None, Shape::Fix);
+    t.assert("scim fix", 7);
 }
 
 /// The shared corpus of other projects' test messages, when it is beside the crate (not

@@ -3,6 +3,7 @@
 mod audit;
 mod decode;
 mod explain;
+mod fix;
 mod flows;
 mod generated;
 mod identities;

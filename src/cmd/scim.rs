@@ -14,6 +14,7 @@ pub fn run(command: ScimCommand) -> Result<Exit, Fatal> {
     match command {
         ScimCommand::Fetch(args) => fetch(args),
         ScimCommand::Audit(args) => super::audit::run(*args),
+        ScimCommand::Fix(args) => super::fix::run(*args),
     }
 }
 

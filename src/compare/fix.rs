@@ -1,7 +1,8 @@
 //! The API calls that would fix a verdict, as `curl` commands: PATCH an identity's
 //! `extern_uid` to the NameID the IdP sends (`mismatch`, `near_match`), reprovision an inactive
 //! SCIM identity (`inactive`), remove the identity that is not this person (`ambiguous`). Built,
-//! never run.
+//! never run here: each call is a [`Request`] (the one definition of its endpoint's URL), printed
+//! as `curl` for a person and sent as is by `samltrace scim fix` through `scim::Client::send`.
 //!
 //! The token is always the shell variable `$SAMLTRACE_TOKEN` (the one the README sets for
 //! reading lists), never a value, and each command ends with a shell comment naming the kind
@@ -9,7 +10,7 @@
 //! URL or single-quoted for the shell, so the command is safe to paste whatever it holds.
 //! SAML and SCIM live on the top-level group (GitLab.com), so a subgroup's fix goes there.
 
-use crate::scim::IdentitySource;
+use crate::scim::{Auth, Body, IdentitySource, Method, Request};
 
 /// The shell variable every printed call takes its token from.
 pub const TOKEN_VAR: &str = "$SAMLTRACE_TOKEN";
@@ -52,19 +53,64 @@ impl FixApi {
 
     /// The command that sets the identity stored as `old` (of kind `source`) to `new`.
     pub fn patch(&self, source: IdentitySource, old: &str, new: &str) -> String {
+        curl(&self.patch_request(source, old, new))
+    }
+
+    /// The request that sets the identity stored as `old` (of kind `source`) to `new`: REST
+    /// `PATCH /groups/:id/{scim,saml}/:uid` with `extern_uid`, or SCIM `PATCH Users/:id` with a
+    /// `Replace externalId` operation.
+    pub fn patch_request(&self, source: IdentitySource, old: &str, new: &str) -> Request {
         match self {
-            FixApi::Rest { .. } => {
-                let url = self.rest_url(source, &encode_segment(old));
-                format!(
-                    "curl --request PATCH --header \"PRIVATE-TOKEN: {TOKEN_VAR}\" --data-urlencode {} \"{url}\"  {REST_TOKEN}",
-                    shell_quote(&format!("extern_uid={new}"))
-                )
-            }
+            FixApi::Rest { .. } => Request {
+                method: Method::Patch,
+                url: self.rest_url(source, &encode_segment(old)),
+                auth: Auth::PrivateToken,
+                body: Some(Body::Field {
+                    name: "extern_uid",
+                    value: new.to_owned(),
+                }),
+            },
             FixApi::Scim { users_url } => scim_patch(
                 users_url,
                 old,
                 serde_json::json!({"op": "Replace", "path": "externalId", "value": new}),
             ),
+        }
+    }
+
+    /// The request that reads the one identity stored as `uid` (of kind `source`): REST
+    /// `GET /groups/:id/{scim,saml}/:uid`, or SCIM `GET Users/:id`.
+    pub fn read_request(&self, source: IdentitySource, uid: &str) -> Request {
+        match self {
+            FixApi::Rest { .. } => Request {
+                method: Method::Get,
+                url: self.rest_url(source, &encode_segment(uid)),
+                auth: Auth::PrivateToken,
+                body: None,
+            },
+            FixApi::Scim { users_url } => Request {
+                method: Method::Get,
+                url: scim_user_url(users_url, uid),
+                auth: Auth::Bearer,
+                body: None,
+            },
+        }
+    }
+
+    /// Whether an identity of kind `source` can be changed through this API: a SAML identity
+    /// only through REST (the SCIM API knows SCIM identities only).
+    pub fn reaches(&self, source: IdentitySource) -> bool {
+        match self {
+            FixApi::Rest { .. } => matches!(source, IdentitySource::Scim | IdentitySource::Saml),
+            FixApi::Scim { .. } => source == IdentitySource::Scim,
+        }
+    }
+
+    /// The group the calls go to (a path, an id, or a shell variable), for the audit log.
+    pub fn group(&self) -> String {
+        match self {
+            FixApi::Rest { group, .. } => group.clone(),
+            FixApi::Scim { users_url } => scim_group(users_url).1,
         }
     }
 
@@ -82,11 +128,11 @@ impl FixApi {
                 format!("{base}/api/scim/v2/groups/{path}/Users")
             }
         };
-        scim_patch(
+        curl(&scim_patch(
             &users,
             old,
             serde_json::json!({"op": "Replace", "path": "active", "value": true}),
-        )
+        ))
     }
 
     /// The command that deletes one of the identities `candidates` names (of kind `source`): the
@@ -120,16 +166,55 @@ impl FixApi {
 }
 
 /// A SCIM PATCH of one operation on `<users>/<old>`.
-fn scim_patch(users: &str, old: &str, op: serde_json::Value) -> String {
+fn scim_patch(users: &str, old: &str, op: serde_json::Value) -> Request {
     let body = serde_json::json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations": [op],
     });
-    let url = format!("{}/{}", users.trim_end_matches('/'), encode_segment(old));
-    format!(
-        "curl --request PATCH --header \"Authorization: Bearer {TOKEN_VAR}\" --header \"Content-Type: application/scim+json\" --data {} \"{url}\"  {SCIM_TOKEN}",
-        shell_quote(&body.to_string())
-    )
+    Request {
+        method: Method::Patch,
+        url: scim_user_url(users, old),
+        auth: Auth::Bearer,
+        body: Some(Body::Scim(body)),
+    }
+}
+
+/// `<users>/<uid>`, the uid one encoded segment.
+fn scim_user_url(users: &str, uid: &str) -> String {
+    format!("{}/{}", users.trim_end_matches('/'), encode_segment(uid))
+}
+
+/// A request as a `curl` command with `$SAMLTRACE_TOKEN` for the token and a comment naming
+/// the token it needs; every value single-quoted or percent-encoded.
+pub fn curl(request: &Request) -> String {
+    let (header, needs) = match request.auth {
+        Auth::PrivateToken => (
+            format!("--header \"PRIVATE-TOKEN: {TOKEN_VAR}\""),
+            REST_TOKEN,
+        ),
+        Auth::Bearer => (
+            format!("--header \"Authorization: Bearer {TOKEN_VAR}\""),
+            SCIM_TOKEN,
+        ),
+    };
+    let method = match request.method {
+        Method::Get => String::new(),
+        other => format!("--request {} ", other.as_str()),
+    };
+    let body = match &request.body {
+        None => String::new(),
+        Some(Body::Field { name, value }) => {
+            format!(
+                " --data-urlencode {}",
+                shell_quote(&format!("{name}={value}"))
+            )
+        }
+        Some(Body::Scim(v)) => format!(
+            " --header \"Content-Type: application/scim+json\" --data {}",
+            shell_quote(&v.to_string())
+        ),
+    };
+    format!("curl {method}{header}{body} \"{}\"  {needs}", request.url)
 }
 
 /// The instance and group of a group SCIM URL (`…/api/scim/v2/groups/acme/Users`); shell

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::saml::Message;
 use crate::scim::{Identity, IdentitySource, Remote, RemoteKind};
 
-pub use fix::{FixApi, encode_segment, shell_quote};
+pub use fix::{FixApi, curl, encode_segment, shell_quote};
 pub use index::Index;
 pub use normalise::{Difference, percent_decode};
 pub use problems::{ListProblem, ProblemKind, list_problems};

@@ -149,6 +149,27 @@ impl Client {
         }
     }
 
+    /// Sends one request (a repair's GET or PATCH) and returns GitLab's answer, any status;
+    /// rate limits are waited out as GitLab asks. The answer's text never holds the token.
+    pub fn send(
+        &self,
+        request: &super::Request,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<super::Answer, ScimError> {
+        super::http::send_request(
+            &self.transport,
+            &self.token,
+            &self.config.retry,
+            request,
+            progress,
+        )
+    }
+
+    /// `text` with the client's token replaced, for anything printed or logged.
+    pub fn redact(&self, text: &str) -> String {
+        self.token.redact(text)
+    }
+
     fn call<'a>(&'a self, remote: &'a Remote, progress: &'a (dyn Fn(Progress) + Sync)) -> Call<'a> {
         Call::new(&self.transport, &self.token, remote, &self.config, progress)
     }

@@ -467,3 +467,114 @@ fn status_meaning(
         s => format!("unexpected status {s}"),
     }
 }
+
+/// Sends one repair request ([`super::Request`]) and returns GitLab's final answer, whatever
+/// its status: a 429 is waited out as its `Retry-After` (or `RateLimit-Reset`) asks, within the
+/// policy; a GET is also tried again after a 5xx. A PATCH is never sent twice after a 5xx or a
+/// broken connection (GitLab may have made the change): the caller reads the identity again.
+/// Only a request that got no answer is an error.
+pub(super) fn send_request(
+    transport: &Transport,
+    token: &Token,
+    policy: &super::paging::RetryPolicy,
+    request: &super::Request,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<super::Answer, ScimError> {
+    let url = Url::parse(&request.url).map_err(|e| ScimError::Url {
+        url: redact::text(&request.url),
+        why: e.to_string(),
+    })?;
+    if url.scheme() != "https" && !is_loopback(&url) {
+        return Err(ScimError::Url {
+            url: shown(&url),
+            why: "plain http is refused (the token would cross the network in the clear): use https://".into(),
+        });
+    }
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (status, body, retry) = match send_once(transport, token, request, &url) {
+            Ok(answer) => answer,
+            Err(e) => {
+                return Err(ScimError::Transport {
+                    url: shown(&url),
+                    why: token.redact(&redact::text(&format!(
+                        "the connection failed ({e}); GitLab may or may not have made the change"
+                    ))),
+                });
+            }
+        };
+        let again = status == 429 || (request.method == super::Method::Get && status >= 500);
+        if again {
+            let now = jiff::Timestamp::now().as_second();
+            if let Retry::After(wait) = policy.after_status(status, &retry, attempt, now) {
+                progress(Progress::Waiting {
+                    status,
+                    seconds: wait.as_secs(),
+                });
+                std::thread::sleep(wait);
+                continue;
+            }
+        }
+        return Ok(super::Answer {
+            status,
+            body: token.redact(&body),
+        });
+    }
+}
+
+fn send_once(
+    transport: &Transport,
+    token: &Token,
+    request: &super::Request,
+    url: &Url,
+) -> Result<(u16, String, RetryHeaders), ureq::Error> {
+    let agent = transport.agent(url);
+    let (name, value) = match request.auth {
+        Auth::Bearer => ("Authorization", format!("Bearer {}", token.secret())),
+        Auth::PrivateToken => ("PRIVATE-TOKEN", token.secret().to_owned()),
+    };
+    let accept = "application/scim+json, application/json";
+    let mut response = match (&request.method, &request.body) {
+        (super::Method::Get, _) => agent
+            .get(url.as_str())
+            .header("Accept", accept)
+            .header(name, &value)
+            .call()?,
+        (super::Method::Patch, body) => {
+            let (kind, bytes) = body
+                .as_ref()
+                .map_or(("application/json", String::new()), |b| b.encoded());
+            agent
+                .patch(url.as_str())
+                .header("Accept", accept)
+                .header("Content-Type", kind)
+                .header(name, &value)
+                .send(bytes)?
+        }
+    };
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let retry = RetryHeaders {
+        retry_after: header("retry-after"),
+        ratelimit_reset: header("ratelimit-reset"),
+    };
+    let status = response.status().as_u16();
+    let mut text = Vec::new();
+    if status != 204 {
+        response
+            .body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .reader()
+            .take(ERROR_BODY_LIMIT)
+            .read_to_end(&mut text)
+            .map_err(ureq::Error::Io)?;
+    }
+    Ok((status, String::from_utf8_lossy(&text).into_owned(), retry))
+}

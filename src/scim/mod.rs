@@ -20,6 +20,7 @@ pub mod model;
 mod page;
 pub mod paging;
 pub mod remote;
+pub mod request;
 mod rest;
 mod retry;
 
@@ -28,4 +29,5 @@ pub use files::{Format, load_file, parse_identities, render_saved, sniff, write_
 pub use gitlab::{Client, ClientConfig, DEFAULT_TIMEOUT, Progress, Token};
 pub use json::SAVED_SCHEMA;
 pub use model::{Identity, IdentityList, IdentitySource, join_people, merge_lists};
-pub use remote::{Remote, RemoteKind, Source};
+pub use remote::{Auth, Remote, RemoteKind, Source};
+pub use request::{Answer, Body, Method, Request};

@@ -22,6 +22,7 @@
 //!   identity of the user with `saml_provider_id`, every SCIM identity with `group_id`).
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -86,6 +87,15 @@ pub struct Switches {
     pub always: Option<u16>,
     /// A GitLab before 18.1: no `saml_users` route (Grape's 404 for an unknown route).
     pub no_saml_users: bool,
+    /// Answer the n-th PATCH (1-based) with this status and GitLab's body for it, changing
+    /// nothing (a 429 carries `Retry-After: 1`).
+    pub fail_patch: Vec<(usize, u16)>,
+    /// After this many PATCHes, every further request gets garbage instead of an HTTP answer
+    /// and changes nothing: a server that went away midway.
+    pub drop_after_patches: Option<usize>,
+    /// SCIM identities (by extern_uid) that the list routes leave out: records made after the
+    /// client read its list.
+    pub unlisted: Vec<String>,
 }
 
 /// The groups the stand-in knows: `acme` (33, SAML provider 10), its subgroup `acme/platform`
@@ -117,6 +127,7 @@ struct State {
     seed: Seed,
     switches: Switches,
     log: Vec<Logged>,
+    patches: usize,
 }
 
 pub struct Reply {
@@ -148,6 +159,9 @@ impl Reply {
     }
 }
 
+/// An identity as `(extern_uid, user_id, active)`.
+pub type Row = (String, u64, bool);
+
 /// A running stand-in; stops when dropped.
 pub struct FakeGitLab {
     pub base: String,
@@ -173,6 +187,7 @@ impl FakeGitLab {
             seed,
             switches,
             log: Vec::new(),
+            patches: 0,
         }));
         let (srv, st) = (server.clone(), state.clone());
         let thread = std::thread::spawn(move || {
@@ -195,6 +210,27 @@ impl FakeGitLab {
 
     pub fn log(&self) -> Vec<Logged> {
         self.state.lock().unwrap().log.clone()
+    }
+
+    /// How many requests of this method the server answered or dropped.
+    pub fn calls(&self, method: &str) -> usize {
+        self.log().iter().filter(|l| l.method == method).count()
+    }
+
+    /// What the server holds now (to start another with the same state).
+    pub fn seed(&self) -> Seed {
+        self.state.lock().unwrap().seed.clone()
+    }
+
+    /// The SCIM and SAML identities as `(extern_uid, user_id, active)`, in order.
+    pub fn identities(&self) -> (Vec<Row>, Vec<Row>) {
+        let st = self.state.lock().unwrap();
+        let rows = |l: &[Ident]| {
+            l.iter()
+                .map(|i| (i.extern_uid.clone(), i.user_id, i.active))
+                .collect()
+        };
+        (rows(&st.seed.scim), rows(&st.seed.saml))
     }
 
     pub fn scim_identity(&self, uid: &str) -> Option<Ident> {
@@ -225,18 +261,45 @@ fn serve(state: &Mutex<State>, mut request: tiny_http::Request) {
             url: url.clone(),
             auth: auth.clone(),
         });
-        let n = st.log.len();
-        let delay = st
+        let gone = st
             .switches
-            .slow
-            .iter()
-            .find(|(r, _)| *r == n)
-            .map(|(_, d)| *d);
-        (
-            switched(&st.switches, n)
-                .unwrap_or_else(|| route(&mut st, &method, &url, auth.as_deref(), &body)),
-            delay,
-        )
+            .drop_after_patches
+            .is_some_and(|n| st.patches >= n);
+        if method == "PATCH" {
+            st.patches += 1;
+        }
+        if gone {
+            drop(st);
+            let mut w = request.into_writer();
+            let _ = w.write_all(b"garbage\r\n\r\n");
+            let _ = w.flush();
+            return;
+        }
+        let failed = (method == "PATCH")
+            .then(|| {
+                st.switches
+                    .fail_patch
+                    .iter()
+                    .find(|(k, _)| *k == st.patches)
+            })
+            .flatten()
+            .map(|(_, status)| gitlab_failure(*status));
+        if let Some(reply) = failed {
+            (reply, None)
+        } else {
+            let n = st.log.len();
+            let delay = st
+                .switches
+                .slow
+                .iter()
+                .find(|(r, _)| *r == n)
+                .map(|(_, d)| *d);
+            (
+                switched(&st.switches, n)
+                    .unwrap_or_else(|| route(&mut st, &method, &url, auth.as_deref(), &body)),
+                delay,
+            )
+        }
     };
     if let Some(d) = delay {
         std::thread::sleep(d);
@@ -248,6 +311,22 @@ fn serve(state: &Mutex<State>, mut request: tiny_http::Request) {
         }
     }
     let _ = request.respond(response);
+}
+
+/// GitLab's answer to a PATCH it refuses with `status` (gitlab-api.md §2.9, §3.6, §5).
+fn gitlab_failure(status: u16) -> Reply {
+    match status {
+        400 => Reply::json(400, json!({"message": "Extern uid has already been taken"})),
+        403 => Reply::json(403, json!({"message": "403 Forbidden"})),
+        404 => Reply::json(404, json!({"message": "404 Identity Not Found"})),
+        409 => scim_error(
+            409,
+            "Error saving user with {}: User has already been taken",
+        ),
+        412 => scim_error(412, "Error updating Dave Diver with {}"),
+        429 => Reply::text(429, "Retry later").header("Retry-After", "1"),
+        s => Reply::json(s, json!({"message": format!("{s} Internal Server Error")})),
+    }
 }
 
 /// The answer forced by a switch for request `n`, if any.
@@ -389,6 +468,10 @@ fn scim_list(st: &State, q: &HashMap<String, String>) -> Reply {
             Err(()) => return scim_error(412, "Unsupported Filter"),
         },
     };
+    let matching: Vec<&Ident> = matching
+        .into_iter()
+        .filter(|i| !st.switches.unlisted.contains(&i.extern_uid))
+        .collect();
     let count = match q.get("count").and_then(|c| c.parse::<i64>().ok()) {
         Some(c) if c > 0 => c.min(100) as usize,
         _ => 20,
@@ -483,6 +566,13 @@ fn user_resource(seed: &Seed, i: &Ident, legacy: bool) -> Value {
     v
 }
 
+fn user_name_of(seed: &Seed, user_id: u64) -> String {
+    seed.users
+        .iter()
+        .find(|u| u.id == user_id)
+        .map_or_else(String::new, |u| u.name.clone())
+}
+
 fn scim_patch(st: &mut State, id: &str, body: &str) -> Reply {
     let Some(i) = find_ci(&st.seed.scim, id) else {
         return scim_error(404, &format!("Resource {id} not found"));
@@ -494,6 +584,19 @@ fn scim_patch(st: &mut State, id: &str, body: &str) -> Reply {
         match op["path"].as_str() {
             Some("externalId") | Some("id") => {
                 if let Some(new) = op["value"].as_str() {
+                    // `uniqueness: { case_sensitive: false }` within the group; GitLab's
+                    // `update_scim_user` answers a failed save with scim_error! (412).
+                    let taken =
+                        st.seed.scim.iter().enumerate().any(|(j, o)| {
+                            j != i && o.extern_uid.to_lowercase() == new.to_lowercase()
+                        });
+                    if taken {
+                        let name = user_name_of(&st.seed, st.seed.scim[i].user_id);
+                        return scim_error(
+                            412,
+                            &format!("Error updating {name} with {{\"extern_uid\"=>\"{new}\"}}"),
+                        );
+                    }
                     st.seed.scim[i].extern_uid = new.to_owned();
                 }
             }
