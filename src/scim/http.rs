@@ -208,19 +208,10 @@ impl<'a> Call<'a> {
             Err(e) => return Ok(Attempt::Transport(e)),
         };
         self.answered.store(true, Ordering::Relaxed);
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let header = |name: &str| header(&response, name);
         let status = response.status().as_u16();
         let headers = Headers {
-            retry: RetryHeaders {
-                retry_after: header("retry-after"),
-                ratelimit_reset: header("ratelimit-reset"),
-            },
+            retry: retry_headers(&response),
             link: header("link"),
             next_page: header("x-next-page"),
             per_page: header("x-per-page"),
@@ -553,17 +544,7 @@ fn send_once(
                 .send(bytes)?
         }
     };
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let retry = RetryHeaders {
-        retry_after: header("retry-after"),
-        ratelimit_reset: header("ratelimit-reset"),
-    };
+    let retry = retry_headers(&response);
     let status = response.status().as_u16();
     let mut text = Vec::new();
     if status != 204 {
@@ -577,4 +558,20 @@ fn send_once(
             .map_err(ureq::Error::Io)?;
     }
     Ok((status, String::from_utf8_lossy(&text).into_owned(), retry))
+}
+/// A response header as text, when it is text.
+fn header<B>(response: &ureq::http::Response<B>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// What a response says about when to ask again (429, 503).
+fn retry_headers<B>(response: &ureq::http::Response<B>) -> RetryHeaders {
+    RetryHeaders {
+        retry_after: header(response, "retry-after"),
+        ratelimit_reset: header(response, "ratelimit-reset"),
+    }
 }
