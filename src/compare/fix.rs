@@ -141,8 +141,20 @@ impl FixApi {
     pub fn remove_one(&self, source: IdentitySource, candidates: &[&str]) -> String {
         let url = self.rest_url(source, "$WRONG_UID");
         let shown: Vec<String> = candidates.iter().map(|c| shell_quote(c)).collect();
+        // GitLab finds a SCIM identity's uid case-insensitively (gitlab-api.md §8): of two that
+        // differ only in case, a DELETE may reach either.
+        let case_twins = candidates.iter().enumerate().any(|(i, a)| {
+            candidates[i + 1..]
+                .iter()
+                .any(|b| a != b && a.eq_ignore_ascii_case(b))
+        });
+        let warning = if case_twins {
+            "; these differ only in case and GitLab may match either: check with GET on the same URL first"
+        } else {
+            ""
+        };
         format!(
-            "curl --request DELETE --header \"PRIVATE-TOKEN: {TOKEN_VAR}\" \"{url}\"  # WRONG_UID: the percent-encoded extern_uid of the identity that is not this person, one of {}; {}",
+            "curl --request DELETE --header \"PRIVATE-TOKEN: {TOKEN_VAR}\" \"{url}\"  # WRONG_UID: the percent-encoded extern_uid of the identity that is not this person, one of {}{warning}; {}",
             shown.join(", "),
             REST_TOKEN.trim_start_matches("# ")
         )
@@ -360,7 +372,12 @@ mod tests {
             cmd.contains("\"https://gitlab.com/api/v4/groups/acme/scim/$WRONG_UID\""),
             "{cmd}"
         );
-        assert!(cmd.contains("one of 'JSmith', 'jsmith'"), "{cmd}");
+        assert!(
+            cmd.contains("one of 'JSmith', 'jsmith'; these differ only in case"),
+            "{cmd}"
+        );
+        let plain = scim.remove_one(IdentitySource::Scim, &["a1", "b2"]);
+        assert!(!plain.contains("differ only in case"), "{plain}");
         assert!(cmd.contains("of a group Owner"), "{cmd}");
     }
 }
