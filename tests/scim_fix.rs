@@ -47,6 +47,21 @@ fn fix(dir: &Path, token: &str, args: &[String]) -> (Output, String, String) {
     (out, stdout, stderr)
 }
 
+/// `scim fix --scim URL --apply --yes --log LOG` and `extra`, with the captures and the trust
+/// anchor.
+fn apply(
+    dir: &Path,
+    token: &str,
+    url: &str,
+    log: &Path,
+    extra: &[&str],
+) -> (Output, String, String) {
+    let log = log.to_str().unwrap();
+    let mut list = vec!["--scim", url, "--apply", "--yes", "--log", log];
+    list.extend(extra);
+    fix(dir, token, &args(&list, &[]))
+}
+
 fn assert_no_token(stdout: &str, stderr: &str) {
     for t in [SCIM_TOKEN, OWNER_TOKEN, MAINTAINER_TOKEN] {
         assert!(
@@ -226,21 +241,7 @@ fn a_group_url_applies_through_rest() {
     let dir = tmp();
     let url = format!("{}/groups/acme", gl.base);
     let log = dir.path().join("fix.jsonl");
-    let (out, stdout, stderr) = fix(
-        dir.path(),
-        OWNER_TOKEN,
-        &args(
-            &[
-                "--scim",
-                &url,
-                "--apply",
-                "--yes",
-                "--log",
-                log.to_str().unwrap(),
-            ],
-            &[],
-        ),
-    );
+    let (out, stdout, stderr) = apply(dir.path(), OWNER_TOKEN, &url, &log, &[]);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     let patches: Vec<String> = gl
         .log()
@@ -357,22 +358,7 @@ fn a_value_held_by_another_identity_is_refused() {
     let before = gl.identities();
     let url = scim_url(&gl);
     let log = dir.path().join("l.jsonl");
-    let (out, stdout, stderr) = fix(
-        dir.path(),
-        SCIM_TOKEN,
-        &args(
-            &[
-                "--scim",
-                &url,
-                "--apply",
-                "--yes",
-                "--keep-going",
-                "--log",
-                log.to_str().unwrap(),
-            ],
-            &[],
-        ),
-    );
+    let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &["--keep-going"]);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(stdout.contains("skipped"), "{stdout}");
     assert!(
@@ -411,21 +397,7 @@ fn gitlab_errors_are_one_line_each_and_keep_going_decides() {
         let dir = tmp();
         let url = scim_url(&gl);
         let log = dir.path().join("l.jsonl");
-        let (out, stdout, stderr) = fix(
-            dir.path(),
-            SCIM_TOKEN,
-            &args(
-                &[
-                    "--scim",
-                    &url,
-                    "--apply",
-                    "--yes",
-                    "--log",
-                    log.to_str().unwrap(),
-                ],
-                &[],
-            ),
-        );
+        let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &[]);
         assert_eq!(out.status.code(), Some(2), "{status}: {stdout}{stderr}");
         let line = stdout
             .lines()
@@ -449,22 +421,7 @@ fn gitlab_errors_are_one_line_each_and_keep_going_decides() {
     let dir = tmp();
     let url = scim_url(&gl);
     let log = dir.path().join("l.jsonl");
-    let (out, _, _) = fix(
-        dir.path(),
-        SCIM_TOKEN,
-        &args(
-            &[
-                "--scim",
-                &url,
-                "--apply",
-                "--yes",
-                "--keep-going",
-                "--log",
-                log.to_str().unwrap(),
-            ],
-            &[],
-        ),
-    );
+    let (out, _, _) = apply(dir.path(), SCIM_TOKEN, &url, &log, &["--keep-going"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(gl.calls("PATCH"), 2, "--keep-going goes on");
     assert_eq!(log_lines(&log).len(), 1);
@@ -483,21 +440,7 @@ fn a_rate_limit_is_waited_out() {
     let dir = tmp();
     let url = scim_url(&gl);
     let log = dir.path().join("l.jsonl");
-    let (out, stdout, stderr) = fix(
-        dir.path(),
-        SCIM_TOKEN,
-        &args(
-            &[
-                "--scim",
-                &url,
-                "--apply",
-                "--yes",
-                "--log",
-                log.to_str().unwrap(),
-            ],
-            &[],
-        ),
-    );
+    let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &[]);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(gl.calls("PATCH"), 3);
     assert_eq!(log_lines(&log).len(), 2);
@@ -517,20 +460,7 @@ fn a_run_broken_off_midway_resumes_from_its_log() {
     let dir = tmp();
     let log = dir.path().join("run.jsonl");
     let url = scim_url(&gl);
-    let a = args(
-        &[
-            "--scim",
-            &url,
-            "--apply",
-            "--yes",
-            "--log",
-            log.to_str().unwrap(),
-            "--timeout",
-            "5",
-        ],
-        &[],
-    );
-    let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &a);
+    let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &["--timeout", "5"]);
     assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
     assert!(stdout.contains("failed"), "{stdout}");
     let first = log_lines(&log);
@@ -540,18 +470,7 @@ fn a_run_broken_off_midway_resumes_from_its_log() {
     let back = FakeGitLab::start(gl.seed(), Switches::default());
     drop(gl);
     let url = scim_url(&back);
-    let a = args(
-        &[
-            "--scim",
-            &url,
-            "--apply",
-            "--yes",
-            "--log",
-            log.to_str().unwrap(),
-        ],
-        &[],
-    );
-    let (out, stdout, stderr) = fix(dir.path(), SCIM_TOKEN, &a);
+    let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &[]);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(back.calls("PATCH"), 1, "only bob's change is made");
     let all = log_lines(&log);
