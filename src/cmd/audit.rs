@@ -30,34 +30,20 @@ enum Kind {
 pub fn run(args: AuditArgs) -> Result<Exit, Fatal> {
     let settings = Settings::from_args(&args.checks, &args.keys, None)?;
     let mut ids = args.identities.clone();
-    let (mut logs, mut entra, mut captures) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut logs, mut captures) = (Vec::new(), Vec::new());
     for input in &args.inputs {
         match kind(input)? {
-            Kind::Log => logs.push(input.as_str()),
-            Kind::Entra => entra.push(input.as_str()),
+            Kind::Log | Kind::Entra => logs.push(input.clone()),
             Kind::List => ids.scim.push(input.clone()),
             Kind::Capture => captures.push(input.as_str()),
         }
     }
-    if logs.is_empty() && entra.is_empty() && ids.scim.is_empty() {
+    if logs.is_empty() && ids.scim.is_empty() {
         return Err(Fatal::new(
             "scim audit: nothing to audit: give GitLab's api_json.log (or its Kibana export), Entra ID's provisioning logs and/or an identity list, with captures if you have them",
         ));
     }
-    let mut requests = Vec::new();
-    for log in logs {
-        read_one_log(log, &mut requests, args.color)?;
-    }
-    for path in entra {
-        let bytes =
-            samltrace::bounded::read_path(Path::new(path), samltrace::bounded::MAX_INPUT_BYTES)
-                .map_err(|e| Fatal::new(format!("{path}: cannot read: {e}")))?;
-        let (read, notes) = samltrace::scim::entra::read(path, &String::from_utf8_lossy(&bytes));
-        for note in notes {
-            output::warning_line(&format!("{path}: {note}"), args.color);
-        }
-        requests.extend(read);
-    }
+    let requests = requests(&logs, args.color)?;
     let (identities, fix) = if ids.scim.is_empty() {
         (
             Vec::new(),
@@ -119,6 +105,43 @@ fn kind(input: &str) -> Result<Kind, Fatal> {
         return Ok(Kind::List);
     }
     Ok(Kind::Capture)
+}
+
+/// Every SCIM request in the request logs `paths` (GitLab's api_json.log or its Kibana export,
+/// Entra ID's provisioning logs), told apart by content; an identity list or a capture among
+/// them is refused. The TUI's audit tab reads its `--scim-log` files through this.
+pub(super) fn requests(
+    paths: &[String],
+    color: crate::cli::ColorWhen,
+) -> Result<Vec<ScimRequest>, Fatal> {
+    let mut requests = Vec::new();
+    for path in paths {
+        match kind(path)? {
+            Kind::Log => read_one_log(path, &mut requests, color)?,
+            Kind::Entra => read_entra(path, &mut requests, color)?,
+            Kind::List | Kind::Capture => {
+                return Err(Fatal::new(format!(
+                    "{path}: not a SCIM request log: expected GitLab's api_json.log (or its Kibana export) or Entra ID's provisioning logs"
+                )));
+            }
+        }
+    }
+    Ok(requests)
+}
+
+fn read_entra(
+    path: &str,
+    requests: &mut Vec<ScimRequest>,
+    color: crate::cli::ColorWhen,
+) -> Result<(), Fatal> {
+    let bytes = samltrace::bounded::read_path(Path::new(path), samltrace::bounded::MAX_INPUT_BYTES)
+        .map_err(|e| Fatal::new(format!("{path}: cannot read: {e}")))?;
+    let (read, notes) = samltrace::scim::entra::read(path, &String::from_utf8_lossy(&bytes));
+    for note in notes {
+        output::warning_line(&format!("{path}: {note}"), color);
+    }
+    requests.extend(read);
+    Ok(())
 }
 
 fn read_one_log(
