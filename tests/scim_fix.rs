@@ -97,6 +97,22 @@ fn log_lines(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// The log's lines that hold GitLab's answer (each change also has one written just before
+/// its PATCH, with `"status": null`).
+fn answers(path: &Path) -> Vec<Value> {
+    log_lines(path)
+        .into_iter()
+        .filter(|l| !l["status"].is_null())
+        .collect()
+}
+
+fn statuses(path: &Path) -> Vec<u64> {
+    answers(path)
+        .iter()
+        .filter_map(|l| l["status"].as_u64())
+        .collect()
+}
+
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
@@ -179,7 +195,14 @@ fn apply_then_undo_restores_the_server_exactly() {
         Some(49)
     );
     assert_eq!(gl.calls("PATCH"), 2);
-    let lines = log_lines(&logs[0]);
+    let all = log_lines(&logs[0]);
+    assert_eq!(
+        all.len(),
+        4,
+        "a line before each PATCH and one with its answer"
+    );
+    assert!(all[0]["status"].is_null() && all[0]["to"] == all[1]["to"]);
+    let lines = answers(&logs[0]);
     assert_eq!(lines.len(), 2);
     let l = &lines[0];
     assert_eq!(l["group"], "acme");
@@ -213,7 +236,7 @@ fn apply_then_undo_restores_the_server_exactly() {
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(gl.identities(), before, "undo restores the server exactly");
     assert_eq!(gl.calls("PATCH"), 4);
-    let undone = log_lines(&undo_log);
+    let undone = answers(&undo_log);
     assert_eq!(undone.len(), 2);
     assert_eq!(undone[0]["action"], "undo");
     assert_eq!(undone[0]["from"], "Bob@Example.com", "newest first");
@@ -257,7 +280,7 @@ fn a_group_url_applies_through_rest() {
         gl.scim_identity("dave@example.com").map(|i| i.user_id),
         Some(51)
     );
-    assert_eq!(log_lines(&log)[0]["status"], 200);
+    assert_eq!(statuses(&log), [200, 200]);
 }
 
 /// --apply asks on a terminal; without one it needs --yes, and changes nothing.
@@ -409,7 +432,7 @@ fn gitlab_errors_are_one_line_each_and_keep_going_decides() {
         );
         assert!(stderr.contains("--keep-going"), "{stderr}");
         assert_eq!(gl.calls("PATCH"), 1, "{status}: stops at the first failure");
-        assert!(log_lines(&log).is_empty());
+        assert_eq!(statuses(&log), [u64::from(status)], "the refusal is logged");
     }
     let gl = FakeGitLab::start(
         seed_people(),
@@ -424,7 +447,7 @@ fn gitlab_errors_are_one_line_each_and_keep_going_decides() {
     let (out, _, _) = apply(dir.path(), SCIM_TOKEN, &url, &log, &["--keep-going"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(gl.calls("PATCH"), 2, "--keep-going goes on");
-    assert_eq!(log_lines(&log).len(), 1);
+    assert_eq!(statuses(&log), [403, 204]);
 }
 
 /// A 429 is waited out as Retry-After asks, and the change is made.
@@ -443,7 +466,7 @@ fn a_rate_limit_is_waited_out() {
     let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &[]);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(gl.calls("PATCH"), 3);
-    assert_eq!(log_lines(&log).len(), 2);
+    assert_eq!(statuses(&log), [204, 204]);
 }
 
 /// A server that goes away after the first PATCH leaves a log of one change; the run given
@@ -463,7 +486,7 @@ fn a_run_broken_off_midway_resumes_from_its_log() {
     let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &["--timeout", "5"]);
     assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
     assert!(stdout.contains("failed"), "{stdout}");
-    let first = log_lines(&log);
+    let first = answers(&log);
     assert_eq!(first.len(), 1);
     assert_eq!(first[0]["to"], "dave@example.com");
     // The same GitLab, back again.
@@ -473,7 +496,7 @@ fn a_run_broken_off_midway_resumes_from_its_log() {
     let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &[]);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(back.calls("PATCH"), 1, "only bob's change is made");
-    let all = log_lines(&log);
+    let all = answers(&log);
     assert_eq!(all.len(), 2);
     assert_eq!(all[1]["to"], "Bob@Example.com");
     assert_eq!(
@@ -484,4 +507,48 @@ fn a_run_broken_off_midway_resumes_from_its_log() {
         back.scim_identity("Bob@Example.com").map(|i| i.user_id),
         Some(49)
     );
+}
+
+/// A PATCH GitLab made but whose answer was lost (the connection dropped) is still in the log,
+/// written before it was sent: the run says it may have been made, and --undo reverts it.
+#[test]
+fn a_change_whose_answer_was_lost_is_logged_and_undone() {
+    let gl = FakeGitLab::start(
+        seed_people(),
+        Switches {
+            lose_patch_answers: vec![1],
+            ..Switches::default()
+        },
+    );
+    let before = gl.identities();
+    let dir = tmp();
+    let log = dir.path().join("run.jsonl");
+    let url = scim_url(&gl);
+    let (out, stdout, stderr) = apply(dir.path(), SCIM_TOKEN, &url, &log, &["--timeout", "5"]);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stdout.contains("may have made the change"), "{stdout}");
+    assert_eq!(
+        gl.scim_identity("dave@example.com").map(|i| i.user_id),
+        Some(51),
+        "GitLab made it"
+    );
+    let lines = log_lines(&log);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0]["status"].is_null());
+    assert_eq!(lines[0]["to"], "dave@example.com");
+    let (out, stdout, stderr) = fix(
+        dir.path(),
+        SCIM_TOKEN,
+        &[
+            "--undo".into(),
+            log.display().to_string(),
+            "--apply".into(),
+            "--yes".into(),
+            "--log".into(),
+            dir.path().join("undo.jsonl").display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("reverted"), "{stdout}");
+    assert_eq!(gl.identities(), before, "the lost change is reverted");
 }

@@ -4,14 +4,14 @@
 //! (synced per line) before the next. `--log EXISTING` resumes a run; `--undo LOG` reverts one.
 //! The token is only ever inside the client; everything printed or logged is redacted.
 
-use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use samltrace::compare::{FixApi, Index, hints};
 use samltrace::pipeline::{Event, Flow, Pipeline, Source};
+use samltrace::repair::apply::{Fate, Log, Outcome, apply_one};
 use samltrace::repair::journal::{self, Action, Entry};
-use samltrace::repair::{self, Change, Evidence, Options, Plan, Reread, Seen};
+use samltrace::repair::{self, Change, Evidence, Options, Plan, Seen};
 use samltrace::sanitize::visible;
 use samltrace::scim::{Client, ClientConfig};
 use samltrace::trace::Trace;
@@ -143,17 +143,6 @@ struct FixBody<'a> {
     results: &'a [Outcome],
 }
 
-/// What became of one change.
-#[derive(serde::Serialize)]
-struct Outcome {
-    from: String,
-    to: String,
-    user_id: Option<u64>,
-    result: &'static str,
-    status: Option<u16>,
-    why: Option<String>,
-}
-
 fn apply(
     args: &FixArgs,
     plan: &Plan,
@@ -189,16 +178,22 @@ fn apply(
             ..ClientConfig::default()
         },
     );
-    let mut log = Log::open(args.log.as_deref())?;
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let mut log = Log::open(args.log.as_deref(), Path::new("."), &stamp)
+        .map_err(|e| Fatal::new(e.to_string()))?;
     eprintln!("samltrace: audit log: {}", log.path.display());
+    let now = || jiff::Timestamp::now().to_string();
     let mut exit = Exit::Clean;
     for (fix, change) in todo {
-        let outcome = apply_one(&client, fix, change, action, &mut log)?;
+        let outcome = apply_one(&client, fix, change, action, &mut log, &now)
+            .map_err(|e| Fatal::new(e.to_string()))?;
         if args.format == ExplainFormat::Text {
             writeln!(
                 out,
                 "{:<8} {} → {}{}",
-                outcome.result,
+                outcome.fate.as_str(),
                 show(&outcome.from),
                 show(&outcome.to),
                 outcome
@@ -207,11 +202,11 @@ fn apply(
                     .map_or_else(String::new, |w| format!(": {}", visible(w)))
             )?;
         }
-        let failed = outcome.result == "failed";
-        exit = exit.max(match outcome.result {
-            "applied" | "reverted" => Exit::Clean,
-            "failed" => Exit::Failed,
-            _ => Exit::Problems,
+        let failed = outcome.fate == Fate::Failed;
+        exit = exit.max(match outcome.fate {
+            Fate::Applied | Fate::Reverted => Exit::Clean,
+            Fate::Failed => Exit::Failed,
+            Fate::Skipped => Exit::Problems,
         });
         results.push(outcome);
         if failed && !args.keep_going {
@@ -226,75 +221,6 @@ fn apply(
         }
     }
     Ok(exit)
-}
-
-/// One change: the identity read again (skipped if it changed since the plan), the target
-/// value checked free, the PATCH, and the log line before anything else happens.
-fn apply_one(
-    client: &Client,
-    fix: &FixApi,
-    change: &Change,
-    action: Action,
-    log: &mut Log,
-) -> Result<Outcome, Fatal> {
-    let api = match fix {
-        FixApi::Rest { .. } => "rest",
-        FixApi::Scim { .. } => "scim",
-    };
-    let outcome = |result, status, why: Option<String>| Outcome {
-        from: change.from.clone(),
-        to: change.to.clone(),
-        user_id: change.person.user_id,
-        result,
-        status,
-        why: why.map(|w| client.redact(&w)),
-    };
-    let send = |request| client.send(&request, &|_| {});
-    let now = match send(fix.read_request(change.source, &change.from)) {
-        Ok(a) => a,
-        Err(e) => return Ok(outcome("failed", None, Some(e.to_string()))),
-    };
-    match repair::reread(change, &now, api) {
-        Reread::Unchanged => {}
-        Reread::AlreadyDone => {
-            return Ok(outcome(
-                "skipped",
-                None,
-                Some("it holds the value already".into()),
-            ));
-        }
-        Reread::Changed(why) => return Ok(outcome("skipped", None, Some(why))),
-        Reread::Failed(why) => return Ok(outcome("failed", Some(now.status), Some(why))),
-    }
-    match send(fix.read_request(change.source, &change.to)) {
-        Ok(a) => {
-            if let Some(holder) = repair::held_by_another(change, &a) {
-                return Ok(outcome(
-                    "skipped",
-                    None,
-                    Some(format!(
-                        "another identity holds the value now ({holder}; GitLab compares case-insensitively)"
-                    )),
-                ));
-            }
-        }
-        Err(e) => return Ok(outcome("failed", None, Some(e.to_string()))),
-    }
-    let answer = match send(fix.patch_request(change.source, &change.from, &change.to)) {
-        Ok(a) => a,
-        Err(e) => return Ok(outcome("failed", None, Some(e.to_string()))),
-    };
-    if !answer.is_success() {
-        let why = repair::status_line(&answer, api);
-        return Ok(outcome("failed", Some(answer.status), Some(why)));
-    }
-    let time = jiff::Timestamp::now().to_string();
-    log.append(&Entry::new(change, fix, action, &time, answer.status))?;
-    let result = match action {
-        Action::Undo => "reverted",
-        Action::Apply => "applied",
-    };
-    Ok(outcome(result, Some(answer.status), None))
 }
 
 /// `--apply` asks on a terminal; elsewhere it needs `--yes`.
@@ -318,64 +244,6 @@ fn confirm(args: &FixArgs, n: usize, group: &str) -> Result<(), Fatal> {
         Ok(())
     } else {
         Err(Fatal::new("scim fix: nothing changed (not confirmed)"))
-    }
-}
-
-/// The audit log, appended to and synced one line at a time.
-struct Log {
-    file: File,
-    path: PathBuf,
-}
-
-impl Log {
-    /// `path` (appended to, created if missing), else a new `samltrace-fix-<UTC time>.jsonl`
-    /// in the current folder.
-    fn open(path: Option<&Path>) -> Result<Log, Fatal> {
-        let cannot = |p: &Path, e: std::io::Error| {
-            Fatal::new(format!("{}: cannot write the audit log: {e}", p.display()))
-        };
-        if let Some(p) = path {
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-                .map_err(|e| cannot(p, e))?;
-            return Ok(Log {
-                file,
-                path: p.to_owned(),
-            });
-        }
-        let stamp = jiff::Timestamp::now()
-            .strftime("%Y%m%dT%H%M%SZ")
-            .to_string();
-        for n in 1..100 {
-            let name = if n == 1 {
-                format!("samltrace-fix-{stamp}.jsonl")
-            } else {
-                format!("samltrace-fix-{stamp}-{n}.jsonl")
-            };
-            let p = PathBuf::from(name);
-            match OpenOptions::new().create_new(true).append(true).open(&p) {
-                Ok(file) => return Ok(Log { file, path: p }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(cannot(&p, e)),
-            }
-        }
-        Err(Fatal::new(
-            "cannot find a free name for the audit log: give --log FILE",
-        ))
-    }
-
-    fn append(&mut self, entry: &Entry) -> Result<(), Fatal> {
-        let fail = |e: std::io::Error| {
-            Fatal::new(format!(
-                "{}: cannot write the audit log: {e}",
-                self.path.display()
-            ))
-        };
-        self.file.write_all(entry.line().as_bytes()).map_err(fail)?;
-        self.file.flush().map_err(fail)?;
-        self.file.sync_data().map_err(fail)
     }
 }
 

@@ -2,7 +2,9 @@
 //! read by a person, resumed without repeating a change, and reverted with `--undo`.
 //!
 //! Pure: entries are built from a change and GitLab's answer, rendered as one line, and read
-//! back from the log's text. The binary appends each line and syncs it before the next change.
+//! back from the log's text. [`super::apply`] appends each line and syncs it: one before the
+//! PATCH (`"status": null`, the answer not known yet) and one with GitLab's answer, so a change
+//! whose answer was lost is still named.
 //! An entry never holds a token: it holds values GitLab stores and where they came from.
 
 use serde::{Deserialize, Serialize};
@@ -71,12 +73,18 @@ pub struct Entry {
     pub from: String,
     pub to: String,
     pub evidence: Evidence,
-    /// GitLab's HTTP status for the PATCH.
-    pub status: u16,
+    /// GitLab's HTTP status for the PATCH; `None` on the line written before it was sent.
+    pub status: Option<u16>,
 }
 
 impl Entry {
-    pub fn new(change: &Change, fix: &FixApi, action: Action, time: &str, status: u16) -> Entry {
+    pub fn new(
+        change: &Change,
+        fix: &FixApi,
+        action: Action,
+        time: &str,
+        status: Option<u16>,
+    ) -> Entry {
         Entry {
             schema: crate::report::json::SCHEMA.to_owned(),
             time: time.to_owned(),
@@ -99,9 +107,14 @@ impl Entry {
         s
     }
 
-    /// Whether this entry records `change` (the same identity, the same values), made by
-    /// `action`.
+    /// Whether this entry records `change` (the same identity, the same values) made by
+    /// `action`, GitLab having said so (a 2xx).
     pub fn records(&self, change: &Change, action: Action) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s)) && self.is_about(change, action)
+    }
+
+    /// Whether this entry is about `change` made by `action`, whatever GitLab answered.
+    fn is_about(&self, change: &Change, action: Action) -> bool {
         self.action == action
             && self.source == change.source
             && self.from == change.from
@@ -141,12 +154,16 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, LogError> {
     Ok(out)
 }
 
-/// The changes that revert a run's log, newest first: each applied change from `to` back to
-/// `from`, with the API it went to. Changes the log also records as undone are left out.
+/// The changes that revert a run's log, newest first: each change from `to` back to `from`,
+/// with the API it went to, for every change the log names whose last line is a success or
+/// a PATCH whose answer never came (the undo's re-read then finds whether it was made).
+/// Changes refused by GitLab, and those the log also records as undone, are left out.
 pub fn undo_changes(entries: &[Entry]) -> Vec<(FixApi, Change)> {
-    let applied = entries.iter().filter(|e| e.action == Action::Apply);
     let mut out: Vec<(FixApi, Change)> = Vec::new();
-    for e in applied.rev() {
+    for (i, e) in entries.iter().enumerate().rev() {
+        if e.action != Action::Apply || e.status.is_some_and(|s| !(200..300).contains(&s)) {
+            continue;
+        }
         let fix = FixApi::from(&e.api);
         let change = Change {
             person: e.identity.clone(),
@@ -161,8 +178,19 @@ pub fn undo_changes(entries: &[Entry]) -> Vec<(FixApi, Change)> {
             unverified: false,
             call: fix.patch(e.source, &e.to, &e.from),
         };
+        let original = Change {
+            from: e.from.clone(),
+            to: e.to.clone(),
+            ..change.clone()
+        };
+        // A later line about the same change (its answer, or the same change made again)
+        // says more than this one.
+        let superseded = entries[i + 1..]
+            .iter()
+            .any(|later| later.is_about(&original, Action::Apply));
         let undone = entries.iter().any(|u| u.records(&change, Action::Undo));
-        if !undone {
+        let listed = out.iter().any(|(_, c)| *c == change);
+        if !superseded && !undone && !listed {
             out.push((fix, change));
         }
     }

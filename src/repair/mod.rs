@@ -6,6 +6,7 @@
 //! Nothing here sends a request, reads a clock or writes a file: the binary does, through
 //! `scim::Client::send`, with the requests `compare::FixApi` builds (one definition of each URL).
 
+pub mod apply;
 pub mod journal;
 
 use serde::{Deserialize, Serialize};

@@ -257,7 +257,7 @@ fn the_log_reads_back_and_undoes_newest_first() {
     second.person.user_id = Some(49);
     let text: String = [&c, &second]
         .iter()
-        .map(|c| Entry::new(c, &fix, Action::Apply, "2026-11-02T09:00:00Z", 200).line())
+        .map(|c| Entry::new(c, &fix, Action::Apply, "2026-11-02T09:00:00Z", Some(200)).line())
         .collect();
     let entries = journal::parse(&format!("{text}{{\"cut")).unwrap();
     assert_eq!(entries.len(), 2, "a line cut short at the end is ignored");
@@ -265,7 +265,25 @@ fn the_log_reads_back_and_undoes_newest_first() {
     let undo = journal::undo_changes(&entries);
     assert_eq!(undo[0].1.from, "Bob@Example.com");
     assert_eq!(undo[1].1.to, "7c9e-guid");
-    let undone = Entry::new(&undo[0].1, &fix, Action::Undo, "t", 200).line();
+    let undone = Entry::new(&undo[0].1, &fix, Action::Undo, "t", Some(200)).line();
     let entries = journal::parse(&format!("{text}{undone}")).unwrap();
     assert_eq!(journal::undo_changes(&entries).len(), 1);
+}
+
+#[test]
+fn undo_takes_a_change_by_its_last_line() {
+    let c = change();
+    let fix = api();
+    let line = |status| Entry::new(&c, &fix, Action::Apply, "t", status).line();
+    let undo = |text: String| journal::undo_changes(&journal::parse(&text).unwrap());
+    // Sent, answer lost: undone (the undo's re-read finds whether it was made).
+    assert_eq!(undo(line(None)).len(), 1);
+    // Sent and confirmed: undone once, not once per line.
+    assert_eq!(undo(format!("{}{}", line(None), line(Some(204)))).len(), 1);
+    // Sent and refused: nothing to undo.
+    assert!(undo(format!("{}{}", line(None), line(Some(400)))).is_empty());
+    // Only a confirmed change counts as done for a resumed run.
+    let pending = Entry::new(&c, &fix, Action::Apply, "t", None);
+    assert!(!pending.records(&c, Action::Apply));
+    assert!(Entry::new(&c, &fix, Action::Apply, "t", Some(204)).records(&c, Action::Apply));
 }

@@ -93,6 +93,9 @@ pub struct Switches {
     /// After this many PATCHes, every further request gets garbage instead of an HTTP answer
     /// and changes nothing: a server that went away midway.
     pub drop_after_patches: Option<usize>,
+    /// Make the n-th PATCH (1-based) but answer it with garbage: a change whose answer was
+    /// lost when the connection dropped.
+    pub lose_patch_answers: Vec<usize>,
     /// SCIM identities (by extern_uid) that the list routes leave out: records made after the
     /// client read its list.
     pub unlisted: Vec<String>,
@@ -269,6 +272,14 @@ fn serve(state: &Mutex<State>, mut request: tiny_http::Request) {
             st.patches += 1;
         }
         if gone {
+            drop(st);
+            let mut w = request.into_writer();
+            let _ = w.write_all(b"garbage\r\n\r\n");
+            let _ = w.flush();
+            return;
+        }
+        if method == "PATCH" && st.switches.lose_patch_answers.contains(&st.patches) {
+            let _ = route(&mut st, &method, &url, auth.as_deref(), &body);
             drop(st);
             let mut w = request.into_writer();
             let _ = w.write_all(b"garbage\r\n\r\n");
