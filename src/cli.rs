@@ -192,6 +192,11 @@ pub struct TuiArgs {
     /// With --listen: listen on any address and serve any peer (loopback only otherwise).
     #[arg(long, requires = "listen")]
     pub allow_remote: bool,
+
+    /// A record of what the IdP sent over SCIM, for the Audit tab (as `scim audit` reads it):
+    /// GitLab's api_json.log or its Kibana export, or Entra ID's provisioning logs. Repeatable.
+    #[arg(long = "scim-log", value_name = "FILE")]
+    pub scim_logs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

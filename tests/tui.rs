@@ -6,6 +6,8 @@
 //! Each test runs its own tmux server (`-L`, no configuration file) on copies of the samples in
 //! a temporary directory, so that nothing of the user's tmux or of `samples/` is touched.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -35,7 +37,11 @@ impl Tmux {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
         for s in samples {
-            std::fs::copy(root.join(s), dir.path().join(s)).expect("a sample copies");
+            // By file name: `keys/idp.crt` is `{dir}/idp.crt`.
+            let to = dir
+                .path()
+                .join(Path::new(s).file_name().expect("a file name"));
+            std::fs::copy(root.join(s), to).expect("a sample copies");
         }
         let command = command.replace("{dir}", &dir.path().display().to_string());
         let script = format!(
@@ -494,4 +500,107 @@ fn a_response_posted_to_tui_listen_appears_in_the_list() {
     assert!(r.contains("match") && r.contains("listen:1"), "{screen}");
     t.keys(&["q"]);
     assert!(t.wait_exit(long).contains("EXIT=0"));
+}
+
+/// Issue 15, item 5: `F` shows the plan, `F` again for all messages, `A` asks, `y` makes the
+/// changes through the stand-in GitLab on 127.0.0.1 and each result shows; the list is read
+/// again (the verdicts turn to match), and the audit log in the current folder holds them.
+#[test]
+fn f_plans_and_a_applies_the_fix_through_gitlab() {
+    use common::gitlab::{DAVE_GUID, FakeGitLab, SCIM_TOKEN, Switches, seed_people};
+    if tmux_missing() {
+        return;
+    }
+    let gl = FakeGitLab::start(seed_people(), Switches::default());
+    let samples = [
+        "compare-mismatch.xml",
+        "compare-near-match.xml",
+        "keys/idp.crt",
+    ];
+    let command = format!(
+        "cd {{dir}} && SAMLTRACE_TOKEN={SCIM_TOKEN} '{}' tui --at {AT} --idp-cert idp.crt --scim {}/api/scim/v2/groups/acme compare-mismatch.xml compare-near-match.xml",
+        env!("CARGO_BIN_EXE_samltrace"),
+        gl.base
+    );
+    let t = Tmux::start("fix", 110, 40, &samples, &command);
+    t.wait("the verdicts", Duration::from_secs(20), |s| {
+        row(s, "dave@example.com").is_some_and(|r| r.contains("✗ mismatch"))
+    });
+    t.keys(&["F"]);
+    let screen = t.wait("the plan", Duration::from_secs(10), |s| {
+        s.contains("Fix plan  for the selected message")
+    });
+    assert!(screen.contains("1 change · 0 refused"), "{screen}");
+    t.keys(&["F"]);
+    let screen = t.wait("the plan for all", Duration::from_secs(10), |s| {
+        s.contains("2 changes · 0 refused")
+    });
+    assert!(
+        screen.contains(&format!("{DAVE_GUID} → dave@example.com")),
+        "{screen}"
+    );
+    assert_eq!(gl.calls("PATCH"), 0, "nothing is sent before A and y");
+    t.keys(&["A"]);
+    t.wait("the question", Duration::from_secs(10), |s| {
+        s.contains("Change 2 identities of group acme through the SCIM API? (y/n)")
+    });
+    t.keys(&["y"]);
+    let screen = t.wait("both results", Duration::from_secs(30), |s| {
+        s.contains("2 of 2 changes answered, done")
+    });
+    assert_eq!(screen.matches("applied (HTTP 204)").count(), 2, "{screen}");
+    assert!(
+        screen.contains("undo: samltrace scim fix --undo"),
+        "{screen}"
+    );
+    assert_eq!(gl.calls("PATCH"), 2);
+    assert_eq!(
+        gl.scim_identity("dave@example.com").map(|i| i.user_id),
+        Some(51)
+    );
+    // The list read again: both verdicts are matches now.
+    t.wait("the new verdicts", Duration::from_secs(20), |s| {
+        row(s, "dave@example.com").is_some_and(|r| r.contains("✓ match"))
+            && row(s, "Bob@Example.com").is_some_and(|r| r.contains("✓ match"))
+    });
+    let logs: Vec<PathBuf> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".jsonl"))
+        .collect();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let log = std::fs::read_to_string(&logs[0]).unwrap();
+    assert_eq!(log.lines().count(), 4, "{log}");
+    assert!(!log.contains(SCIM_TOKEN));
+    t.keys(&["q"]);
+    assert!(t.wait_exit(Duration::from_secs(10)).contains("EXIT=0"));
+}
+
+/// Issue 13: `tui --scim-log` and `8`: the Audit tab joins the IdP's SCIM requests, the list
+/// and the messages, per person.
+#[test]
+fn the_audit_tab_shows_each_persons_chain() {
+    if tmux_missing() {
+        return;
+    }
+    let samples = [
+        "scim-api_json.log",
+        "identities.scim.json",
+        "compare-mismatch.xml",
+    ];
+    let command = tui_command(
+        "--scim {dir}/identities.scim.json --scim-log {dir}/scim-api_json.log {dir}/compare-mismatch.xml",
+    );
+    let t = Tmux::start("audit", 120, 40, &samples, &command);
+    t.wait("the verdict", Duration::from_secs(20), |s| {
+        row(s, "dave@example.com").is_some_and(|r| r.contains("✗ mismatch"))
+    });
+    t.keys(&["8"]);
+    let screen = t.wait("the audit", Duration::from_secs(10), |s| {
+        s.contains("10 people · 5 with something to fix")
+    });
+    assert!(screen.contains("! chain_broken"), "{screen}");
+    assert!(screen.contains("9 SCIM requests from"), "{screen}");
+    t.keys(&["q"]);
+    assert!(t.wait_exit(Duration::from_secs(10)).contains("EXIT=0"));
 }

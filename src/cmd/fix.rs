@@ -7,11 +7,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use samltrace::compare::{FixApi, Index, hints};
+use samltrace::compare::{FixApi, Index};
 use samltrace::pipeline::{Event, Flow, Pipeline, Source};
 use samltrace::repair::apply::{Fate, Log, Outcome, apply_one};
 use samltrace::repair::journal::{self, Action, Entry};
-use samltrace::repair::{self, Change, Evidence, Options, Plan, Seen};
+use samltrace::repair::{self, Change, Options, Plan, Seen};
 use samltrace::sanitize::visible;
 use samltrace::scim::{Client, ClientConfig};
 use samltrace::trace::Trace;
@@ -274,34 +274,10 @@ fn judge(pipeline: &Pipeline<'_>, input: &str, seen: &mut Vec<Seen>, color: Colo
 }
 
 fn seen_in(t: &Trace) -> Option<Seen> {
-    let m = t.message.as_ref().filter(|m| m.kind.names_a_user())?;
-    let name_id = m.name_id()?.value.clone();
-    let verdict = t.verdict.clone()?;
-    let email = hints(m)
-        .into_iter()
-        .find(|h| h.what.starts_with("the email attribute"))
-        .map(|h| h.value);
     Some(Seen {
-        verdict,
-        evidence: Evidence {
-            input: t.provenance().into_iter().next().unwrap_or_default(),
-            message_id: m.id.clone(),
-            name_id,
-            email,
-            verified: verified(t),
-        },
+        verdict: t.verdict.clone()?,
+        evidence: repair::evidence(t)?,
     })
-}
-
-/// A signature verified against a trust anchor covers the assertion shown, and nothing
-/// suggests wrapping.
-fn verified(t: &Trace) -> bool {
-    let signed = t.signatures.iter().any(|s| s.verified == Some(true));
-    let covered = t
-        .coverage
-        .as_ref()
-        .is_some_and(|c| c.shown_signed == Some(true) && c.wrapping.is_empty());
-    signed && covered
 }
 
 fn show(s: &str) -> String {

@@ -62,6 +62,7 @@ pub fn from_decode(checks: CheckArgs, identities: IdentityArgs, keys: KeyArgs) -
         refresh: None,
         listen: None,
         allow_remote: false,
+        scim_logs: Vec::new(),
     }
 }
 
@@ -135,6 +136,13 @@ fn configure(args: &TuiArgs, settings: &Settings) -> Result<Config, Fatal> {
         }
     }
     config.inputs = args.inputs.clone();
+    if !args.scim_logs.is_empty() {
+        config.scim_requests = Arc::new(super::audit::requests(
+            &args.scim_logs,
+            crate::cli::ColorWhen::Auto,
+        )?);
+        config.scim_logs = args.scim_logs.clone();
+    }
     config.refresh = match args.refresh {
         None => None,
         Some(secs @ 10..=86_400) if !args.identities.scim.is_empty() => {

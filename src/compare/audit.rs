@@ -25,6 +25,21 @@ pub struct SeenNameId {
     pub origin: String,
 }
 
+/// The NameID a judged message carries (one that names a user), with its email and where it
+/// was read.
+pub fn seen_in(t: &crate::trace::Trace) -> Option<SeenNameId> {
+    let m = t.message.as_ref().filter(|m| m.kind.names_a_user())?;
+    let n = m.name_id()?;
+    Some(SeenNameId {
+        name_id: n.value.clone(),
+        email: super::hints(m)
+            .into_iter()
+            .map(|h| h.value)
+            .find(|v| v.contains('@')),
+        origin: t.provenance().into_iter().next().unwrap_or_default(),
+    })
+}
+
 /// The audit of a set of people.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Audit {

@@ -40,6 +40,34 @@ pub struct Seen {
     pub evidence: Evidence,
 }
 
+/// What a judged message says of who the person is: `None` for a message that names no user.
+pub fn evidence(t: &crate::trace::Trace) -> Option<Evidence> {
+    let m = t.message.as_ref().filter(|m| m.kind.names_a_user())?;
+    let name_id = m.name_id()?.value.clone();
+    let email = crate::compare::hints(m)
+        .into_iter()
+        .find(|h| h.what.starts_with("the email attribute"))
+        .map(|h| h.value);
+    Some(Evidence {
+        input: t.provenance().into_iter().next().unwrap_or_default(),
+        message_id: m.id.clone(),
+        name_id,
+        email,
+        verified: verified(t),
+    })
+}
+
+/// A signature verified against a trust anchor covers the assertion shown, and nothing
+/// suggests wrapping.
+fn verified(t: &crate::trace::Trace) -> bool {
+    let signed = t.signatures.iter().any(|s| s.verified == Some(true));
+    let covered = t
+        .coverage
+        .as_ref()
+        .is_some_and(|c| c.shown_signed == Some(true) && c.wrapping.is_empty());
+    signed && covered
+}
+
 /// Who a change is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {

@@ -39,6 +39,10 @@ pub enum Command {
     Copy,
     Refresh,
     Delete,
+    /// The Fix tab: the plan for the selected message; again, for all messages.
+    Fix,
+    /// Apply the Fix tab's plan (after asking).
+    ApplyFix,
 }
 
 /// What a key asks for while a prompt is open.
@@ -133,7 +137,16 @@ impl<C> Binding<C> {
     }
 }
 
-const DIGITS: [Key; 6] = [ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6')];
+const DIGITS: [Key; 8] = [
+    ch('1'),
+    ch('2'),
+    ch('3'),
+    ch('4'),
+    ch('5'),
+    ch('6'),
+    ch('7'),
+    ch('8'),
+];
 
 /// Every binding outside prompts, in help order.
 pub const BINDINGS: &[Binding<Command>] = &[
@@ -203,7 +216,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &DIGITS,
         Command::GoTab(Tab::Summary),
         Group::Tabs,
-        "Summary, Attributes, Findings, Identity, XML, Identities",
+        "Summary, Attributes, Findings, Identity, XML, Identities, Fix, Audit",
     ),
     bind(
         &[ch('/')],
@@ -261,6 +274,18 @@ pub const BINDINGS: &[Binding<Command>] = &[
         Command::Export,
         Group::Act,
         "export the messages shown as samltrace/v1 JSON to a file",
+    ),
+    bind(
+        &[ch('F')],
+        Command::Fix,
+        Group::Act,
+        "fix plan: extern_uid changes for the selected message; F again: for all messages",
+    ),
+    bind(
+        &[ch('A')],
+        Command::ApplyFix,
+        Group::Act,
+        "apply the fix plan through GitLab's API (asks first; logged, undoable with scim fix --undo)",
     ),
     bind(
         &[ch('d'), code(KeyCode::Delete)],
@@ -439,7 +464,7 @@ pub fn pasted_text(events: &[KeyEvent]) -> Option<String> {
         .collect()
 }
 
-/// How a key is written in the help: `↑`, `Ctrl-U`, `Shift-Tab`, `1–6`.
+/// How a key is written in the help: `↑`, `Ctrl-U`, `Shift-Tab`, `1–8`.
 pub fn label(key: &Key) -> String {
     let name = match key.code {
         KeyCode::Up => "↑".to_owned(),
@@ -463,10 +488,10 @@ pub fn label(key: &Key) -> String {
     }
 }
 
-/// The keys of a binding as the help writes them: `↑ k`, `1–6`.
+/// The keys of a binding as the help writes them: `↑ k`, `1–8`.
 pub fn keys_label<C>(b: &Binding<C>) -> String {
     if b.keys == DIGITS {
-        return "1–6".to_owned();
+        return "1–8".to_owned();
     }
     b.keys.iter().map(label).collect::<Vec<_>>().join(" ")
 }
@@ -557,7 +582,7 @@ mod tests {
             c(KeyCode::Char('5'), KeyModifiers::NONE),
             Some(Command::GoTab(Tab::Xml))
         );
-        assert_eq!(c(KeyCode::Char('7'), KeyModifiers::NONE), None);
+        assert_eq!(c(KeyCode::Char('9'), KeyModifiers::NONE), None);
         assert_eq!(c(KeyCode::Char('x'), KeyModifiers::NONE), None);
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
@@ -637,7 +662,7 @@ mod tests {
     fn help_lists_every_binding_with_its_keys() {
         let help = help();
         assert_eq!(help.len(), BINDINGS.len() + PROMPT_BINDINGS.len());
-        assert!(help.iter().any(|l| l.keys == "1–6"));
+        assert!(help.iter().any(|l| l.keys == "1–8"));
         assert!(
             help.iter()
                 .any(|l| l.keys == "q Ctrl-C" && l.help == "quit")

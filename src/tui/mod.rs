@@ -10,7 +10,8 @@
 //!
 //! The modules are layered, each using only those below it, so there is no import loop:
 //!
-//! - [`tab`] and [`facts`]: plain data (the tabs; what is shown of a trace and its verdict).
+//! - [`tab`], [`facts`] and [`fixes`]: plain data (the tabs; what is shown of a trace and its
+//!   verdict; the Fix tab's scope and runs).
 //! - [`keys`]: the key table, naming tabs.
 //! - [`layout`]: every number both sides need, as pure functions: the screen's areas, the
 //!   detail tabs' and the help's wrapped lines and their counts, the XML's line-to-row mapping.
@@ -26,6 +27,7 @@
 pub mod app;
 pub mod event;
 pub mod facts;
+pub mod fixes;
 pub mod keys;
 #[cfg(test)]
 mod layering;

@@ -87,12 +87,35 @@ pub struct Shell {
     pub hold_decodes: bool,
     /// Paths the export pretends exist already.
     pub existing: Vec<PathBuf>,
+    /// The changes the Fix tab asked to make (not made: the binary's tests make them against
+    /// the stand-in GitLab).
+    pub fixes: Vec<Vec<(crate::compare::FixApi, crate::repair::Change)>>,
+    /// The keys messages are decoded with (none unless [`Shell::start_trusting`]).
+    pub keys: Arc<crate::dsig::Keys>,
 }
 
 impl Shell {
     /// A state at 80×24 and time [`at`], started.
     pub fn start(config: Config) -> (Shell, State) {
         let mut shell = Shell::default();
+        let mut state = State::new(config);
+        shell.send(&mut state, Action::Tick(at()));
+        shell.send(&mut state, Action::Resize(Size::new(80, 24)));
+        shell.send(&mut state, Action::Start);
+        (shell, state)
+    }
+
+    /// [`Shell::start`] with `samples/keys/idp.crt` trusted (`--idp-cert`), so the samples'
+    /// signatures verify.
+    pub fn start_trusting(config: Config) -> (Shell, State) {
+        let mut keys = crate::dsig::Keys::default();
+        let cert = std::fs::read(sample("keys/idp.crt")).unwrap_or_default();
+        let trusted = keys.trust.add_anchor(&cert, "idp.crt");
+        assert!(trusted.is_ok(), "samples/keys/idp.crt: {trusted:?}");
+        let mut shell = Shell {
+            keys: Arc::new(keys),
+            ..Shell::default()
+        };
         let mut state = State::new(config);
         shell.send(&mut state, Action::Tick(at()));
         shell.send(&mut state, Action::Resize(Size::new(80, 24)));
@@ -142,7 +165,8 @@ impl Shell {
                 context,
                 fixed_time,
             } => {
-                let mut config = crate::pipeline::Config::new(*context);
+                let mut config =
+                    crate::pipeline::Config::new(*context).with_keys(Arc::clone(&self.keys));
                 config.fixed_time = fixed_time;
                 queue.push_back(worker::decode_action(input, &payload, &source, &config));
             }
@@ -177,6 +201,7 @@ impl Shell {
                 });
             }
             Effect::Copy(text) => self.copied.push(text),
+            Effect::ApplyFix { work } => self.fixes.push(work),
             Effect::Complete(text) => queue.push_back(Action::Completed {
                 candidates: vec![format!("{text}-one"), format!("{text}-two")],
                 text,

@@ -3,8 +3,8 @@
 //!
 //! Here is the TUI's I/O besides the terminal: reading and decoding files and pastes, reading
 //! identity lists (files, or GitLab's API with progress), working out verdicts (one long-lived
-//! thread that keeps the index of the current list), writing exports, listing files for path
-//! completion, and watching files. Nothing here touches the state; a worker that fails sends
+//! thread that keeps the index of the current list), making the Fix tab's changes (with their
+//! audit log), writing exports, listing files for path completion, and watching files. Nothing here touches the state; a worker that fails sends
 //! the failure as an action, never panics the UI.
 
 use std::collections::{HashMap, HashSet};
@@ -16,6 +16,7 @@ use std::thread;
 use std::time::Duration;
 
 use base64::Engine;
+use jiff::Timestamp;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{EventHandler, RecursiveMode, Watcher, WatcherKind};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer_opt};
@@ -29,7 +30,7 @@ use crate::scim::{self, Client, ClientConfig, IdentityList, Source, Token};
 use crate::trace::Trace;
 
 use super::app::{
-    Action, Effect, ExportError, InputId, JudgeJob, Level, Overwrite, Payload, People,
+    Action, Effect, ExportError, FixEvent, InputId, JudgeJob, Level, Overwrite, Payload, People,
 };
 use super::facts;
 
@@ -129,6 +130,11 @@ impl Workers {
                         .tx
                         .send(Action::Notice(Level::Error, format!("could not copy: {e}")));
                 }
+            }
+            Effect::ApplyFix { work } => {
+                let tx = self.tx.clone();
+                let remote = self.remote.clone();
+                thread::spawn(move || apply_fix(&tx, &work, &remote));
             }
             Effect::Complete(text) => self.spawn(move || Action::Completed {
                 candidates: complete(&text),
@@ -258,6 +264,62 @@ fn fetch(
         });
     };
     client.fetch(r, &progress).map_err(|e| e.to_string())
+}
+
+/// Makes the Fix tab's changes one after the other through `repair::apply` (as `scim fix
+/// --apply` does), writing a new audit log in the current folder; stops at the first failure.
+fn apply_fix(tx: &Sender<Action>, work: &[(FixApi, crate::repair::Change)], remote: &Remote) {
+    use crate::repair::apply::{Fate, Log, apply_one};
+    use crate::repair::journal::Action as Logged;
+    let send = |e| tx.send(Action::Fixing(e)).is_ok();
+    let env = std::env::var("SAMLTRACE_TOKEN").ok();
+    let token = match Token::read(env.as_deref(), remote.token_file.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            send(FixEvent::Ended(Some(e.to_string())));
+            return;
+        }
+    };
+    let client = Client::new(
+        token,
+        ClientConfig {
+            timeout: remote.timeout.unwrap_or(scim::DEFAULT_TIMEOUT),
+            ..ClientConfig::default()
+        },
+    );
+    let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let mut log = match Log::open(None, Path::new("."), &stamp) {
+        Ok(l) => l,
+        Err(e) => {
+            send(FixEvent::Ended(Some(e.to_string())));
+            return;
+        }
+    };
+    if !send(FixEvent::Log(log.path.clone())) {
+        return;
+    }
+    let now = || Timestamp::now().to_string();
+    for (fix, change) in work {
+        match apply_one(&client, fix, change, Logged::Apply, &mut log, &now) {
+            Ok(outcome) => {
+                let failed = outcome.fate == Fate::Failed;
+                if !send(FixEvent::Outcome(outcome)) {
+                    return;
+                }
+                if failed {
+                    send(FixEvent::Ended(Some(
+                        "stopped at the first failure; nothing after it was sent".into(),
+                    )));
+                    return;
+                }
+            }
+            Err(e) => {
+                send(FixEvent::Ended(Some(e.to_string())));
+                return;
+            }
+        }
+    }
+    send(FixEvent::Ended(None));
 }
 
 /// Judges jobs as they come, keeping the index of the list until a job brings another list.

@@ -36,9 +36,9 @@ pub(super) fn command(state: &mut State, c: Command) -> Option<Effect> {
         Command::Bottom => motion(state, Motion::Bottom),
         Command::Details => focus(state, Focus::Details),
         Command::List => focus(state, Focus::List),
-        Command::NextTab => set_tab(state, state.tab.next()),
-        Command::PrevTab => set_tab(state, state.tab.prev()),
-        Command::GoTab(t) => set_tab(state, t),
+        Command::NextTab => go_tab(state, state.tab.next()),
+        Command::PrevTab => go_tab(state, state.tab.prev()),
+        Command::GoTab(t) => go_tab(state, t),
         Command::Filter => filter(state),
         Command::NextMatch => jump(state, Direction::Forward),
         Command::PrevMatch => jump(state, Direction::Backward),
@@ -59,6 +59,8 @@ pub(super) fn command(state: &mut State, c: Command) -> Option<Effect> {
         Command::Copy => return copy(state),
         Command::Refresh => return refresh(state),
         Command::Delete => delete(state),
+        Command::Fix => super::fix::show(state),
+        Command::ApplyFix => super::fix::ask(state),
     }
     None
 }
@@ -82,7 +84,7 @@ fn focus(state: &mut State, to: Focus) {
     people::follow(state);
 }
 
-fn set_tab(state: &mut State, tab: Tab) {
+pub(super) fn go_tab(state: &mut State, tab: Tab) {
     if state.tab != tab {
         if state.tab == Tab::Xml {
             // `match 2 of 5` is about the XML shown.

@@ -7,7 +7,9 @@
 //! work that depends on the data (filtered indexes, verdicts, identity marks, scroll offsets) is
 //! done here or by workers, so that `render` only reads.
 
+mod audit;
 mod commands;
+mod fix;
 mod list;
 mod people;
 mod prompt;
@@ -32,6 +34,7 @@ use super::layout::{Areas, status};
 
 pub use super::facts::{Decoded, Judgement, verdict_word};
 pub use super::tab::Tab;
+pub use fix::{Fix, FixEvent, Run, Scope};
 pub use list::{Pick, Row, TraceId, Traces};
 pub use people::{Identities, IdentityLoad, Mark, NOTE_LINES, People};
 pub use prompt::{Confirm, LineEdit, Prompt, PromptKind};
@@ -117,6 +120,9 @@ pub struct Config {
     pub export_path: String,
     /// `--listen ADDR`: the URL a local service provider receives messages on.
     pub listen: Option<String>,
+    /// `--scim-log FILE`s, and the SCIM requests read from them, for the Audit tab.
+    pub scim_logs: Vec<String>,
+    pub scim_requests: Arc<Vec<crate::scim::log::ScimRequest>>,
     /// `--refresh SECS`: read the identity sources again this long after the last read ended
     /// (it worked or not), so verdicts follow a list that changes.
     pub refresh: Option<std::time::Duration>,
@@ -134,6 +140,8 @@ impl Config {
             export_path: "samltrace-export.json".into(),
             refresh: None,
             listen: None,
+            scim_logs: Vec::new(),
+            scim_requests: Arc::default(),
         }
     }
 }
@@ -212,6 +220,10 @@ pub struct State {
     pastes: u32,
     /// Requests `--listen` received (and AuthnRequests it sent).
     pub received: usize,
+    /// The Fix tab's plan and its last run.
+    pub fix: Fix,
+    /// The Audit tab's rows.
+    pub audit: audit::AuditView,
 }
 
 /// A search in the XML of the selected message.
@@ -282,6 +294,11 @@ pub enum Effect {
     Copy(String),
     /// List the files that complete a path; answers `Completed`.
     Complete(String),
+    /// Make the Fix tab's changes through GitLab's API, one after the other, stopping at the
+    /// first failure; answers `Fixing` for the log, each change and the end.
+    ApplyFix {
+        work: Vec<(FixApi, crate::repair::Change)>,
+    },
 }
 
 /// The verdict for one trace, and the index of the identity it is about (or, when it is
@@ -347,6 +364,8 @@ pub enum Action {
         text: String,
         candidates: Vec<String>,
     },
+    /// The run of the Fix tab's plan: its log, each change's outcome, its end.
+    Fixing(FixEvent),
     /// Something the shell wants said on the status line.
     Notice(Level, String),
     /// SIGINT, SIGTERM or SIGHUP: leave cleanly.
@@ -373,6 +392,8 @@ impl State {
             next_input: 0,
             pastes: 0,
             received: 0,
+            fix: Fix::default(),
+            audit: audit::AuditView::default(),
         }
     }
 
@@ -413,6 +434,21 @@ impl State {
             stale: self.identities.stale.as_deref(),
             no_messages: self.traces.rows.is_empty(),
             context: &self.config.context,
+            fix: super::layout::fix::FixShown {
+                scope: self.fix.scope,
+                messages: match self.fix.scope {
+                    Scope::Selected => usize::from(self.selected().is_some()),
+                    Scope::All => self.traces.rows.len(),
+                },
+                plan: self.fix.plan.as_ref(),
+                run: self.fix.run.as_ref(),
+            },
+            audit: super::layout::audit::AuditShown {
+                audit: self.audit.audit.as_ref(),
+                logs: &self.config.scim_logs,
+                requests: self.config.scim_requests.len(),
+                has_list: self.identities.people.is_some(),
+            },
         }
     }
 
@@ -485,6 +521,8 @@ impl State {
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     let status_rows = state.status_rows();
     let effect = apply(state, action);
+    fix::replan(state);
+    audit::reaudit(state);
     if state.status_rows() != status_rows {
         // A message of several rows takes them from the details and the list, and gives
         // them back when it goes.
@@ -536,6 +574,7 @@ fn apply(state: &mut State, action: Action) -> Option<Effect> {
             prompt::completed(state, &text, candidates);
             None
         }
+        Action::Fixing(event) => fix::event(state, event),
         Action::Notice(level, text) => {
             state.say(level, text);
             None

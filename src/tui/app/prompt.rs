@@ -65,6 +65,12 @@ pub struct Prompt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     Overwrite(PathBuf),
+    /// `A` on the Fix tab: make these changes in this group, through this API (`scim`, `rest`)?
+    ApplyFix {
+        changes: usize,
+        group: String,
+        api: &'static str,
+    },
 }
 
 /// A line of text and a cursor (a byte index at a character boundary).
@@ -281,16 +287,17 @@ fn use_identities(state: &mut State, text: &str) -> Option<Effect> {
 
 /// The answer to a question: `y` does it, anything else does not.
 pub(super) fn confirm(state: &mut State, key: Option<Edit>) -> Option<Effect> {
-    let Mode::Confirm(Confirm::Overwrite(path)) = std::mem::replace(&mut state.mode, Mode::Normal)
-    else {
+    let Mode::Confirm(question) = std::mem::replace(&mut state.mode, Mode::Normal) else {
         return None;
     };
-    match key {
-        Some(Edit::Insert('y' | 'Y')) => commands::export(state, path, Overwrite::Allow),
-        _ => {
+    let yes = matches!(key, Some(Edit::Insert('y' | 'Y')));
+    match question {
+        Confirm::Overwrite(path) if yes => commands::export(state, path, Overwrite::Allow),
+        Confirm::Overwrite(path) => {
             state.say(Level::Info, format!("{} left as it was", path.display()));
             None
         }
+        Confirm::ApplyFix { .. } => super::fix::confirmed(state, yes),
     }
 }
 

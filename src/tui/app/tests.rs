@@ -8,7 +8,7 @@ use ratatui::layout::Size;
 
 use super::super::facts::Kind;
 use super::super::keys::Command;
-use super::super::testing::{Shell, at, code, config_with, key, relative, sample, typed};
+use super::super::testing::{Shell, at, code, config_with, key, relative, sample, screen, typed};
 use super::*;
 
 const TWO: [&str; 2] = ["compare-match.xml", "compare-near-match.xml"];
@@ -211,7 +211,9 @@ fn keys_move_switch_tabs_and_focus() {
     assert_eq!(state.tab, Tab::Attributes);
     shell.send(&mut state, code(KeyCode::BackTab));
     shell.send(&mut state, code(KeyCode::BackTab));
-    assert_eq!(state.tab, Tab::Identities);
+    assert_eq!(state.tab, Tab::Audit);
+    shell.send(&mut state, code(KeyCode::BackTab));
+    assert_eq!(state.tab, Tab::Fix);
     shell.send(&mut state, key('5'));
     assert_eq!(state.tab, Tab::Xml);
     shell.send(&mut state, code(KeyCode::Enter));
@@ -911,4 +913,148 @@ fn refresh_reads_the_list_again_when_it_is_due() {
         .unwrap();
     shell.send(&mut state, Action::Tick(later));
     assert_eq!(state.identities.generation, generation);
+}
+
+/// dave's NameID against his GUID (mismatch), bob's in another case (near match): both signed
+/// by samples/keys, so with the certificate trusted each is a planned change.
+const FIXABLE: [&str; 2] = ["compare-mismatch.xml", "compare-near-match.xml"];
+
+#[test]
+fn f_plans_the_selected_message_then_all_and_a_asks_before_applying() {
+    let (mut shell, mut state) =
+        Shell::start_trusting(config_with(&FIXABLE, Some("identities.scim.json")));
+    shell.send(&mut state, key('F'));
+    assert_eq!(state.tab, Tab::Fix);
+    assert_eq!(state.fix.scope, Scope::Selected);
+    let plan = state.fix.plan.as_ref().expect("a plan");
+    let pairs: Vec<(&str, &str)> = plan
+        .changes
+        .iter()
+        .map(|c| (c.from.as_str(), c.to.as_str()))
+        .collect();
+    assert_eq!(pairs.len(), 1, "{plan:?}");
+    assert_eq!(pairs[0].1, "dave@example.com");
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    // F again: every message.
+    shell.send(&mut state, key('F'));
+    assert_eq!(state.fix.scope, Scope::All);
+    let plan = state.fix.plan.as_ref().expect("a plan");
+    let to: Vec<&str> = plan.changes.iter().map(|c| c.to.as_str()).collect();
+    assert_eq!(to, ["dave@example.com", "Bob@Example.com"]);
+    let text = screen(&mut state, 100, 40);
+    assert!(text.contains("Fix plan  for all 2 messages"), "{text}");
+    assert!(
+        text.contains("2 changes · 0 refused · at most 20"),
+        "{text}"
+    );
+    assert!(text.contains("A: make these changes"), "{text}");
+    // A asks; n changes nothing.
+    shell.send(&mut state, key('A'));
+    assert!(matches!(
+        &state.mode,
+        Mode::Confirm(Confirm::ApplyFix { changes: 2, group, .. }) if group == "acme"
+    ));
+    let text = screen(&mut state, 100, 40);
+    assert!(text.contains("Change 2 identities of group acme"), "{text}");
+    shell.send(&mut state, key('n'));
+    assert!(shell.fixes.is_empty());
+    assert_eq!(state.mode, Mode::Normal);
+    // y hands the changes to a worker; its reports are shown as they come.
+    shell.send(&mut state, key('A'));
+    shell.send(&mut state, key('y'));
+    assert_eq!(shell.fixes.len(), 1);
+    assert_eq!(shell.fixes[0].len(), 2);
+    let generation = state.identities.generation;
+    let change = &shell.fixes[0][0].1;
+    let outcome = crate::repair::apply::Outcome {
+        from: change.from.clone(),
+        to: change.to.clone(),
+        user_id: change.person.user_id,
+        fate: crate::repair::apply::Fate::Applied,
+        status: Some(204),
+        why: None,
+    };
+    shell.send(
+        &mut state,
+        Action::Fixing(FixEvent::Log("samltrace-fix-x.jsonl".into())),
+    );
+    shell.send(&mut state, Action::Fixing(FixEvent::Outcome(outcome)));
+    let text = screen(&mut state, 100, 40);
+    assert!(text.contains("applied (HTTP 204)"), "{text}");
+    assert!(text.contains("waiting…"), "{text}");
+    assert!(text.contains("1 of 2 changes answered, running"), "{text}");
+    shell.send(&mut state, Action::Fixing(FixEvent::Ended(None)));
+    assert!(state.fix.run.as_ref().is_some_and(|r| r.finished));
+    assert!(
+        state.identities.generation > generation,
+        "the list is read again after the run"
+    );
+    let text = screen(&mut state, 100, 40);
+    assert!(
+        text.contains("undo: samltrace scim fix --undo samltrace-fix-x.jsonl --apply"),
+        "{text}"
+    );
+}
+
+#[test]
+fn f_refuses_an_unverified_response_and_a_has_nothing_to_apply() {
+    let (mut shell, mut state) = Shell::start(config_with(&FIXABLE, Some("identities.scim.json")));
+    shell.send(&mut state, key('F'));
+    let plan = state.fix.plan.as_ref().expect("a plan");
+    assert!(plan.changes.is_empty());
+    assert_eq!(plan.refused.len(), 1);
+    assert_eq!(plan.refused[0].guard, crate::repair::Guard::Unverified);
+    shell.send(&mut state, key('A'));
+    assert_eq!(state.mode, Mode::Normal);
+    assert!(shell.fixes.is_empty());
+    assert_eq!(
+        state.status.as_ref().map(|s| s.text.as_str()),
+        Some("nothing to change")
+    );
+    // Without a list there is no plan, and the tab says how to get one.
+    let (mut shell, mut state) = Shell::start(config_with(&FIXABLE, None));
+    shell.send(&mut state, key('F'));
+    assert!(state.fix.plan.is_none());
+    let text = screen(&mut state, 100, 30);
+    assert!(text.contains("No identity list: give one (i)"), "{text}");
+}
+
+#[test]
+fn the_audit_tab_joins_the_scim_log_the_list_and_the_messages() {
+    let mut config = config_with(
+        &["compare-mismatch.xml", "compare-match.xml"],
+        Some("identities.scim.json"),
+    );
+    let log = std::fs::read(sample("scim-api_json.log")).unwrap();
+    let mut requests = Vec::new();
+    crate::scim::log::read_log("scim-api_json.log", &log[..], &mut |r| requests.push(r)).unwrap();
+    config.scim_logs = vec!["scim-api_json.log".into()];
+    config.scim_requests = Arc::new(requests);
+    let (mut shell, mut state) = Shell::start(config);
+    shell.send(&mut state, key('8'));
+    assert_eq!(state.tab, Tab::Audit);
+    let audit = state.audit.audit.as_ref().expect("an audit");
+    let dave = audit.people.iter().find(|p| p.person == "dave").unwrap();
+    assert_eq!(dave.name_ids, ["dave@example.com"]);
+    let codes: Vec<&str> = dave.diagnoses.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["chain_broken"]);
+    let n = audit.people.len();
+    let text = screen(&mut state, 120, 60);
+    assert!(text.contains("SCIM audit"), "{text}");
+    assert!(text.contains("with something to fix"), "{text}");
+    assert!(text.contains("! chain_broken"), "{text}");
+    assert!(text.contains("GitLab SCIM extern_uid"), "{text}");
+    // Deleting dave's message takes his NameID out of the audit.
+    shell.send(&mut state, code(KeyCode::Home));
+    shell.send(&mut state, key('d'));
+    let audit = state.audit.audit.as_ref().expect("an audit");
+    let dave = audit.people.iter().find(|p| p.person == "dave").unwrap();
+    assert!(dave.name_ids.is_empty(), "{dave:?}");
+    assert_eq!(audit.people.len(), n);
+    // With neither a log nor a list, the tab says what it needs.
+    let (mut shell, mut state) = Shell::start(config_with(&["compare-match.xml"], None));
+    shell.send(&mut state, key('8'));
+    assert!(state.audit.audit.is_none());
+    let text = screen(&mut state, 100, 30);
+    assert!(text.contains("Nothing to audit yet"), "{text}");
 }

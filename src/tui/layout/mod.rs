@@ -3,13 +3,16 @@
 //!
 //! [`Areas`] splits the screen; [`columns`] sizes the message list's columns, [`status`] wraps
 //! the status line's message; [`tabs`] makes the detail tabs' wrapped lines (with
-//! [`xml_rows`] for the XML tab, which also maps XML lines to screen rows), [`help`] the help's
+//! [`xml_rows`] for the XML tab, which also maps XML lines to screen rows, [`fix`] for the
+//! Fix tab and [`audit`] for the Audit tab), [`help`] the help's
 //! lines and box, and [`styled`] the styles and the wrapping they are all made with. `update`
 //! uses these to know page sizes, bound scrolling and keep selections in view; the view draws
 //! the same lines. Nothing here draws, changes the state or names it: the tabs read a
 //! [`tabs::Shown`] borrowed from it, so this layer sits below both `app` and `view`.
 
+pub mod audit;
 pub mod columns;
+pub mod fix;
 pub mod help;
 pub mod status;
 pub mod styled;

@@ -40,6 +40,10 @@ pub struct Shown<'a> {
     pub no_messages: bool,
     /// The checks' context, for what was not checked.
     pub context: &'a Context,
+    /// The Fix tab's plan and run.
+    pub fix: super::fix::FixShown<'a>,
+    /// The Audit tab's people.
+    pub audit: super::audit::AuditShown<'a>,
 }
 
 /// The selected message: its trace, what the TUI shows of it, and its verdict.
@@ -64,6 +68,17 @@ type Wrapped = (Line<'static>, usize);
 /// Every row of the selected tab in a detail area `width` columns wide, top to bottom.
 pub fn lines(shown: &Shown, width: u16) -> Vec<Line<'static>> {
     let w = text_width(width);
+    let global = match shown.tab {
+        Tab::Fix => Some(super::fix::lines(&shown.fix)),
+        Tab::Audit => Some(super::audit::lines(&shown.audit)),
+        _ => None,
+    };
+    if let Some(lines) = global {
+        return lines
+            .into_iter()
+            .flat_map(|(line, indent)| wrap(line, w, indent))
+            .collect();
+    }
     let Some(row) = &shown.selected else {
         return welcome(shown, w);
     };
@@ -73,7 +88,7 @@ pub fn lines(shown: &Shown, width: u16) -> Vec<Line<'static>> {
         Tab::Findings => findings(shown, row),
         Tab::Identity => identity(shown, row),
         Tab::Xml => return xml_rows::lines(&row.facts.xml, shown.query, w),
-        Tab::Identities => Vec::new(),
+        Tab::Identities | Tab::Fix | Tab::Audit => Vec::new(),
     };
     lines
         .into_iter()

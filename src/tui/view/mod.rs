@@ -74,20 +74,32 @@ fn help_overlay(frame: &mut Frame, screen: Rect, scroll: usize) {
 /// The tab titles, with their numbers; the current one stands out, more so when the details
 /// have the focus.
 fn tabs(state: &State, frame: &mut Frame, area: Rect) {
-    let mut spans = Vec::new();
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" │ ", DIM));
+    let bar = |short: bool, gap: &'static str| {
+        let mut spans = Vec::new();
+        for (i, tab) in Tab::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(gap, DIM));
+            }
+            let style = match (*tab == state.tab, state.focus) {
+                (true, Focus::Details) => SELECTED,
+                (true, Focus::List) => SELECTED_IDLE,
+                (false, _) => STRONG,
+            };
+            let title = if short { tab.short() } else { tab.title() };
+            spans.push(Span::styled(format!("{}", i + 1), DIM.patch(style)));
+            spans.push(Span::styled(format!(" {title}"), style));
         }
-        let style = match (*tab == state.tab, state.focus) {
-            (true, Focus::Details) => SELECTED,
-            (true, Focus::List) => SELECTED_IDLE,
-            (false, _) => STRONG,
-        };
-        spans.push(Span::styled(format!("{}", i + 1), DIM.patch(style)));
-        spans.push(Span::styled(format!(" {}", tab.title()), style));
+        Line::from(spans)
+    };
+    // Full titles where they fit; short ones, then tighter, on narrower terminals.
+    let width = usize::from(area.width);
+    let mut line = bar(false, " │ ");
+    for (short, gap) in [(true, " │ "), (true, " ")] {
+        if line.width() <= width {
+            break;
+        }
+        line = bar(short, gap);
     }
-    let mut line = Line::from(spans);
     let extra = tab_note(state);
     let room = usize::from(area.width).saturating_sub(line.width() + 2);
     if !extra.is_empty() && styled::width(&extra) <= room {

@@ -24,6 +24,25 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             ));
             Line::from(styled::cut(spans, w))
         }
+        Mode::Confirm(Confirm::ApplyFix {
+            changes,
+            group,
+            api,
+        }) => {
+            let mut spans = vec![Span::styled(
+                format!(
+                    "Change {changes} identit{} of group ",
+                    if *changes == 1 { "y" } else { "ies" }
+                ),
+                WARN.patch(STRONG),
+            )];
+            spans.extend(styled::untrusted(group, WARN.patch(STRONG)));
+            spans.push(Span::styled(
+                format!(" through the {} API? (y/n)", api.to_uppercase()),
+                WARN.patch(STRONG),
+            ));
+            Line::from(styled::cut(spans, w))
+        }
         _ => match &state.status {
             Some(s) => {
                 let style = match s.level {

@@ -435,3 +435,33 @@ fn the_help_pages_by_the_rows_its_box_holds() {
         assert!(help::shown(0, inner.width, inner.height).len() <= usize::from(inner.height));
     }
 }
+
+/// The Fix tab for every message: dave's and bob's changes planned, the others refused or
+/// with nothing to change.
+#[test]
+fn fix_plan() {
+    let mut config = config_with(&EVERY_VERDICT, Some("identities.scim.json"));
+    config.inputs.truncate(3);
+    let (mut shell, mut state) = Shell::start_trusting(config);
+    shell.send(&mut state, key('F'));
+    shell.send(&mut state, key('F'));
+    check("fix_plan", &mut state);
+}
+
+/// The Audit tab of the SCIM log sample, the identity list and dave's mismatched message.
+#[test]
+fn audit() {
+    let mut config = config_with(
+        &["compare-mismatch.xml", "compare-match.xml"],
+        Some("identities.scim.json"),
+    );
+    let log = std::fs::read(sample("scim-api_json.log")).unwrap_or_default();
+    let mut requests = Vec::new();
+    let read = crate::scim::log::read_log("scim-api_json.log", &log[..], &mut |r| requests.push(r));
+    assert!(read.is_ok_and(|s| s.requests > 0));
+    config.scim_logs = vec!["scim-api_json.log".into()];
+    config.scim_requests = std::sync::Arc::new(requests);
+    let (mut shell, mut state) = Shell::start(config);
+    shell.send(&mut state, key('8'));
+    check("audit", &mut state);
+}
