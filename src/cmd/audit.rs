@@ -8,7 +8,6 @@ use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
 use samltrace::compare::audit::{self, Audit, Diagnosis, SeenNameId};
-use samltrace::compare::hints;
 use samltrace::pipeline::{Event, Flow, Pipeline, Source};
 use samltrace::sanitize::visible;
 use samltrace::scim::log::{ScimRequest, read_log};
@@ -192,25 +191,12 @@ fn name_ids(
         },
         &mut |event| {
             if let Event::Trace(t) = event
-                && let Some(m) = &t.message
-                && m.kind.names_a_user()
-                && let Some(n) = m.name_id()
-            {
-                let email = hints(m)
-                    .into_iter()
-                    .map(|h| h.value)
-                    .find(|v| v.contains('@'));
-                let place = t.provenance().into_iter().next().unwrap_or_default();
-                if !seen
+                && let Some(s) = audit::seen_in(&t)
+                && !seen
                     .iter()
-                    .any(|s| s.name_id == n.value && s.email == email)
-                {
-                    seen.push(SeenNameId {
-                        name_id: n.value.clone(),
-                        email,
-                        origin: place,
-                    });
-                }
+                    .any(|o| o.name_id == s.name_id && o.email == s.email)
+            {
+                seen.push(s);
             }
             Flow::Continue
         },
