@@ -440,6 +440,12 @@ impl State {
                     Scope::Selected => usize::from(self.selected().is_some()),
                     Scope::All => self.traces.rows.len(),
                 },
+                verdict: match self.selected().map(|r| &r.judgement) {
+                    Some(Judgement::Done { verdict, .. }) if self.fix.scope == Scope::Selected => {
+                        Some(verdict_word(verdict.state))
+                    }
+                    _ => None,
+                },
                 plan: self.fix.plan.as_ref(),
                 run: self.fix.run.as_ref(),
             },

@@ -17,6 +17,8 @@ pub struct FixShown<'a> {
     pub scope: Scope,
     /// Messages in scope (1 or 0 for the selected one).
     pub messages: usize,
+    /// With the selected message in scope: its verdict's word, once judged.
+    pub verdict: Option<&'static str>,
     /// `None` while there is no identity list to plan against.
     pub plan: Option<&'a Plan>,
     pub run: Option<&'a Run>,
@@ -61,12 +63,14 @@ pub fn lines(f: &FixShown) -> Vec<Wrapped> {
     )));
     out.push((Line::from(head), 2));
     if plan.changes.is_empty() && plan.refused.is_empty() {
-        let why = if f.messages == 0 {
-            "No message to plan from: select one, or press F for all."
-        } else {
-            "Nothing to change: no verdict in scope asks for a new extern_uid."
+        let why = match (f.messages, f.scope, f.verdict) {
+            (0, _, _) => "No message to plan from: select one, or press F for all.".to_owned(),
+            (_, Scope::Selected, Some(word)) => format!(
+                "Nothing to change: this message's verdict is {word}; only a mismatch or a near match is fixed by changing the extern_uid (see Identity, 4)."
+            ),
+            _ => "Nothing to change: no verdict in scope asks for a new extern_uid.".to_owned(),
         };
-        out.push(plain(why, GOOD));
+        out.push(plain(&why, GOOD));
     }
     for c in &plan.changes {
         out.push(plain("", Style::new()));
