@@ -559,10 +559,13 @@ fn f_plans_and_a_applies_the_fix_through_gitlab() {
         Some(51)
     );
     // The list read again: both verdicts are matches now.
-    t.wait("the new verdicts", Duration::from_secs(20), |s| {
+    let screen = t.wait("the new verdicts", Duration::from_secs(20), |s| {
         row(s, "dave@example.com").is_some_and(|r| r.contains("✓ match"))
             && row(s, "Bob@Example.com").is_some_and(|r| r.contains("✓ match"))
     });
+    // The plan made again from the list read after: nothing left; the run's results stay.
+    assert!(screen.contains("0 changes · 0 refused"), "{screen}");
+    assert_eq!(screen.matches("applied (HTTP 204)").count(), 2, "{screen}");
     let logs: Vec<PathBuf> = std::fs::read_dir(t.dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())

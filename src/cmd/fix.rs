@@ -181,7 +181,7 @@ fn apply(
     let stamp = jiff::Timestamp::now()
         .strftime("%Y%m%dT%H%M%SZ")
         .to_string();
-    let mut log = Log::open(args.log.as_deref(), Path::new("."), &stamp)
+    let mut log = Log::open(args.log.as_deref(), Path::new(""), &stamp)
         .map_err(|e| Fatal::new(e.to_string()))?;
     eprintln!("samltrace: audit log: {}", log.path.display());
     let now = || jiff::Timestamp::now().to_string();

@@ -72,7 +72,8 @@ pub struct LogError {
 
 impl Log {
     /// `path` (appended to, created if missing), else a new `samltrace-fix-<stamp>.jsonl` in
-    /// `folder` (`stamp` is the caller's clock, such as `20261206T101500Z`).
+    /// `folder` (`""` for the current one; `stamp` is the caller's clock, such as
+    /// `20261206T101500Z`).
     pub fn open(path: Option<&Path>, folder: &Path, stamp: &str) -> Result<Log, LogError> {
         let cannot = |p: &Path, source| LogError {
             path: p.display().to_string(),

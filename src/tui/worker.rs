@@ -288,7 +288,7 @@ fn apply_fix(tx: &Sender<Action>, work: &[(FixApi, crate::repair::Change)], remo
         },
     );
     let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-    let mut log = match Log::open(None, Path::new("."), &stamp) {
+    let mut log = match Log::open(None, Path::new(""), &stamp) {
         Ok(l) => l,
         Err(e) => {
             send(FixEvent::Ended(Some(e.to_string())));

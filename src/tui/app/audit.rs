@@ -14,6 +14,13 @@ pub struct AuditView {
     made_from: Option<(Vec<u64>, u64)>,
 }
 
+impl AuditView {
+    /// Audits again at the next update (the verdicts changed).
+    pub(super) fn forget(&mut self) {
+        self.made_from = None;
+    }
+}
+
 /// Audits again when the messages or the identity list changed (only while the tab shows).
 pub(super) fn reaudit(state: &mut State) {
     if state.tab != Tab::Audit {

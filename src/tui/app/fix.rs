@@ -35,6 +35,13 @@ impl Default for Fix {
     }
 }
 
+impl Fix {
+    /// Makes the plan again at the next update (the verdicts changed).
+    pub(super) fn forget(&mut self) {
+        self.made_from = None;
+    }
+}
+
 /// The inputs of a plan: the messages in scope, their verdicts and the identity list read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Basis {

@@ -573,6 +573,9 @@ fn apply(state: &mut State, action: Action) -> Option<Effect> {
             verdicts,
         } => {
             people::judged(state, generation, verdicts);
+            // New verdicts: the Fix and Audit tabs are made again from them.
+            state.fix.forget();
+            state.audit.forget();
             None
         }
         Action::Exported { path, result } => commands::exported(state, path, result),

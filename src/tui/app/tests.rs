@@ -981,7 +981,7 @@ fn f_plans_the_selected_message_then_all_and_a_asks_before_applying() {
     shell.send(&mut state, Action::Fixing(FixEvent::Outcome(outcome)));
     let text = screen(&mut state, 100, 40);
     assert!(text.contains("applied (HTTP 204)"), "{text}");
-    assert!(text.contains("waiting…"), "{text}");
+    assert!(text.contains("waiting for 1 more…"), "{text}");
     assert!(text.contains("1 of 2 changes answered, running"), "{text}");
     shell.send(&mut state, Action::Fixing(FixEvent::Ended(None)));
     assert!(state.fix.run.as_ref().is_some_and(|r| r.finished));

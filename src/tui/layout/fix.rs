@@ -109,29 +109,6 @@ pub fn lines(f: &FixShown) -> Vec<Wrapped> {
             if c.unverified { BAD } else { DIM },
         ));
         out.push((Line::from(evidence), 4));
-        let outcome = f.run.and_then(|r| {
-            r.results
-                .iter()
-                .find(|o| o.from == c.from && o.to == c.to && o.user_id == c.person.user_id)
-        });
-        if let Some(o) = outcome {
-            let style = match o.fate {
-                Fate::Applied | Fate::Reverted => GOOD,
-                Fate::Skipped => WARN,
-                Fate::Failed => BAD,
-            };
-            let mut said = vec![Span::styled(format!("  {}", o.fate.as_str()), style)];
-            if let Some(s) = o.status {
-                said.push(Span::styled(format!(" (HTTP {s})"), style));
-            }
-            if let Some(why) = &o.why {
-                said.push(Span::raw(": "));
-                said.extend(untrusted(why, Style::new()));
-            }
-            out.push((Line::from(said), 4));
-        } else if f.run.is_some_and(|r| !r.finished) {
-            out.push(plain("  waiting…", DIM));
-        }
     }
     for r in &plan.refused {
         out.push(plain("", Style::new()));
@@ -157,33 +134,64 @@ pub fn lines(f: &FixShown) -> Vec<Wrapped> {
         ));
     }
     if let Some(run) = f.run {
-        let state = if run.finished { "done" } else { "running" };
-        out.push(plain(
-            &format!(
-                "Last run: {} of {} change{} answered, {state}",
-                run.results.len(),
-                run.total,
-                if run.total == 1 { "" } else { "s" }
-            ),
-            STRONG,
-        ));
-        if let Some(why) = &run.stopped {
-            let mut line = vec![Span::styled("  stopped: ", BAD)];
-            line.extend(untrusted(why, Style::new()));
-            out.push((Line::from(line), 4));
-        }
-        if let Some(log) = &run.log {
-            let log = log.display().to_string();
-            let mut line = vec![Span::styled("  audit log ", DIM)];
-            line.extend(untrusted(&log, Style::new()));
-            out.push((Line::from(line), 4));
-            let mut undo = vec![Span::styled("  undo: samltrace scim fix --undo ", DIM)];
-            undo.extend(untrusted(&log, DIM));
-            undo.push(Span::styled(" --apply", DIM));
-            out.push((Line::from(undo), 4));
-        }
+        run_lines(&mut out, run);
     }
     out
+}
+
+/// The last run: each change's outcome as it came, what is still awaited, and the audit log
+/// with the command that reverts it. Shown apart from the plan, which is made again from the
+/// list read after the run (where the changes made no longer appear).
+fn run_lines(out: &mut Vec<Wrapped>, run: &Run) {
+    let state = if run.finished { "done" } else { "running" };
+    out.push(plain(
+        &format!(
+            "Last run: {} of {} change{} answered, {state}",
+            run.results.len(),
+            run.total,
+            if run.total == 1 { "" } else { "s" }
+        ),
+        STRONG,
+    ));
+    for o in &run.results {
+        let style = match o.fate {
+            Fate::Applied | Fate::Reverted => GOOD,
+            Fate::Skipped => WARN,
+            Fate::Failed => BAD,
+        };
+        let mut said = vec![Span::styled(format!("  {}", o.fate.as_str()), style)];
+        if let Some(s) = o.status {
+            said.push(Span::styled(format!(" (HTTP {s})"), style));
+        }
+        said.push(Span::raw("  "));
+        said.extend(untrusted_quoted(&o.from, Style::new()));
+        said.push(Span::raw(" → "));
+        said.extend(untrusted_quoted(&o.to, Style::new()));
+        if let Some(why) = &o.why {
+            said.push(Span::raw(": "));
+            said.extend(untrusted(why, Style::new()));
+        }
+        out.push((Line::from(said), 4));
+    }
+    let awaited = run.total.saturating_sub(run.results.len());
+    if !run.finished && awaited > 0 {
+        out.push(plain(&format!("  waiting for {awaited} more…"), DIM));
+    }
+    if let Some(why) = &run.stopped {
+        let mut line = vec![Span::styled("  stopped: ", BAD)];
+        line.extend(untrusted(why, Style::new()));
+        out.push((Line::from(line), 4));
+    }
+    if let Some(log) = &run.log {
+        let log = log.display().to_string();
+        let mut line = vec![Span::styled("  audit log ", DIM)];
+        line.extend(untrusted(&log, Style::new()));
+        out.push((Line::from(line), 4));
+        let mut undo = vec![Span::styled("  undo: samltrace scim fix --undo ", DIM)];
+        undo.extend(untrusted(&log, DIM));
+        undo.push(Span::styled(" --apply", DIM));
+        out.push((Line::from(undo), 4));
+    }
 }
 
 fn plain(text: &str, style: Style) -> Wrapped {
