@@ -785,3 +785,25 @@ fn tui_refresh_is_checked_before_the_terminal_opens() {
         assert!(stderr.contains(says), "{stderr}");
     }
 }
+
+/// `tui --scim-log` reads its logs before the terminal is touched: a message or an identity
+/// list given as one is refused with a line naming it; a log that reads is accepted (and the
+/// TUI then asks for a terminal).
+#[test]
+fn tui_scim_log_is_read_before_the_terminal_opens() {
+    for file in ["samples/compare-match.xml", "samples/identities.scim.json"] {
+        let (out, _, stderr) = run(samltrace()
+            .args(["tui", "--scim-log", file])
+            .stdin(std::process::Stdio::null()));
+        assert_eq!(out.status.code(), Some(2), "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{file}: not a SCIM request log")),
+            "{stderr}"
+        );
+    }
+    let (out, _, stderr) = run(samltrace()
+        .args(["tui", "--scim-log", "samples/scim-api_json.log"])
+        .stdin(std::process::Stdio::null()));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the TUI needs a terminal"), "{stderr}");
+}
