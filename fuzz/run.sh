@@ -24,7 +24,7 @@ seed() {
     decode|verify) cp ../samples/*.{b64,xml,form,url,txt,html} ../samples/dsig/*.{xml,query} "$dir"/ ;;
     har) cp ../samples/*.har ../samples/saml-tracer*.json ../samples/verdict/*.{har,json} "$dir"/ ;;
     scim_files) cp ../samples/identities* "$dir"/ ;;
-    scim_log) cp ../samples/scim-api_json.log ../samples/scim-entra-provisioning.json ../samples/identities.auth_json.log "$dir"/ ;;
+    scim_log) cp ../samples/scim-api_json.log ../samples/scim-entra-provisioning.json ../samples/scim-entra-provisioning*.csv ../samples/scim-okta-system-log.json ../samples/scim-kibana-export.csv ../samples/identities.auth_json.log "$dir"/ ;;
     listen_http) printf 'POST /acs HTTP/1.1\r\nHost: 127.0.0.1:8088\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 14\r\n\r\nSAMLResponse=PD' >"$dir/post"
       printf 'GET /sso?SAMLRequest=fZ&RelayState=x HTTP/1.1\r\nHost: 127.0.0.1:8088\r\n\r\n' >"$dir/get" ;;
     gitlab_pages) cp ../samples/identities.{scim,rest}.json "$dir"/ ;;

@@ -513,8 +513,18 @@ fn explain_json_matches_the_schema() {
 fn scim_audit_json_matches_the_schema() {
     let mut t = Tally::default();
     let log = "samples/scim-api_json.log";
-    let runs: [&[&str]; 4] = [
+    let runs: [&[&str]; 6] = [
         &[log],
+        &[
+            "samples/scim-entra-provisioning.csv",
+            "samples/scim-entra-provisioning_ModifiedProperties.csv",
+            "samples/scim-entra-provisioning_ProvisioningSteps.csv",
+            "samples/identities.scim.json",
+        ],
+        &[
+            "samples/scim-okta-system-log.json",
+            "samples/scim-kibana-export.csv",
+        ],
         &[
             log,
             "samples/identities.scim.json",

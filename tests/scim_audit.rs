@@ -174,3 +174,146 @@ fn entra_provisioning_logs_are_audited_too() {
     );
     assert_eq!(v["audit"]["findings"][0]["code"], "group_provisioning");
 }
+
+fn findings(v: &Value) -> Vec<String> {
+    v["audit"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Entra's CSV download is three files joined by change ID: read together, they give the
+/// requests the JSON gives, and the matching step of hank's update shows Entra matched him to
+/// GitLab's "hank-1" on another attribute than externalId (issue 13, item 4).
+#[test]
+fn entra_csv_download_is_audited_and_its_matching_precedence_diagnosed() {
+    let (v, out) = json(&[
+        "scim",
+        "audit",
+        &sample("scim-entra-provisioning.csv"),
+        &sample("scim-entra-provisioning_ModifiedProperties.csv"),
+        &sample("scim-entra-provisioning_ProvisioningSteps.csv"),
+        &sample("identities.scim.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        codes(person(&v, "hank-1")),
+        ["external_id_changed", "matching_precedence"]
+    );
+    assert_eq!(
+        codes(person(&v, "frank")),
+        ["conflict", "matching_precedence"]
+    );
+    let hank = &person(&v, "hank-1")["diagnoses"][1];
+    assert!(
+        hank["detail"]
+            .as_str()
+            .unwrap()
+            .contains("matched this user to GitLab's SCIM user \"hank-1\""),
+        "{hank}"
+    );
+    assert!(
+        hank["call"]
+            .as_str()
+            .unwrap()
+            .contains("extern_uid=hank@example.com"),
+        "{hank}"
+    );
+    // Dave was matched on the externalId GitLab holds: no diagnosis.
+    let dave = person(&v, "dave");
+    assert!(codes(dave).is_empty(), "{dave}");
+    assert_eq!(
+        dave["idp_external_id"],
+        "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    );
+    assert!(
+        dave["origins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "samples/scim-entra-provisioning.csv line 5 (Dave Diver)"),
+        "{dave}"
+    );
+    assert_eq!(
+        stderr(&out).matches("Entra CSV:").count(),
+        0,
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The main file alone is read, with a warning that the values Entra sent are unknown.
+#[test]
+fn entra_csv_without_its_modified_properties_is_read_with_a_warning() {
+    let (v, out) = json(&["scim", "audit", &sample("scim-entra-provisioning.csv")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Entra CSV: no ProvisioningLogs_ModifiedProperties file"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(codes(person(&v, "hank-1")), Vec::<String>::new());
+}
+
+/// Okta's System Log: pushes, a 409, a 412, a deactivation and reactivation; a sign-in event is
+/// nobody's request.
+#[test]
+fn okta_system_log_is_audited() {
+    let (v, out) = json(&["scim", "audit", &sample("scim-okta-system-log.json")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(v["audit"]["people"].as_array().unwrap().len(), 4);
+    for (name, code) in [
+        ("frank", "conflict"),
+        ("gina", "missing_fields"),
+        ("erin", "removed_and_added"),
+    ] {
+        assert_eq!(codes(person(&v, name)), [code], "{name}");
+    }
+    let alice = person(&v, "alice");
+    assert!(codes(alice).is_empty(), "{alice}");
+    assert_eq!(alice["idp_external_id"], "00u1alice00000000x7");
+    assert_eq!(alice["origins"].as_array().unwrap().len(), 3);
+}
+
+/// Kibana's CSV export of api_json.log reads as the log does: frank's 409 against the
+/// "frank-1" he was first provisioned with, the Groups request as a setup finding.
+#[test]
+fn kibana_csv_export_is_audited() {
+    let (v, out) = json(&[
+        "scim",
+        "audit",
+        &sample("scim-kibana-export.csv"),
+        &sample("identities.scim.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(codes(person(&v, "frank")), ["conflict"]);
+    let call = person(&v, "frank")["diagnoses"][0]["call"]
+        .as_str()
+        .unwrap();
+    assert!(call.contains("/scim/frank-1"), "{call}");
+    let alice = person(&v, "alice");
+    assert!(codes(alice).is_empty(), "{alice}");
+    assert_eq!(
+        alice["idp_external_id"],
+        "0b1d561c-21ff-4092-beab-8154b17f82f2"
+    );
+    assert_eq!(findings(&v), ["group_provisioning"]);
+}
+
+/// A CSV that is neither an identity list nor a request log is refused with a line naming it,
+/// not decoded as a capture.
+#[test]
+fn an_unknown_csv_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("report.csv");
+    std::fs::write(&csv, "department,city\nSales,Oslo\n").unwrap();
+    let out = run(&["scim", "audit", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("report.csv: a CSV, but none that scim audit reads"),
+        "{err}"
+    );
+}

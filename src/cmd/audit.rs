@@ -20,8 +20,16 @@ use super::{Exit, Fatal, output};
 
 /// What one SOURCE is.
 enum Kind {
+    /// GitLab's `api_json.log`, or Kibana's JSON export of it.
     Log,
+    /// Kibana's CSV export of `api_json.log`.
+    KibanaCsv,
+    /// Entra ID's provisioning logs, the JSON download or Graph's records.
     Entra,
+    /// One file of Entra ID's CSV download of its provisioning logs.
+    EntraCsv,
+    /// Okta's System Log.
+    Okta,
     List,
     Capture,
 }
@@ -32,14 +40,16 @@ pub fn run(args: AuditArgs) -> Result<Exit, Fatal> {
     let (mut logs, mut captures) = (Vec::new(), Vec::new());
     for input in &args.inputs {
         match kind(input)? {
-            Kind::Log | Kind::Entra => logs.push(input.clone()),
+            Kind::Log | Kind::KibanaCsv | Kind::Entra | Kind::EntraCsv | Kind::Okta => {
+                logs.push(input.clone())
+            }
             Kind::List => ids.scim.push(input.clone()),
             Kind::Capture => captures.push(input.as_str()),
         }
     }
     if logs.is_empty() && ids.scim.is_empty() {
         return Err(Fatal::new(
-            "scim audit: nothing to audit: give GitLab's api_json.log (or its Kibana export), Entra ID's provisioning logs and/or an identity list, with captures if you have them",
+            "scim audit: nothing to audit: give GitLab's api_json.log (or its Kibana export), Entra ID's provisioning logs, Okta's System Log and/or an identity list, with captures if you have them",
         ));
     }
     let requests = requests(&logs, args.color)?;
@@ -91,6 +101,15 @@ fn kind(input: &str) -> Result<Kind, Fatal> {
     if samltrace::scim::entra::looks_like_provisioning_log(&text) {
         return Ok(Kind::Entra);
     }
+    if samltrace::scim::okta::looks_like_system_log(&text) {
+        return Ok(Kind::Okta);
+    }
+    if samltrace::scim::entra_csv::part_of(&text).is_some() {
+        return Ok(Kind::EntraCsv);
+    }
+    if samltrace::scim::kibana::looks_like_export(&text) {
+        return Ok(Kind::KibanaCsv);
+    }
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let logged = first.trim_start().starts_with('{')
         && (text.contains("\"json.path\"")
@@ -103,24 +122,57 @@ fn kind(input: &str) -> Result<Kind, Fatal> {
     if samltrace::scim::files::looks_like_list(&text).is_some() {
         return Ok(Kind::List);
     }
+    if looks_like_csv(input, &text) {
+        return Err(Fatal::new(format!(
+            "{input}: a CSV, but none that scim audit reads: expected an identity list (a column such as externalId, extern_uid, userName or email), Entra ID's provisioning-log download (ProvisioningLogs.csv and its _ModifiedProperties and _ProvisioningSteps files, with a Change ID column) or Kibana's export of api_json.log (json.path and json.method columns)"
+        )));
+    }
     Ok(Kind::Capture)
 }
 
 /// Every SCIM request in the request logs `paths` (GitLab's api_json.log or its Kibana export,
-/// Entra ID's provisioning logs), told apart by content; an identity list or a capture among
-/// them is refused. The TUI's audit tab reads its `--scim-log` files through this.
+/// JSON or CSV; Entra ID's provisioning logs, JSON or the three CSV files of its download, read
+/// together where the first of them stands; Okta's System Log), told apart by content; an
+/// identity list or a capture among them is refused. The TUI's audit tab reads its `--scim-log`
+/// files through this.
 pub(super) fn requests(
     paths: &[String],
     color: crate::cli::ColorWhen,
 ) -> Result<Vec<ScimRequest>, Fatal> {
+    let kinds = paths
+        .iter()
+        .map(|p| kind(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut requests = Vec::new();
-    for path in paths {
-        match kind(path)? {
+    let mut entra_csv_read = false;
+    for (path, kind) in paths.iter().zip(&kinds) {
+        match kind {
             Kind::Log => read_one_log(path, &mut requests, color)?,
-            Kind::Entra => read_entra(path, &mut requests, color)?,
+            Kind::KibanaCsv => read_text(path, &mut requests, color, |name, text| {
+                let (read, summary) = samltrace::scim::kibana::read(name, text);
+                (read, summary.notes)
+            })?,
+            Kind::Entra => read_text(path, &mut requests, color, samltrace::scim::entra::read)?,
+            Kind::Okta => read_text(path, &mut requests, color, samltrace::scim::okta::read)?,
+            Kind::EntraCsv if entra_csv_read => {}
+            Kind::EntraCsv => {
+                entra_csv_read = true;
+                let parts: Vec<&String> = paths
+                    .iter()
+                    .zip(&kinds)
+                    .filter(|(_, k)| matches!(k, Kind::EntraCsv))
+                    .map(|(p, _)| p)
+                    .collect();
+                read_entra_csv(&parts, &mut requests, color)?;
+            }
+            Kind::List if looks_like_csv(path, "") => {
+                return Err(Fatal::new(format!(
+                    "{path}: a CSV identity list, not a SCIM request log: expected Entra ID's provisioning-log download (ProvisioningLogs.csv and its _ModifiedProperties and _ProvisioningSteps files, with a Change ID column) or Kibana's export of api_json.log (json.path and json.method columns)"
+                )));
+            }
             Kind::List | Kind::Capture => {
                 return Err(Fatal::new(format!(
-                    "{path}: not a SCIM request log: expected GitLab's api_json.log (or its Kibana export) or Entra ID's provisioning logs"
+                    "{path}: not a SCIM request log: expected GitLab's api_json.log (or its Kibana export), Entra ID's provisioning logs or Okta's System Log"
                 )));
             }
         }
@@ -128,16 +180,69 @@ pub(super) fn requests(
     Ok(requests)
 }
 
-fn read_entra(
+/// Whether a file is a CSV: by its name, or a first line of two or more header-like fields
+/// (words, no base64 or markup).
+fn looks_like_csv(path: &str, head: &str) -> bool {
+    if path.to_ascii_lowercase().ends_with(".csv") {
+        return true;
+    }
+    let first = head.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let Some(delim) = [',', ';', '\t'].into_iter().find(|d| first.contains(*d)) else {
+        return false;
+    };
+    let fields: Vec<&str> = first
+        .split(delim)
+        .map(|f| f.trim().trim_matches('"'))
+        .collect();
+    fields.len() >= 2
+        && fields.iter().all(|f| {
+            !f.is_empty()
+                && f.len() <= 64
+                && f.chars()
+                    .all(|c| c.is_alphanumeric() || " ._-@()#".contains(c) || c == '\u{feff}')
+        })
+}
+
+/// A whole request log read (bounded) and handed to a pure reader; its notes are warnings.
+fn read_text(
     path: &str,
     requests: &mut Vec<ScimRequest>,
     color: crate::cli::ColorWhen,
+    reader: impl FnOnce(&str, &str) -> (Vec<ScimRequest>, Vec<String>),
 ) -> Result<(), Fatal> {
-    let bytes = samltrace::bounded::read_path(Path::new(path), samltrace::bounded::MAX_INPUT_BYTES)
-        .map_err(|e| Fatal::new(format!("{path}: cannot read: {e}")))?;
-    let (read, notes) = samltrace::scim::entra::read(path, &String::from_utf8_lossy(&bytes));
+    let text = read_bounded(path)?;
+    let (read, notes) = reader(path, &text);
     for note in notes {
         output::warning_line(&format!("{path}: {note}"), color);
+    }
+    requests.extend(read);
+    Ok(())
+}
+
+fn read_bounded(path: &str) -> Result<String, Fatal> {
+    let bytes = samltrace::bounded::read_path(Path::new(path), samltrace::bounded::MAX_INPUT_BYTES)
+        .map_err(|e| Fatal::new(format!("{path}: cannot read: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The files of Entra's CSV download, read together (they are joined by change ID).
+fn read_entra_csv(
+    paths: &[&String],
+    requests: &mut Vec<ScimRequest>,
+    color: crate::cli::ColorWhen,
+) -> Result<(), Fatal> {
+    let texts = paths
+        .iter()
+        .map(|p| read_bounded(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let files: Vec<samltrace::scim::entra_csv::File<'_>> = paths
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| samltrace::scim::entra_csv::File { name, text })
+        .collect();
+    let (read, notes) = samltrace::scim::entra_csv::read(&files);
+    for note in notes {
+        output::warning_line(&format!("Entra CSV: {note}"), color);
     }
     requests.extend(read);
     Ok(())

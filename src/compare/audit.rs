@@ -3,7 +3,8 @@
 //! `api_json.log`), GitLab's SCIM and SAML `extern_uid` (identity lists), and the NameID the
 //! captures carried — with where the chain breaks and the diagnoses of that page: a 409 "User has
 //! already been taken", a 412 "can't be blank", an externalId a PATCH changed, a person removed and
-//! added back, duplicates. Problems of the whole setup (a `.` in the SCIM tenant URL's group path,
+//! added back, duplicates, and Entra ID matching a user on another attribute than externalId
+//! (`matching`). Problems of the whole setup (a `.` in the SCIM tenant URL's group path,
 //! group provisioning requests) are findings of the audit, not of a person.
 //!
 //! People are found by joining every record that shares an exact external id, a username or an
@@ -71,8 +72,9 @@ pub struct Person {
 /// One diagnosis: a stable code, what was seen, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnosis {
-    /// `conflict`, `missing_fields`, `external_id_changed`, `removed_and_added`, `duplicate`,
-    /// `chain_broken`, `dot_in_group_path`, `group_provisioning`.
+    /// `conflict`, `missing_fields`, `external_id_changed`, `matching_precedence`,
+    /// `removed_and_added`, `duplicate`, `chain_broken`, `dot_in_group_path`,
+    /// `group_provisioning`.
     pub code: &'static str,
     pub detail: String,
     pub fix: String,
@@ -242,6 +244,7 @@ fn person(records: &[&Record<'_>], fix: &FixApi) -> Person {
     conflicts(&mut p, &requests, fix);
     missing_fields(&mut p, &requests);
     changes(&mut p, &requests);
+    matching::matching_precedence(&mut p, &requests, fix);
     removed_and_added(&mut p, &requests);
     if p.gitlab_scim.len() > 1 {
         p.diagnoses.push(Diagnosis {
@@ -528,6 +531,8 @@ fn quoted(values: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+mod matching;
 
 #[cfg(test)]
 mod tests;

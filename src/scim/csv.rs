@@ -5,6 +5,10 @@
 //! the delimiter (`,` `;` or tab) is taken from the header line. Quoted fields may hold the
 //! delimiter, doubled quotes and newlines. A malformed row is reported with the line it starts
 //! on and skipped. Pure: text in, identities out.
+//!
+//! The splitting into a header and rows ([`parse_table`]) is also how the request-log readers
+//! read their CSV exports (Entra ID's provisioning logs, Kibana's export of `api_json.log`): one
+//! CSV reader for every CSV the tool takes.
 
 use super::json::{Parsed, issue};
 use super::model::{Identity, IdentitySource, parse_bool};
@@ -27,14 +31,26 @@ enum Column {
     Other,
 }
 
-fn column(header: &str) -> Column {
-    let key: String = header
-        .trim_start_matches('\u{feff}')
+/// A header as it is matched: lower case, letters and digits only (`User principal name`,
+/// `user_principal_name` and `json.path` become `userprincipalname` and `jsonpath`; a BOM goes).
+pub(super) fn header_key(header: &str) -> String {
+    header
         .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    match key.as_str() {
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The header keys of a text's first non-empty line (for sniffing a file's head).
+pub(super) fn head_keys(text: &str) -> Vec<String> {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    split_simple(first, delimiter(first))
+        .map(header_key)
+        .collect()
+}
+
+fn column(header: &str) -> Column {
+    match header_key(header).as_str() {
         "externalid" | "externuid" | "nameid" => Column::ExternalId,
         "objectid" | "id" | "objectidentifier" => Column::ObjectId,
         "userprincipalname" | "upn" => Column::Upn,
@@ -84,9 +100,52 @@ fn delimiter(header: &str) -> char {
 }
 
 /// One record: its fields and the line it starts on.
-struct Record {
-    line: usize,
-    fields: Vec<String>,
+pub(super) struct Record {
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+impl Record {
+    /// The field at `index`, when present and not blank.
+    pub(super) fn get(&self, index: Option<usize>) -> Option<&str> {
+        self.fields
+            .get(index?)
+            .map(String::as_str)
+            .filter(|f| !f.trim().is_empty())
+    }
+}
+
+/// A CSV text split into its header and rows (RFC 4180, delimiter from the header line).
+pub(super) struct Table {
+    pub header: Record,
+    /// The header's keys ([`header_key`]), by field index.
+    pub keys: Vec<String>,
+    pub rows: Vec<Record>,
+    /// An unterminated quote, which swallowed the rest of the text.
+    pub unterminated: Option<RowIssue>,
+}
+
+impl Table {
+    /// The index of the first column whose key is one of `keys`.
+    pub(super) fn column(&self, keys: &[&str]) -> Option<usize> {
+        self.keys.iter().position(|k| keys.contains(&k.as_str()))
+    }
+}
+
+/// Splits a CSV text into its header and rows; `None` for a text with no record at all.
+pub(super) fn parse_table(text: &str) -> Option<Table> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let (records, unterminated) = records(text, delimiter(first));
+    let mut records = records.into_iter();
+    let header = records.next()?;
+    let keys = header.fields.iter().map(|h| header_key(h)).collect();
+    Some(Table {
+        header,
+        keys,
+        rows: records.collect(),
+        unterminated,
+    })
 }
 
 /// Splits CSV text into records (RFC 4180, lenient about stray quotes). An unterminated quote
@@ -141,23 +200,19 @@ fn push_record(out: &mut Vec<Record>, line: usize, fields: Vec<String>) {
 
 /// Reads a CSV identity list.
 pub(super) fn parse_csv(input: &str, text: &str) -> Result<Parsed, ScimError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let (records, unterminated) = records(text, delimiter(first));
-    let mut records = records.into_iter();
-    let header = records.next().ok_or_else(|| ScimError::Empty {
+    let table = parse_table(text).ok_or_else(|| ScimError::Empty {
         input: input.to_owned(),
         why: "the file is empty (expected a header line and rows)".into(),
     })?;
-    let columns = Columns::new(input, &header)?;
+    let columns = Columns::new(input, &table.header)?;
     let mut out = Parsed::default();
-    for record in records {
+    for record in table.rows {
         match columns.identity(&record) {
             Ok(id) => out.identities.push(id),
             Err(problem) => out.skipped.push(issue(record.line, &problem)),
         }
     }
-    out.skipped.extend(unterminated);
+    out.skipped.extend(table.unterminated);
     Ok(out)
 }
 

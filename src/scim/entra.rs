@@ -8,9 +8,8 @@
 //! reads `api_json.log`. Pure.
 
 use serde::Deserialize;
-use serde_json::Value;
 
-use super::log::ScimRequest;
+use super::log::{MatchStep, ScimRequest};
 
 /// Whether a text looks like Entra provisioning records (checked on its first 64 KiB).
 pub fn looks_like_provisioning_log(head: &str) -> bool {
@@ -18,80 +17,70 @@ pub fn looks_like_provisioning_log(head: &str) -> bool {
         || (head.contains("\"activityDateTime\"") && head.contains("\"modifiedProperties\""))
 }
 
-#[derive(Deserialize)]
+/// One `provisioningObjectSummary`, as far as it is read (the CSV reader builds the same).
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct Summary {
-    activity_date_time: Option<String>,
-    provisioning_action: Option<String>,
+pub(super) struct Summary {
+    pub activity_date_time: Option<String>,
+    pub provisioning_action: Option<String>,
     /// The deprecated name of `provisioningAction` (beta).
-    action: Option<String>,
-    provisioning_status_info: Option<StatusInfo>,
+    pub action: Option<String>,
+    pub provisioning_status_info: Option<StatusInfo>,
     /// The deprecated name of `provisioningStatusInfo` (beta).
-    status_info: Option<StatusInfo>,
-    source_identity: Option<Identity>,
-    target_identity: Option<Identity>,
+    pub status_info: Option<StatusInfo>,
+    pub source_identity: Option<Identity>,
+    pub target_identity: Option<Identity>,
     #[serde(default)]
-    modified_properties: Vec<Modified>,
+    pub modified_properties: Vec<Modified>,
+    /// `provisioningStep`s: `name`, `provisioningStepType` (`import`, `scoping`, `matching`,
+    /// `processing`, `referenceResolution`, `export`), `status`, `description`, `details`.
+    #[serde(default)]
+    pub provisioning_steps: Vec<Step>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct StatusInfo {
-    status: Option<String>,
-    error_information: Option<ErrorInformation>,
+pub(super) struct StatusInfo {
+    pub status: Option<String>,
+    pub error_information: Option<ErrorInformation>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct ErrorInformation {
-    error_code: Option<String>,
-    reason: Option<String>,
-    additional_details: Option<String>,
+pub(super) struct ErrorInformation {
+    pub error_code: Option<String>,
+    pub reason: Option<String>,
+    pub additional_details: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct Identity {
-    id: Option<String>,
-    display_name: Option<String>,
-    identity_type: Option<String>,
+pub(super) struct Identity {
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    pub identity_type: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct Modified {
-    display_name: Option<String>,
-    new_value: Option<String>,
+pub(super) struct Modified {
+    pub display_name: Option<String>,
+    pub new_value: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Step {
+    pub provisioning_step_type: Option<String>,
+    pub status: Option<String>,
+    pub description: Option<String>,
 }
 
 /// Every user record of an Entra provisioning log named `name`, as SCIM requests, and notes
 /// on what could not be read.
 pub fn read(name: &str, text: &str) -> (Vec<ScimRequest>, Vec<String>) {
     let mut notes = Vec::new();
-    let records: Vec<(usize, Value)> = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(items)) => items.into_iter().enumerate().collect(),
-        Ok(Value::Object(mut page)) => match page.remove("value") {
-            Some(Value::Array(items)) => items.into_iter().enumerate().collect(),
-            _ => vec![(0, Value::Object(page))],
-        },
-        Ok(_) => {
-            notes.push("expected an array of provisioning records".into());
-            Vec::new()
-        }
-        // One record per line.
-        Err(_) => text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .filter_map(|(i, l)| match serde_json::from_str(l) {
-                Ok(v) => Some((i, v)),
-                Err(e) => {
-                    notes.push(format!("line {}: not JSON ({e}): skipped", i + 1));
-                    None
-                }
-            })
-            .collect(),
-    };
+    let records = super::log::json_records(text, "provisioning records", &mut notes);
     let mut out = Vec::new();
     for (i, value) in records {
         match serde_json::from_value::<Summary>(value) {
@@ -103,7 +92,7 @@ pub fn read(name: &str, text: &str) -> (Vec<ScimRequest>, Vec<String>) {
 }
 
 /// One record as the request Entra made; `None` for a group's record.
-fn request(name: &str, index: usize, s: Summary) -> Option<ScimRequest> {
+pub(super) fn request(name: &str, index: usize, s: Summary) -> Option<ScimRequest> {
     let kind = s
         .target_identity
         .as_ref()
@@ -133,6 +122,7 @@ fn request(name: &str, index: usize, s: Summary) -> Option<ScimRequest> {
         resource: resource.into(),
         target: s.target_identity.as_ref().and_then(|t| t.id.clone()),
         status,
+        matching: matching(&s.provisioning_steps),
         origin: format!(
             "{name} record {} ({})",
             index + 1,
@@ -188,16 +178,33 @@ fn status(action: &str, info: &StatusInfo) -> Option<u16> {
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(" ");
-            if text.contains("has already been taken") || text.contains("409") {
-                Some(409)
-            } else if text.contains("can't be blank") || text.contains("412") {
-                Some(412)
-            } else {
-                None
-            }
+            super::log::status_from_reason(&text)
         }
         _ => None,
     }
+}
+
+/// The matching step of a record: found when it succeeded and does not say that no match was
+/// found (Graph's example: "… but no matching Group was found in Contoso").
+fn matching(steps: &[Step]) -> Option<MatchStep> {
+    let step = steps.iter().find(|s| {
+        s.provisioning_step_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("matching"))
+    })?;
+    let description = step.description.clone().unwrap_or_default();
+    let said = description.to_ascii_lowercase();
+    let not_found = ["no matching", "not found", "failed to match"]
+        .iter()
+        .any(|w| said.contains(w));
+    let success = step
+        .status
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("success"));
+    Some(MatchStep {
+        found: success && !not_found,
+        description,
+    })
 }
 
 /// Entra writes string values quoted (`"alice"`); the quotes are not part of the value.

@@ -40,6 +40,17 @@ pub struct ScimRequest {
     pub new_external_id: Option<String>,
     /// `api_json.log line 12`.
     pub origin: String,
+    /// How the IdP matched the user to an existing one before the request, when its log says
+    /// (Entra ID's `matching` provisioning step).
+    pub matching: Option<MatchStep>,
+}
+
+/// The IdP's matching step: whether it found an existing user in GitLab for its source user,
+/// and what it said.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MatchStep {
+    pub found: bool,
+    pub description: String,
 }
 
 /// Which of the name fields a request carried.
@@ -109,7 +120,7 @@ pub fn read_log(
 }
 
 impl LogSummary {
-    fn note(&mut self, note: String) {
+    pub(super) fn note(&mut self, note: String) {
         self.skipped += 1;
         if self.notes.len() < NOTES_KEPT {
             self.notes.push(note);
@@ -168,9 +179,9 @@ struct Line {
 }
 
 #[derive(Deserialize)]
-struct Param {
-    key: String,
-    value: Value,
+pub(super) struct Param {
+    pub key: String,
+    pub value: Value,
 }
 
 /// One log line as a SCIM request; `None` when it is not one (another API's line).
@@ -179,9 +190,15 @@ pub fn parse_line(line: &[u8], origin: &str) -> Option<Result<ScimRequest, Strin
         Ok(l) => l,
         Err(e) => return Some(Err(format!("not a JSON log line ({e})"))),
     };
-    let l = match parsed.json {
-        Some(inner) => *inner,
-        None => Line {
+    let fields = match parsed.json {
+        Some(inner) => Logged {
+            time: inner.time,
+            method: inner.method,
+            path: inner.path,
+            status: inner.status,
+            params: inner.params,
+        },
+        None => Logged {
             time: parsed.time.or(parsed.json_time),
             method: parsed.method.or(parsed.json_method),
             path: parsed.path.or(parsed.json_path),
@@ -191,14 +208,23 @@ pub fn parse_line(line: &[u8], origin: &str) -> Option<Result<ScimRequest, Strin
             } else {
                 parsed.params
             },
-            json: None,
-            json_time: None,
-            json_method: None,
-            json_path: None,
-            json_status: None,
-            json_params: Vec::new(),
         },
     };
+    Some(Ok(request(fields, origin)?))
+}
+
+/// The fields of one `api_json.log` entry that say what a SCIM request was, however they were
+/// exported (a log line, a Kibana document, a row of Kibana's CSV).
+pub(super) struct Logged {
+    pub time: Option<String>,
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub status: Option<Value>,
+    pub params: Vec<Param>,
+}
+
+/// A logged entry as the SCIM request it was; `None` for another API's entry.
+pub(super) fn request(l: Logged, origin: &str) -> Option<ScimRequest> {
     let path = l.path?;
     let (group, resource, target) = scim_path(&path)?;
     let status = match &l.status {
@@ -219,7 +245,55 @@ pub fn parse_line(line: &[u8], origin: &str) -> Option<Result<ScimRequest, Strin
     for p in &l.params {
         param(&mut r, &p.key, &p.value);
     }
-    Some(Ok(r))
+    Some(r)
+}
+
+/// The status GitLab answered a failed request with, as far as an IdP's error text quotes
+/// GitLab's own words: 409 for "has already been taken" (any validation error with it,
+/// `BaseProvisioningService`), 412 for "can't be blank" and the other validation errors it
+/// names; `None` when the text says neither.
+pub fn status_from_reason(text: &str) -> Option<u16> {
+    if text.contains("has already been taken") || text.contains("409") || text.contains("Conflict")
+    {
+        Some(409)
+    } else if text.contains("can't be blank")
+        || text.contains("412")
+        || text.contains("PreconditionFailed")
+    {
+        Some(412)
+    } else {
+        None
+    }
+}
+
+/// The records of a JSON export: an array, a page (`{"value": […]}` for Graph), one object, or
+/// one object per line; each with its 0-based place. What is not JSON is noted.
+pub(super) fn json_records(text: &str, what: &str, notes: &mut Vec<String>) -> Vec<(usize, Value)> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => items.into_iter().enumerate().collect(),
+        Ok(Value::Object(mut page)) => match page.remove("value") {
+            Some(Value::Array(items)) => items.into_iter().enumerate().collect(),
+            _ => vec![(0, Value::Object(page))],
+        },
+        Ok(_) => {
+            notes.push(format!("expected an array of {what}"));
+            Vec::new()
+        }
+        Err(_) => text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .filter_map(|(i, l)| match serde_json::from_str(l) {
+                Ok(v) => Some((i, v)),
+                Err(e) => {
+                    if notes.len() < NOTES_KEPT {
+                        notes.push(format!("line {}: not JSON ({e}): skipped", i + 1));
+                    }
+                    None
+                }
+            })
+            .collect(),
+    }
 }
 
 /// `/api/scim/v2/groups/<group>/Users/<id>` → (group, `Users`, id); the instance API

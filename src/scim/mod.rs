@@ -10,13 +10,16 @@
 
 mod csv;
 pub mod entra;
+pub mod entra_csv;
 mod error;
 pub mod files;
 pub mod gitlab;
 mod http;
 mod json;
+pub mod kibana;
 pub mod log;
 pub mod model;
+pub mod okta;
 mod page;
 pub mod paging;
 pub mod remote;

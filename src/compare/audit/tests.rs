@@ -272,3 +272,84 @@ fn setup_findings_dot_in_the_group_path_and_group_provisioning() {
             .is_empty()
     );
 }
+
+fn matched(found: bool, description: &str) -> Option<crate::scim::log::MatchStep> {
+    Some(crate::scim::log::MatchStep {
+        found,
+        description: description.into(),
+    })
+}
+
+/// Entra matched hank on userName to GitLab's "hank-1" while it holds "00u9" as externalId: the
+/// match cannot have been on externalId, so the matching precedence is diagnosed, with the call
+/// that points GitLab's identity at the NameID.
+#[test]
+fn a_match_on_another_attribute_than_external_id_is_diagnosed() {
+    let mut update = patch("hank-1", Some("00u9"), None, 2);
+    update.user_name = Some("hank".into());
+    update.matching = matched(true, "User 'hank' will be updated in GitLab");
+    let a = run(
+        &[update],
+        &[scim("hank-1", "hank")],
+        &[seen("00u9", "hank")],
+    );
+    let hank = &a.people[0];
+    assert_eq!(
+        codes(hank),
+        ["external_id_changed", "matching_precedence", "chain_broken"]
+    );
+    let d = &hank.diagnoses[1];
+    assert!(
+        d.detail
+            .contains("matched this user to GitLab's SCIM user \"hank-1\""),
+        "{}",
+        d.detail
+    );
+    assert!(d.detail.contains("\"00u9\""), "{}", d.detail);
+    assert!(d.fix.contains("Matching precedence 1"), "{}", d.fix);
+    let call = d.call.as_deref().unwrap_or_default();
+    assert!(call.contains("extern_uid=00u9"), "{call}");
+
+    // No match and a 409: Entra created a user GitLab already holds under another value.
+    let mut create = post("00u7", "frank", 409, 3);
+    create.matching = matched(false, "no matching User was found in GitLab");
+    let a = run(&[create], &[scim("frank-1", "frank")], &[]);
+    let frank = &a.people[0];
+    assert!(
+        codes(frank).contains(&"matching_precedence"),
+        "{:?}",
+        codes(frank)
+    );
+    let d = frank
+        .diagnoses
+        .iter()
+        .find(|d| d.code == "matching_precedence")
+        .unwrap();
+    assert!(
+        d.detail.contains("found no GitLab user matching"),
+        "{}",
+        d.detail
+    );
+    assert!(d.detail.contains("\"frank-1\""), "{}", d.detail);
+}
+
+/// A match on the user whose extern_uid is the externalId Entra holds is how it should be.
+#[test]
+fn a_match_on_external_id_is_clean() {
+    let mut create = post("7c9e", "dave", 201, 1);
+    create.matching = matched(false, "no matching User was found in GitLab");
+    let mut update = patch("7c9e", None, None, 2);
+    update.user_name = Some("dave".into());
+    update.matching = matched(true, "User 'dave' will be updated in GitLab");
+    let a = run(
+        &[create, update],
+        &[scim("7c9e", "dave")],
+        &[seen("7c9e", "dave")],
+    );
+    assert_eq!(a.people.len(), 1);
+    assert!(
+        codes(&a.people[0]).is_empty(),
+        "{:?}",
+        a.people[0].diagnoses
+    );
+}
