@@ -84,12 +84,14 @@ fn looks_meant_for(name: &str) -> Option<Field> {
         return Some(Field::Email);
     }
     let last = name.rsplit(['/', '#', ':']).next().unwrap_or(name);
-    let key: String = last
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    match key.as_str() {
+    // The longest name below has 12 letters: a longer key is none of them.
+    let mut buf = [0u8; 16];
+    let mut len = 0;
+    for b in last.bytes().filter(u8::is_ascii_alphanumeric) {
+        *buf.get_mut(len)? = b.to_ascii_lowercase();
+        len += 1;
+    }
+    match std::str::from_utf8(&buf[..len]).unwrap_or("") {
         "email" | "mail" | "emailaddress" | "useremail" | "primaryemail" => Some(Field::Email),
         "firstname" | "givenname" | "given" | "fname" => Some(Field::FirstName),
         "lastname" | "surname" | "familyname" | "sn" | "lname" => Some(Field::LastName),

@@ -111,25 +111,25 @@ impl<'d> RubyDocument<'d> {
     }
 
     /// Every element in document order.
-    pub fn elements(&self) -> Vec<Element<'d>> {
+    pub fn elements(&self) -> impl Iterator<Item = Element<'d>> + use<'d> {
         let removed = self.removed;
-        let inside_removed =
-            |e: &Element<'d>| removed.is_some_and(|r| *e == r || e.ancestors().any(|a| a == r));
-        let mut out: Vec<Element<'d>> = std::iter::once(self.root)
+        let inside_removed = move |e: &Element<'d>| {
+            removed.is_some_and(|r| *e == r || e.ancestors().any(|a| a == r))
+        };
+        let appended = self
+            .appended
+            .into_iter()
+            .flat_map(|a| std::iter::once(a).chain(a.descendants()));
+        std::iter::once(self.root)
             .chain(self.root.descendants())
-            .filter(|e| !inside_removed(e))
-            .collect();
-        if let Some(a) = self.appended {
-            out.push(a);
-            out.extend(a.descendants());
-        }
-        out
+            .filter(move |e| !inside_removed(e))
+            .chain(appended)
     }
 
     /// ruby-saml's `signed_element_id`: the first `//ds:Signature/ds:SignedInfo/ds:Reference`'s
     /// URI without its first character, or, for `URI=""`, the ID of the Signature's parent.
     pub fn signed_element_id(&self) -> SignedId {
-        let reference = self.elements().into_iter().find(|e| {
+        let reference = self.elements().find(|e| {
             e.is(ns::DS, "Reference")
                 && e.parent().is_some_and(|p| {
                     p.is(ns::DS, "SignedInfo")
@@ -177,7 +177,6 @@ impl<'d> RubyDocument<'d> {
     /// The text of the first `ds:X509Certificate` (what ruby-saml verifies the signature with).
     pub fn first_certificate(&self) -> Option<String> {
         self.elements()
-            .into_iter()
             .find(|e| e.is(ns::DS, "X509Certificate"))
             .map(|c| c.text().into_owned())
     }
@@ -274,10 +273,7 @@ pub fn judge(
             outcome: refused(&message, format!("the first Reference names #{id}; {what}")),
         };
     }
-    let first = view
-        .elements()
-        .into_iter()
-        .find(|e| e.is(ns::DS, "Signature"));
+    let first = view.elements().find(|e| e.is(ns::DS, "Signature"));
     let checked = first.and_then(|s| index_of(s, doc, parts));
     let outcome = match checked.and_then(|i| sigs.get(i)) {
         Some(sig) => trust_outcome(&view, sig, trust),

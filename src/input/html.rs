@@ -225,9 +225,8 @@ fn entity(name: &str) -> Option<char> {
 /// ASCII case-insensitive search for a needle that starts with `<`.
 fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
     let n = needle.as_bytes();
-    hay.get(from..)?
-        .match_indices('<')
-        .map(|(i, _)| from + i)
+    memchr::memchr_iter(b'<', hay.as_bytes().get(from..)?)
+        .map(|i| from + i)
         .find(|&i| {
             hay.as_bytes()
                 .get(i..i + n.len())

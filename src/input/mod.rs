@@ -606,8 +606,11 @@ fn split_blocks(text: &str) -> Vec<(usize, &str)> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'));
     let sample: Vec<&str> = candidates.by_ref().take(64).collect();
-    let payload_like = sample.iter().filter(|l| looks_like_payload_line(l)).count();
-    let single = sample.len() <= 1 || payload_like * 2 < sample.len();
+    // One line is one block whatever it holds: it is not read twice (an 11 KB payload is).
+    let single = sample.len() <= 1 || {
+        let payload_like = sample.iter().filter(|l| looks_like_payload_line(l)).count();
+        payload_like * 2 < sample.len()
+    };
     if single || is_wrapped_blob(sample.iter().copied().chain(candidates)) {
         let first = text
             .lines()

@@ -239,7 +239,6 @@ fn last_segment(uri: &str) -> &str {
 fn validate_num_assertion(f: &Facts<'_>) -> Step {
     let count = |d: &RubyDocument<'_>, encrypted: bool| {
         d.elements()
-            .into_iter()
             .filter(|e| {
                 e.is(ns::SAML, "Assertion") || (encrypted && e.is(ns::SAML, "EncryptedAssertion"))
             })
@@ -277,7 +276,6 @@ fn validate_signed_elements(f: &Facts<'_>) -> Step {
     let signatures: Vec<Element<'_>> = f
         .doc()
         .elements()
-        .into_iter()
         .filter(|e| e.is(ns::DS, "Signature"))
         .collect();
     let mut ids: Vec<&str> = Vec::new();

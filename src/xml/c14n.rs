@@ -75,6 +75,7 @@ pub fn canonicalize(apex: Element<'_>, method: &Method, exclude: Option<Element<
         exclude: exclude.map(|e| e.id()),
         scope: Vec::new(),
         rendered: Vec::new(),
+        attrs: Vec::new(),
     };
     for a in apex.ancestors().collect::<Vec<_>>().into_iter().rev() {
         c.scope.extend(a.ns_decls().map(|d| (d.prefix, d.uri)));
@@ -84,6 +85,8 @@ pub fn canonicalize(apex: Element<'_>, method: &Method, exclude: Option<Element<
 }
 
 type Binding<'d> = (Option<&'d str>, &'d str);
+/// An attribute as canonical order sorts it: namespace URI, local name, then prefix and value.
+type AttrKey<'d> = (&'d str, &'d str, Option<&'d str>, &'d str);
 
 struct Canon<'m, 'd> {
     out: String,
@@ -93,6 +96,8 @@ struct Canon<'m, 'd> {
     scope: Vec<Binding<'d>>,
     /// Namespace nodes rendered by output ancestors, outermost first.
     rendered: Vec<Binding<'d>>,
+    /// Scratch for one element's attributes.
+    attrs: Vec<AttrKey<'d>>,
 }
 
 fn lookup<'d>(stack: &[Binding<'d>], prefix: Option<&str>) -> Option<&'d str> {
@@ -114,9 +119,8 @@ impl<'d> Canon<'_, 'd> {
         };
         decls.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
         let rendered_len = self.rendered.len();
-        let qname = e.qname();
         self.out.push('<');
-        self.out.push_str(&qname);
+        self.push_qname(e);
         for &(prefix, uri) in &decls {
             match prefix {
                 Some(p) => {
@@ -134,10 +138,19 @@ impl<'d> Canon<'_, 'd> {
         self.out.push('>');
         self.children(e);
         self.out.push_str("</");
-        self.out.push_str(&qname);
+        self.push_qname(e);
         self.out.push('>');
         self.rendered.truncate(rendered_len);
         self.scope.truncate(scope_len);
+    }
+
+    /// The element's name as written (`saml2:Assertion`), straight into the output.
+    fn push_qname(&mut self, e: Element<'d>) {
+        if let Some(p) = e.prefix() {
+            self.out.push_str(p);
+            self.out.push(':');
+        }
+        self.out.push_str(e.local_name());
     }
 
     fn children(&mut self, e: Element<'d>) {
@@ -172,24 +185,22 @@ impl<'d> Canon<'_, 'd> {
     /// Exclusive C14N: the namespaces the element or its attributes visibly use, plus the
     /// inclusive prefixes in scope, unless an output ancestor already rendered the same binding.
     fn exclusive_decls(&self, e: Element<'d>) -> Vec<Binding<'d>> {
-        let mut used: Vec<Option<&'d str>> = vec![e.prefix()];
-        for a in e.attributes() {
-            if let Some(p) = a.prefix {
-                used.push(Some(p));
-            }
-        }
-        for p in &self.method.inclusive_prefixes {
+        let visible =
+            std::iter::once(e.prefix()).chain(e.attributes().filter_map(|a| a.prefix.map(Some)));
+        let inclusive = self.method.inclusive_prefixes.iter().filter_map(|p| {
             let prefix = if p == "#default" {
                 None
             } else {
                 Some(p.as_str())
             };
-            if let Some(bound) = self.scope.iter().rev().find(|(q, _)| *q == prefix) {
-                used.push(bound.0);
-            }
-        }
+            self.scope
+                .iter()
+                .rev()
+                .find(|(q, _)| *q == prefix)
+                .map(|bound| bound.0)
+        });
         let mut out: Vec<Binding<'d>> = Vec::new();
-        for prefix in used {
+        for prefix in visible.chain(inclusive) {
             if prefix == Some("xml") || out.iter().any(|(p, _)| *p == prefix) {
                 continue;
             }
@@ -245,15 +256,18 @@ impl<'d> Canon<'_, 'd> {
     }
 
     fn attributes(&mut self, e: Element<'d>, apex: bool) {
-        let mut attrs: Vec<(&'d str, &'d str, Option<&'d str>, &'d str)> = e
-            .attributes()
-            .map(|a| (a.ns.unwrap_or(""), a.local, a.prefix, a.value))
-            .collect();
+        // One buffer for every element: it is free again before the children are rendered.
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
+        attrs.extend(
+            e.attributes()
+                .map(|a| (a.ns.unwrap_or(""), a.local, a.prefix, a.value)),
+        );
         if apex && self.method.algorithm != Algorithm::Exclusive {
             self.inherit_xml_attributes(e, &mut attrs);
         }
         attrs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        for (_, local, prefix, value) in attrs {
+        for &(_, local, prefix, value) in &attrs {
             self.out.push(' ');
             if let Some(p) = prefix {
                 self.out.push_str(p);
@@ -264,15 +278,12 @@ impl<'d> Canon<'_, 'd> {
             escape_attr(&mut self.out, value);
             self.out.push('"');
         }
+        self.attrs = attrs;
     }
 
     /// Inclusive C14N of a subtree carries the `xml:` attributes of the apex's ancestors (1.1:
     /// only `xml:lang` and `xml:space`), nearest first, unless the apex has its own.
-    fn inherit_xml_attributes(
-        &self,
-        e: Element<'d>,
-        attrs: &mut Vec<(&'d str, &'d str, Option<&'d str>, &'d str)>,
-    ) {
+    fn inherit_xml_attributes(&self, e: Element<'d>, attrs: &mut Vec<AttrKey<'d>>) {
         for anc in e.ancestors() {
             for a in anc.attributes().filter(|a| a.ns == Some(ns::XML)) {
                 let allowed = match self.method.algorithm {

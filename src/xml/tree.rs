@@ -694,7 +694,14 @@ impl<'t> Builder<'t> {
     }
 
     fn intern_ns(&mut self, uri: &str, offset: usize) -> Result<NsId, BuildError> {
-        if let Some(&i) = self.ns_index.get(uri) {
+        // A message uses a handful of namespaces: comparing them is cheaper than hashing the
+        // URI for every name. Past a few, the index keeps a flood of URIs linear.
+        let known = &self.doc.namespaces;
+        if known.len() <= FEW_NAMESPACES {
+            if let Some(i) = known.iter().position(|&s| self.raw_str(s) == uri) {
+                return Ok(i as NsId);
+            }
+        } else if let Some(&i) = self.ns_index.get(uri) {
             return Ok(i);
         }
         if self.doc.namespaces.len() >= self.limits.max_namespaces {
@@ -932,6 +939,8 @@ fn resolve_ref(r: &BytesRef<'_>) -> Result<char, XmlErrorKind> {
 
 /// Below this many attributes on an element, duplicates are found by comparing names directly.
 const FEW_ATTRIBUTES: usize = 16;
+/// Up to this many distinct namespace URIs, a name's URI is found by comparing it with each.
+const FEW_NAMESPACES: usize = 8;
 
 /// The first character XML 1.0 forbids anywhere in a document (C0 controls other than tab, line
 /// feed and carriage return; U+FFFE and U+FFFF), with its byte offset. Surrogates cannot occur in
