@@ -313,22 +313,13 @@ fn print_plan(
         )?;
     }
     for c in &plan.changes {
-        let person = c
-            .person
-            .user_name
-            .as_deref()
-            .or(c.person.email.as_deref())
-            .unwrap_or("?");
         let recorded = done.iter().any(|(_, d)| d == c);
         writeln!(
             out,
-            "\n{} {} ({} identity{}): {} → {}",
+            "\n{} {} ({}): {} → {}",
             if recorded { "done  " } else { "change" },
-            visible(person),
-            c.source.as_str(),
-            c.person
-                .user_id
-                .map_or_else(String::new, |u| format!(", user {u}")),
+            visible(c.who()),
+            c.identity(),
             show(&c.from),
             show(&c.to)
         )?;

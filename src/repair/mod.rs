@@ -102,6 +102,28 @@ pub struct Change {
     pub call: String,
 }
 
+impl Change {
+    /// Who the change is about, as a person reads it: the username, else the email.
+    pub fn who(&self) -> &str {
+        self.person
+            .user_name
+            .as_deref()
+            .or(self.person.email.as_deref())
+            .unwrap_or("?")
+    }
+
+    /// Which identity it changes: `scim identity, user 51`.
+    pub fn identity(&self) -> String {
+        format!(
+            "{} identity{}",
+            self.source.as_str(),
+            self.person
+                .user_id
+                .map_or_else(String::new, |u| format!(", user {u}"))
+        )
+    }
+}
+
 /// Why a change is not planned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -74,24 +74,9 @@ pub fn lines(f: &FixShown) -> Vec<Wrapped> {
     }
     for c in &plan.changes {
         out.push(plain("", Style::new()));
-        let person = c
-            .person
-            .user_name
-            .as_deref()
-            .or(c.person.email.as_deref())
-            .unwrap_or("?");
         let mut who = vec![Span::styled("change  ", STRONG)];
-        who.extend(untrusted(person, STRONG));
-        who.push(Span::styled(
-            format!(
-                " ({} identity{})",
-                c.source.as_str(),
-                c.person
-                    .user_id
-                    .map_or_else(String::new, |u| format!(", user {u}"))
-            ),
-            DIM,
-        ));
+        who.extend(untrusted(c.who(), STRONG));
+        who.push(Span::styled(format!(" ({})", c.identity()), DIM));
         out.push((Line::from(who), 8));
         let mut values = vec![Span::raw("  ")];
         values.extend(untrusted_quoted(&c.from, Style::new()));
